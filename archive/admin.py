@@ -1,0 +1,148 @@
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Agency, Region, Report, Source, Topic
+
+
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Region)
+class RegionAdmin(TermAdmin):
+    list_display = ["name", "kind", "parent", "slug"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "parent",
+        "description",
+        "latitude",
+        "longitude",
+        "source_ref",
+    ]
+
+
+@admin.register(Agency)
+class AgencyAdmin(TermAdmin):
+    list_display = ["name", "abbreviation", "parent", "slug"]
+    list_select_related = ["parent"]
+    search_fields = [*TermAdmin.search_fields, "abbreviation"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Topic)
+class TopicAdmin(TermAdmin):
+    pass
+
+
+@admin.register(Source)
+class SourceAdmin(TermAdmin):
+    list_display = ["name", "homepage", "slug"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
+    list_display_links = ["title"]
+    list_filter = ["status", "source", "headline_supplied", "agencies", "topics"]
+    list_select_related = ["source"]
+    search_fields = ["headline", "dek", "body", "slug", "original_url"]
+    date_hierarchy = "pub_date"
+    autocomplete_fields = ["regions", "agencies", "topics", "source"]
+    prepopulated_fields = {"slug": ["headline"]}
+    readonly_fields = ["created", "updated", "import_key"]
+    actions = ["publish", "unpublish", "withdraw"]
+    fieldsets = [
+        (None, {"fields": ["headline", "headline_supplied", "slug", "dek"]}),
+        (_("Text"), {"fields": ["body", "photo_caption"]}),
+        (
+            _("Date of the report"),
+            {
+                "fields": [("pub_year", "pub_month", "pub_day"), "pub_time", "date_note"],
+                "description": _("Fill in only what the report states; leave the rest empty."),
+            },
+        ),
+        (
+            _("Source and credits"),
+            {
+                "fields": [
+                    "source",
+                    "original_url",
+                    "korean_url",
+                    ("reporter", "translator", "editor"),
+                    "keywords",
+                ]
+            },
+        ),
+        (_("Tags"), {"fields": ["regions", "agencies", "topics"]}),
+        (_("Publication"), {"fields": ["status", "publish_at", "editor_notes"]}),
+        (
+            _("Record"),
+            {"fields": ["created", "updated", "import_key"], "classes": ["collapse"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("regions", "agencies")
+
+    @admin.display(description=_("headline"), ordering="headline")
+    def title(self, report):
+        return report.title
+
+    @admin.display(description=_("date"), ordering="pub_date")
+    def date_shown(self, report):
+        return str(report.date)
+
+    @admin.display(description=_("regions"))
+    def region_list(self, report):
+        return ", ".join(r.name for r in report.regions.all())
+
+    @admin.display(description=_("agencies"))
+    def agency_list(self, report):
+        return ", ".join(a.abbreviation or a.name for a in report.agencies.all())
+
+    def view_on_site(self, report):
+        """The public page once public; the staff preview before then."""
+        if report.is_public:
+            return report.get_absolute_url()
+        return reverse("archive:report-preview", kwargs={"slug": report.slug})
+
+    @admin.action(description=_("Publish the selected reports"), permissions=["change"])
+    def publish(self, request, queryset):
+        without_headline = queryset.filter(headline="")
+        if without_headline.exists():
+            self.message_user(
+                request,
+                _("Not published, no headline yet: %s")
+                % ", ".join(r.slug for r in without_headline),
+                messages.WARNING,
+            )
+        ready = queryset.exclude(headline="")
+        now = timezone.now()
+        # A schedule in the future is kept; otherwise the report goes public now.
+        scheduled = ready.filter(publish_at__gt=now).update(status=Report.Status.PUBLISHED)
+        immediate = ready.exclude(status=Report.Status.PUBLISHED).update(
+            status=Report.Status.PUBLISHED, publish_at=now
+        )
+        self._done(request, scheduled + immediate, _("published"))
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._done(request, queryset.update(status=Report.Status.DRAFT), _("set to draft"))
+
+    @admin.action(description=_("Withdraw the selected reports"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._done(request, queryset.update(status=Report.Status.WITHDRAWN), _("withdrawn"))
+
+    def _done(self, request, count, what):
+        message = ngettext("%(count)d report %(what)s.", "%(count)d reports %(what)s.", count)
+        self.message_user(request, message % {"count": count, "what": what}, messages.SUCCESS)

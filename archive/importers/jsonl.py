@@ -1,0 +1,125 @@
+"""JSON Lines: one report a line, as in the KCNA corpus.
+
+Required: ``title``, ``body``. Optional: ``date`` (YYYY, YYYY-MM or
+YYYY-MM-DD), ``url``, ``korean_url``, ``id`` (the source's own identifier),
+``source``, ``dek``, ``slug``, ``reporter``, ``translator``, ``editor``,
+``keywords``, and tag lists ``regions``, ``agencies``, ``topics`` (names or
+slugs).
+"""
+
+import json
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from ..dates import PartialDate
+from ..text import clean_body
+from .records import ImportedRecord, RecordProblem, text_hash
+
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# The KCNA scrape joined paragraphs with ".," ("Wednesday., The").
+BROKEN_JOIN = re.compile(r"(?<=[.!?\"”])\s*\.?,\s+(?=[A-Z“\"])")
+TEXT_FIELDS = ("dek", "reporter", "translator", "editor")
+TAG_FIELDS = ("regions", "agencies", "topics")
+MAX_HEADLINE = 300
+validate_url = URLValidator(schemes=["http", "https"])
+
+
+def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
+    records, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(parse_record(line, path, number))
+        except ValueError as exc:
+            problems.append(RecordProblem(path, number, str(exc)))
+    if not records and not problems:
+        problems.append(RecordProblem(path, None, "the file holds no records"))
+    return records, problems
+
+
+def parse_record(line: str, path: str, number: int) -> ImportedRecord:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"broken JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise ValueError("a record must be a JSON object")
+    title = _text(data, "title")
+    body = clean_body(BROKEN_JOIN.sub(".\n\n", _text(data, "body")))
+    if not title:
+        raise ValueError("missing title")
+    if len(title) > MAX_HEADLINE:
+        raise ValueError(f"title is {len(title)} characters long (at most {MAX_HEADLINE})")
+    if not body:
+        raise ValueError("missing body")
+    urls = {key: _url(data, key) for key in ("url", "korean_url")}
+    record = ImportedRecord(
+        path=path,
+        line=number,
+        headline=title,
+        body=body,
+        date=_date(data.get("date")),
+        original_url=urls["url"],
+        korean_url=urls["korean_url"],
+        source=_text(data, "source"),
+        slug=_text(data, "slug"),
+        import_key=_key(data, urls["url"], title, body),
+        keywords=_list(data, "keywords"),
+        **{name: _text(data, name) for name in TEXT_FIELDS},
+        **{name: _list(data, name) for name in TAG_FIELDS},
+    )
+    return record
+
+
+def _text(data: dict, key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise ValueError(f"“{key}” must be text")
+    return str(value).strip()
+
+
+def _list(data: dict, key: str) -> list[str]:
+    value = data.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"“{key}” must be a list of names")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _url(data: dict, key: str) -> str:
+    url = _text(data, key)
+    if url:
+        try:
+            validate_url(url)
+        except ValidationError:
+            raise ValueError(f"“{key}” is not a web address: {url[:80]!r}") from None
+    return url
+
+
+def _date(value) -> PartialDate:
+    if value in (None, ""):
+        return PartialDate()
+    match = DATE_RE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    date = PartialDate(*(int(part) if part else None for part in match.groups()))
+    problems = date.errors()
+    if problems:
+        raise ValueError(f"absurd date {value!r}: " + "; ".join(problems))
+    return date
+
+
+def _key(data: dict, url: str, title: str, body: str) -> str:
+    """Re-imports recognise a record by the source's id, else its address, else its text."""
+    source_id = _text(data, "id")
+    if source_id:
+        return f"id:{_text(data, 'source')}:{source_id}"
+    if url:
+        return f"url:{url}"
+    return text_hash(f"{title}\n{body}")

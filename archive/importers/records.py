@@ -1,0 +1,89 @@
+"""The parsed form of one raw report, independent of the input format."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..dates import PartialDate
+
+
+@dataclass
+class RecordProblem:
+    """Something wrong with one record (or the whole file when line is None)."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportedRecord:
+    path: str
+    line: int
+    body: str
+    import_key: str
+    headline: str = ""
+    dek: str = ""
+    photo_caption: str = ""
+    date: PartialDate = field(default_factory=PartialDate)
+    time: datetime.time | None = None
+    source: str = ""
+    original_url: str = ""
+    korean_url: str = ""
+    reporter: str = ""
+    translator: str = ""
+    editor: str = ""
+    slug: str = ""
+    keywords: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    stripped: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """Fields a published report needs that the raw text did not give."""
+        missing = []
+        if not self.headline:
+            missing.append("headline")
+        if not self.date.year:
+            missing.append("publication date")
+        if not self.source:
+            missing.append("source")
+        return missing
+
+
+def text_hash(text: str) -> str:
+    return "sha256:" + hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def read_file(path: Path) -> tuple[list[ImportedRecord], list[RecordProblem]]:
+    """Parse one file by its kind; never raises for bad content."""
+    from . import jsonl, scraped
+
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return [], [RecordProblem(name, None, f"cannot read the file ({exc.strerror})")]
+    if not raw.strip():
+        return [], [RecordProblem(name, None, "the file is empty")]
+    if b"\x00" in raw:
+        return [], [RecordProblem(name, None, "the file is binary, not text")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [
+            RecordProblem(name, None, f"the file is not UTF-8 text (byte {exc.start} is invalid)")
+        ]
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        return jsonl.parse(text, name)
+    if suffix in {".txt", ".text", ""}:
+        return scraped.parse(text, name)
+    return [], [RecordProblem(name, None, f"unknown kind of file “{suffix}”: use .txt or .jsonl")]

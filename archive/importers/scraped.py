@@ -1,0 +1,128 @@
+"""Raw text as scraped from a news site, page furniture and all.
+
+One paragraph per line. Before the body there may be a weather widget, a
+headline, a dek and a photo caption; after it credits, contact boilerplate,
+"Read in Korean", a stated date and "Most Popular Articles". We keep what the
+text states and strip the rest; nothing is guessed.
+"""
+
+import calendar
+import datetime
+import re
+
+from ..dates import PartialDate
+from .records import ImportedRecord, RecordProblem, text_hash
+
+# "april", "apr" and "sept" all name a month.
+MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+
+# Lines that are never content, wherever they stand.
+FURNITURE = [
+    re.compile(r"^read in korean$", re.I),
+    re.compile(r"^please (direct|send) any comments or questions about this article to \S+$", re.I),
+    re.compile(r"^daily nk works with a network of sources\b", re.I),
+    re.compile(r"^by dailynk\s*\(.*\)$", re.I),
+]
+# Everything from this line on is the site's, not the report's.
+TRAILER = re.compile(r"^most popular articles$", re.I)
+# The weather widget at the top of a reprint: "33.1 C", then today's date.
+WEATHER = re.compile(r"^-?\d{1,2}(\.\d)?\s*°?\s*[CF]$")
+WIDGET_DATE = re.compile(rf"^({WEEKDAYS}), [a-z]+ \d{{1,2}}, \d{{4}}$", re.I)
+STATED_DATE = re.compile(
+    r"^(?P<month>[A-Za-z]+)\.? (?P<day>\d{1,2}), (?P<year>\d{4})"
+    r"(?: at (?P<hour>\d{1,2}):(?P<minute>\d{2}) ?(?P<ampm>[AP]M)?)?$",
+    re.I,
+)
+CREDIT = re.compile(r"(Translated|Edited|Written|Reported) by ([^.*]+?)\s*(?:\.|$)", re.I)
+CREDIT_FIELDS = {"translated": "translator", "edited": "editor", "written": "reporter"}
+CREDIT_FIELDS["reported"] = "reporter"
+HASHTAG_LINE = re.compile(r"^(#[\w'-]+\s*)+$")
+CAPTION = re.compile(r"^(FILE PHOTO:.*|.{3,300}\([^()]{2,60}\))$")
+# Who publishes the report, recognised by how its texts speak of it.
+SOURCE_SIGNATURES = {
+    "Daily NK": re.compile(r"dailynk|\bDaily NK\b", re.I),
+}
+
+
+def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    record = ImportedRecord(path=path, line=1, body="", import_key=text_hash(text))
+    kept: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if TRAILER.match(line):
+            record.stripped.append(line)
+            break
+        if any(p.search(line) for p in FURNITURE) or _take_tail_fact(record, line):
+            record.stripped.append(line)
+            continue
+        kept.append(line)
+
+    body = _take_header(record, kept)
+    if not body:
+        return [], [RecordProblem(path, None, "no report text found after removing page furniture")]
+    record.body = "\n\n".join(body)
+    for name, signature in SOURCE_SIGNATURES.items():
+        if signature.search(text):
+            record.source = name
+            break
+    return [record], []
+
+
+def _take_tail_fact(record: ImportedRecord, line: str) -> bool:
+    """Take credits, hashtags or a stated date from a line; True if taken."""
+    if HASHTAG_LINE.match(line):
+        record.keywords = [tag.lstrip("#") for tag in line.split()]
+        return True
+    credits = CREDIT.findall(line)
+    if credits and not CREDIT.sub("", line).strip(" *.\t"):
+        for verb, name in credits:
+            setattr(record, CREDIT_FIELDS[verb.lower()], name.strip())
+        return True
+    match = STATED_DATE.match(line)
+    if match and match["month"].lower() in MONTHS:
+        record.date = PartialDate(
+            int(match["year"]), MONTHS[match["month"].lower()], int(match["day"])
+        )
+        if match["hour"]:
+            hour = int(match["hour"]) % 12 if match["ampm"] else int(match["hour"])
+            if (match["ampm"] or "").upper() == "PM":
+                hour += 12
+            if hour < 24 and int(match["minute"]) < 60:
+                record.time = datetime.time(hour, int(match["minute"]))
+        return True
+    return False
+
+
+def _looks_like_body(line: str) -> bool:
+    return line.endswith((".", ".”", '."', ".’")) or len(line) > 250
+
+
+def _take_header(record: ImportedRecord, lines: list[str]) -> list[str]:
+    """Take widget, headline, dek and caption from before the body; return the body."""
+    header: list[str] = []
+    index = 0
+    while index < len(lines) and not (
+        _looks_like_body(lines[index]) and not CAPTION.match(lines[index])
+    ):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if not header and (WEATHER.match(line) or WIDGET_DATE.match(line)):
+            record.stripped.append(line)
+        elif CAPTION.match(line):
+            record.photo_caption = line
+        elif line.islower() and CAPTION.match(following):
+            record.stripped.append(line)  # an image's alt text, shown before its caption
+        else:
+            header.append(line)
+        index += 1
+    if header:
+        record.headline = header.pop(0)
+    if header:
+        record.dek = header.pop(0)
+    # Any further header lines are content we cannot place: keep them in the body.
+    return header + lines[index:]

@@ -1,0 +1,214 @@
+"""Writing parsed records to the database, one file per transaction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import Agency, Region, Report, Source, Topic
+from .records import ImportedRecord, RecordProblem, read_file
+
+BATCH_SIZE = 500
+SLUG_LENGTH = 80
+
+
+@dataclass
+class FileResult:
+    path: str
+    created: int = 0
+    skipped: int = 0
+    in_review: int = 0
+    problems: list[RecordProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+
+class _Rollback(Exception):
+    pass
+
+
+class Vocabulary:
+    """Looks tags up by slug, name or abbreviation, case-insensitively."""
+
+    def __init__(self):
+        self.regions = self._index(Region.objects.all(), ("slug", "name"))
+        self.agencies = self._index(Agency.objects.all(), ("slug", "name", "abbreviation"))
+        self.topics = self._index(Topic.objects.all(), ("slug", "name"))
+        self.sources = self._index(Source.objects.all(), ("slug", "name"))
+
+    @staticmethod
+    def _index(queryset, attributes) -> dict:
+        index = {}
+        for term in queryset:
+            for attribute in attributes:
+                value = getattr(term, attribute)
+                if value:
+                    index.setdefault(value.casefold(), term)
+        return index
+
+    def resolve(self, record: ImportedRecord) -> tuple[dict, list[str]]:
+        """The record's terms; topics and sources are created, places and agencies must exist."""
+        unknown, terms = [], {}
+        for field_name, label, index in (
+            ("regions", "region", self.regions),
+            ("agencies", "agency", self.agencies),
+        ):
+            terms[field_name] = []
+            for value in getattr(record, field_name):
+                term = index.get(value.casefold())
+                if term is None:
+                    unknown.append(f"unknown {label} “{value}”: add it to the vocabulary first")
+                else:
+                    terms[field_name].append(term)
+        terms["topics"] = [self._get_or_create(Topic, self.topics, v) for v in record.topics]
+        terms["source"] = (
+            self._get_or_create(Source, self.sources, record.source) if record.source else None
+        )
+        return terms, unknown
+
+    @staticmethod
+    def _get_or_create(model, index: dict, name: str):
+        term = index.get(name.casefold())
+        if term is None:
+            slug = slugify(name)[:200] or "term"
+            term, _ = model.objects.get_or_create(slug=slug, defaults={"name": name})
+            index[name.casefold()] = index[slug] = term
+        return term
+
+
+class SlugBook:
+    """Hands out unique slugs; an explicitly given slug that is taken is an error."""
+
+    def __init__(self):
+        self.taken = set(Report.objects.values_list("slug", flat=True))
+
+    def claim(self, record: ImportedRecord) -> str:
+        if record.slug:
+            if record.slug in self.taken or slugify(record.slug) != record.slug:
+                raise ValueError(f"duplicate or malformed slug “{record.slug}”")
+            self.taken.add(record.slug)
+            return record.slug
+        words = record.headline or " ".join(record.body.split()[:8])
+        base = slugify(words)[:SLUG_LENGTH].strip("-") or "report"
+        candidates = [base]
+        if record.date.year:
+            candidates.append(f"{base}-{record.date.year}")
+        candidates += (f"{base}-{n}" for n in range(2, 10_000))
+        slug = next(c for c in candidates if c not in self.taken)
+        self.taken.add(slug)
+        return slug
+
+
+def import_file(
+    path: Path,
+    status: str = Report.Status.DRAFT,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> FileResult:
+    """Import one file: everything in it, or (on any problem) nothing."""
+    result = FileResult(path=str(path))
+    records, result.problems = read_file(path)
+    try:
+        with transaction.atomic():
+            _write(records, result, status, progress)
+            if result.problems or dry_run:
+                raise _Rollback
+    except _Rollback:
+        if result.problems:
+            result.created = result.in_review = 0
+    return result
+
+
+def _write(records, result: FileResult, status: str, progress) -> None:
+    vocabulary, slugs = Vocabulary(), SlugBook()
+    keys = set(Report.objects.filter(import_key__isnull=False).values_list("import_key", flat=True))
+    first_line_of_key: dict[str, int] = {}
+    pending: list[tuple[Report, dict]] = []
+    for done, record in enumerate(records, start=1):
+        if progress:
+            progress(done, len(records))
+        if record.import_key in keys:
+            result.skipped += 1
+            if record.import_key in first_line_of_key:
+                result.notices.append(
+                    f"{record.path}:{record.line}: same record as line "
+                    f"{first_line_of_key[record.import_key]}, skipped"
+                )
+            continue
+        terms, unknown = vocabulary.resolve(record)
+        try:
+            slug = slugs.claim(record)
+        except ValueError as exc:
+            unknown.append(str(exc))
+        if unknown:
+            result.problems += [RecordProblem(record.path, record.line, m) for m in unknown]
+            continue
+        keys.add(record.import_key)
+        first_line_of_key[record.import_key] = record.line
+        report = _report(record, slug, status, terms["source"])
+        result.in_review += report.status == Report.Status.IN_REVIEW
+        pending.append((report, terms))
+        if len(pending) >= BATCH_SIZE:
+            _flush(pending)
+    _flush(pending)
+    result.created = len(first_line_of_key)
+
+
+def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
+    missing = record.missing
+    where = f"Imported from {Path(record.path).name}" + (
+        f", line {record.line}" if record.line > 1 else ""
+    )
+    notes = [where + "."]
+    if missing:
+        notes.append("Missing from the raw text: " + ", ".join(missing) + ".")
+        status = Report.Status.IN_REVIEW
+    elif status == Report.Status.PUBLISHED and not record.headline:
+        status = Report.Status.IN_REVIEW
+    date = record.date
+    return Report(
+        headline=record.headline,
+        slug=slug,
+        dek=record.dek[:500],
+        body=record.body,
+        photo_caption=record.photo_caption[:500],
+        pub_year=date.year,
+        pub_month=date.month,
+        pub_day=date.day,
+        pub_time=record.time,
+        pub_date=date.sort_date(),
+        source=source,
+        original_url=record.original_url,
+        korean_url=record.korean_url,
+        reporter=record.reporter,
+        translator=record.translator,
+        editor=record.editor,
+        keywords=", ".join(record.keywords)[:500],
+        status=status,
+        editor_notes=" ".join(notes),
+        import_key=record.import_key,
+    )
+
+
+def _flush(pending: list[tuple[Report, dict]]) -> None:
+    if not pending:
+        return
+    reports = Report.objects.bulk_create([report for report, _ in pending])
+    for name, column in (
+        ("regions", "region_id"),
+        ("agencies", "agency_id"),
+        ("topics", "topic_id"),
+    ):
+        through = getattr(Report, name).through
+        links = [
+            through(report_id=report.pk, **{column: term.pk})
+            for report, (_, terms) in zip(reports, pending, strict=True)
+            for term in dict.fromkeys(terms[name])
+        ]
+        through.objects.bulk_create(links)
+    pending.clear()

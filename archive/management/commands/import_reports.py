@@ -1,0 +1,86 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.importers.store import import_file
+from archive.models import Report
+
+
+class Command(BaseCommand):
+    help = (
+        "Import raw reports: scraped text (.txt, one report a file) or JSON Lines "
+        "(.jsonl, one report a line). Each file is imported whole or not at all; "
+        "what is already in the archive is skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, write nothing."
+        )
+        parser.add_argument(
+            "--status",
+            default=Report.Status.DRAFT,
+            choices=[Report.Status.DRAFT, Report.Status.IN_REVIEW, Report.Status.PUBLISHED],
+            help="Status of complete reports (default: draft). Incomplete ones go to review.",
+        )
+
+    def handle(self, *paths, **options):
+        failed = 0
+        totals = {"created": 0, "skipped": 0, "in_review": 0}
+        for path in options["paths"]:
+            result = import_file(
+                path,
+                status=options["status"],
+                dry_run=options["dry_run"],
+                progress=self.progress_bar(path) if options["verbosity"] else None,
+            )
+            for notice in result.notices:
+                self.stderr.write(self.style.WARNING(notice))
+            if result.failed:
+                failed += 1
+                for problem in result.problems:
+                    self.stderr.write(self.style.ERROR(str(problem)))
+                summary = f"{path}: {len(result.problems)} problem(s); nothing imported from it."
+                self.stderr.write(self.style.ERROR(summary))
+                continue
+            for key in totals:
+                totals[key] += getattr(result, key)
+            self.stdout.write(
+                f"{path}: {result.created} new, {result.skipped} already in the archive"
+                + (
+                    f", {result.in_review} sent to review (missing fields)"
+                    if result.in_review
+                    else ""
+                )
+            )
+        verb = "would be imported" if options["dry_run"] else "imported"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{totals['created']} report(s) {verb}, {totals['skipped']} skipped as already "
+                f"present, {totals['in_review']} in review; {failed} file(s) failed."
+            )
+        )
+        if failed:
+            raise CommandError(f"{failed} file(s) had problems and were not imported.")
+
+    def progress_bar(self, path: Path):
+        """A progress callback: a bar on a terminal, a line every 10% otherwise."""
+        interactive = self.stderr.isatty()
+        last = {"shown": -1}
+
+        def show(done: int, total: int) -> None:
+            if total < 50:
+                return
+            percent = done * 100 // total
+            if percent == last["shown"] or (not interactive and percent % 10 and done != total):
+                return
+            last["shown"] = percent
+            bar = "#" * (percent // 4)
+            line = f"{path.name}: [{bar:<25}] {percent:3d}% {done}/{total}"
+            if interactive:
+                self.stderr.write("\r" + line, ending="\n" if done == total else "")
+            else:
+                self.stderr.write(line)
+
+        return show

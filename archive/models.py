@@ -1,0 +1,292 @@
+"""Reports and the vocabularies they are tagged with."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .dates import EARLIEST_YEAR, PartialDate
+from .text import paragraphs
+
+
+class Term(models.Model):
+    """What regions, agencies and topics share: a name, a slug, a description."""
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. “Ryanggang Province”"))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("Lower-case address part, never changed once public, e.g. “ryanggang”"),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A few sentences for readers, shown on the term's page."),
+    )
+
+    url_name = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(f"archive:{self.url_name}", kwargs={"slug": self.slug})
+
+
+class Region(Term):
+    """A place, in a tree: country > province > city / county / district."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        PROVINCE = "province", _("Province")
+        SPECIAL_CITY = "special-city", _("Directly governed or special city")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        DISTRICT = "district", _("District")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The larger place this one lies in, e.g. Hyesan is part of Ryanggang."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    source_ref = models.CharField(
+        _("gazetteer reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the entry comes from, e.g. “geonames:2043837”."),
+    )
+
+    url_name = "region"
+
+    class Meta(Term.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def ancestors(self) -> list["Region"]:
+        """The chain of larger places, outermost first."""
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.insert(0, node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        if self.pk and any(a.pk == self.pk for a in self.ancestors()):
+            raise ValidationError({"parent": _("A region cannot lie inside itself.")})
+
+
+class Agency(Term):
+    """An organ of the state or party, e.g. the Ministry of State Security."""
+
+    abbreviation = models.CharField(
+        _("abbreviation"), max_length=20, blank=True, help_text=_("e.g. “MSS”")
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("e.g. the Korean People's Army for the Defense Security Command."),
+    )
+
+    url_name = "agency"
+
+    class Meta(Term.Meta):
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+
+class Topic(Term):
+    url_name = "topic"
+
+    class Meta(Term.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class Source(Term):
+    """The outlet a report comes from, e.g. Daily NK."""
+
+    homepage = models.URLField(_("homepage"), blank=True)
+
+    url_name = "source"
+
+    class Meta(Term.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in-review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    headline = models.CharField(_("headline"), max_length=300, blank=True)
+    headline_supplied = models.BooleanField(
+        _("headline written by the archive"),
+        default=False,
+        help_text=_("Tick when the original has no headline and an editor wrote this one."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    dek = models.CharField(
+        _("dek"), max_length=500, blank=True, help_text=_("The subtitle under the headline.")
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_("Plain text; paragraphs separated by a blank line. HTML is reduced to text."),
+    )
+    photo_caption = models.CharField(_("photo caption"), max_length=500, blank=True)
+
+    pub_year = models.PositiveSmallIntegerField(
+        _("year published"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR)],
+        help_text=_("Leave empty when the report does not say."),
+    )
+    pub_month = models.PositiveSmallIntegerField(
+        _("month published"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    pub_day = models.PositiveSmallIntegerField(
+        _("day published"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    pub_time = models.TimeField(
+        _("time published"), null=True, blank=True, help_text=_("As stated, e.g. 05:30.")
+    )
+    pub_date = models.DateField(
+        _("date (for sorting)"),
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived from the known parts; empty when the year is unknown."),
+    )
+    date_note = models.CharField(
+        _("note on the date"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “Source spoke to Daily NK on Jan. 15; year not stated.”"),
+    )
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    original_url = models.URLField(_("original address"), max_length=500, blank=True)
+    korean_url = models.URLField(_("Korean edition"), max_length=500, blank=True)
+    reporter = models.CharField(_("reporter"), max_length=200, blank=True)
+    translator = models.CharField(_("translator"), max_length=200, blank=True)
+    editor = models.CharField(_("editor"), max_length=200, blank=True)
+    keywords = models.CharField(
+        _("the report's own keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated, as the report gives them, e.g. “Korea, reforms, Russia”."),
+    )
+
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("A published report becomes public at this time."),
+    )
+    editor_notes = models.TextField(
+        _("editors' notes"),
+        blank=True,
+        help_text=_("Never shown to readers. The importer lists missing fields here."),
+    )
+    import_key = models.CharField(
+        _("import key"),
+        max_length=600,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What re-imports recognise this report by: source id, address or text hash."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("pub_date").desc(nulls_last=True), "-created"]
+        get_latest_by = "publish_at"
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pub_date = self.date.sort_date()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:report", kwargs={"slug": self.slug})
+
+    @property
+    def title(self) -> str:
+        return self.headline or _("Untitled report")
+
+    @property
+    def date(self) -> PartialDate:
+        return PartialDate(self.pub_year, self.pub_month, self.pub_day)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.body)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    def clean(self):
+        problems = self.date.errors()
+        if problems:
+            raise ValidationError({"pub_year": "; ".join(problems).capitalize() + "."})
+        if self.status == self.Status.PUBLISHED and not self.headline:
+            raise ValidationError({"headline": _("A report needs a headline to be published.")})

@@ -1,0 +1,66 @@
+"""Report bodies are plain text: paragraphs separated by one blank line."""
+
+import re
+from html.parser import HTMLParser
+
+BLOCK_TAGS = {
+    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "section", "article", "tr", "figcaption", "pre",
+}  # fmt: skip
+SKIP_TAGS = {"script", "style", "noscript", "template"}
+TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+SPACE_RE = re.compile(r"[ \t\u00a0\u200b]+")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIP_TAGS:
+            self.skipping += 1
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in SKIP_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in BLOCK_TAGS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(TAG_RE.search(text))
+
+
+def html_to_text(html: str) -> str:
+    """Reduce HTML to paragraphs of text; scripts and styles are dropped."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a body into paragraphs, folding runs of spaces inside each."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    result = []
+    for block in blocks:
+        lines = [SPACE_RE.sub(" ", line).strip() for line in block.split("\n")]
+        joined = " ".join(line for line in lines if line)
+        if joined:
+            result.append(joined)
+    return result
+
+
+def clean_body(text: str) -> str:
+    """The canonical stored form of a body, from plain text or HTML."""
+    if looks_like_html(text):
+        text = html_to_text(text)
+    return "\n\n".join(paragraphs(text))
