@@ -11,6 +11,11 @@ from .dates import EARLIEST_YEAR, PartialDate
 from .text import paragraphs
 
 
+class TermManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Term(models.Model):
     """What regions, agencies and topics share: a name, a slug, a description."""
 
@@ -29,6 +34,8 @@ class Term(models.Model):
 
     url_name = ""
 
+    objects = TermManager()
+
     class Meta:
         abstract = True
         ordering = ["name"]
@@ -38,6 +45,9 @@ class Term(models.Model):
 
     def get_absolute_url(self):
         return reverse(f"archive:{self.url_name}", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Region(Term):
@@ -90,8 +100,12 @@ class Region(Term):
         return chain
 
     def clean(self):
-        if self.pk and any(a.pk == self.pk for a in self.ancestors()):
-            raise ValidationError({"parent": _("A region cannot lie inside itself.")})
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk and node.pk == self.pk:
+                raise ValidationError({"parent": _("A region cannot lie inside itself.")})
+            seen.add(node.pk)
+            node = node.parent
 
 
 class Agency(Term):
@@ -141,6 +155,11 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class Report(models.Model):
@@ -246,7 +265,7 @@ class Report(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = ReportQuerySet.as_manager()
+    objects = ReportManager()
 
     class Meta:
         ordering = [models.F("pub_date").desc(nulls_last=True), "-created"]
@@ -263,6 +282,9 @@ class Report(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:report", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def title(self) -> str:

@@ -64,3 +64,13 @@ def clean_body(text: str) -> str:
     if looks_like_html(text):
         text = html_to_text(text)
     return "\n\n".join(paragraphs(text))
+
+
+def short_slug(text: str, length: int = 80) -> str:
+    """A slug of at most ``length`` characters, cut between words."""
+    from django.utils.text import slugify
+
+    slug = slugify(text)
+    if len(slug) > length:
+        slug = slug[: length + 1].rsplit("-", 1)[0] if "-" in slug[:length] else slug[:length]
+    return slug.strip("-")

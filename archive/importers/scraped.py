@@ -11,6 +11,7 @@ import datetime
 import re
 
 from ..dates import PartialDate
+from ..text import SPACE_RE, html_to_text, looks_like_html
 from .records import ImportedRecord, RecordProblem, text_hash
 
 # "april", "apr" and "sept" all name a month.
@@ -48,8 +49,10 @@ SOURCE_SIGNATURES = {
 
 
 def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
-    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     record = ImportedRecord(path=path, line=1, body="", import_key=text_hash(text))
+    if looks_like_html(text):
+        text = html_to_text(text)
+    lines = [SPACE_RE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     kept: list[str] = []
     for line in lines:
         if not line:

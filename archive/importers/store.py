@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..models import Agency, Region, Report, Source, Topic
+from ..text import short_slug
 from .records import ImportedRecord, RecordProblem, read_file
 
 BATCH_SIZE = 500
@@ -94,7 +95,7 @@ class SlugBook:
             self.taken.add(record.slug)
             return record.slug
         words = record.headline or " ".join(record.body.split()[:8])
-        base = slugify(words)[:SLUG_LENGTH].strip("-") or "report"
+        base = short_slug(words, SLUG_LENGTH) or "report"
         candidates = [base]
         if record.date.year:
             candidates.append(f"{base}-{record.date.year}")

@@ -1,0 +1,61 @@
+# Two commands do everything on a fresh machine:
+#   make serve   virtualenv, dependencies, database, demo content, search index,
+#                gunicorn on http://127.0.0.1:8000
+#   make test    ruff, migrations check and the whole pytest suite (browser included)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test lint migrations-check pytest browser-deps reset-demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+# Debian's Chromium, driven by Playwright; Playwright never downloads a browser here.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+serve: $(VENV)/.installed-runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_initial_data --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
+	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+test: lint migrations-check pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: $(VENV)/.installed-dev browser-deps
+	$(BIN)/pytest
+
+# Throw away the local database and index and start again from the fixtures.
+reset-demo: $(VENV)/.installed-runtime
+	rm -f var/archive.sqlite3
+	rm -rf var/index
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_initial_data
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

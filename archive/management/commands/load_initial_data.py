@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from archive.models import Report
+
+FIXTURES = ["vocabularies.json", "demo_reports.json"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the curated vocabularies and the five demo reports, then rebuild the "
+        "search index. Fixtures are keyed on slugs: loading again resets the demo "
+        "records, so --if-empty skips loading when the archive already has reports."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only into an archive with no reports yet (keeps editors' changes).",
+        )
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        if options["if_empty"] and Report.objects.exists():
+            self.stdout.write("The archive already has reports; demo content not loaded.")
+            call_command("update_index", verbosity=verbosity)
+            return
+        fixture_dir = settings.BASE_DIR / "fixtures"
+        call_command("loaddata", *(fixture_dir / name for name in FIXTURES), verbosity=verbosity)
+        call_command("rebuild_index", interactive=False, verbosity=verbosity)

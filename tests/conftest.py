@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+DATA = Path(__file__).parent / "data"
+SEEDS = sorted((DATA / "seeds").glob("*.txt"))
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo content: curated vocabularies and the five finished seed reports."""
+    call_command("loaddata", "fixtures/vocabularies.json", "fixtures/demo_reports.json", verbosity=0)
+
+
+@pytest.fixture
+def vocabularies(db):
+    call_command("loaddata", "fixtures/vocabularies.json", verbosity=0)
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Write a file for the importer and return its path."""
+
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write

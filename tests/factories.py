@@ -1,0 +1,36 @@
+"""Small builders for test data: only what a test names is set."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from archive.models import Agency, Region, Report, Topic
+
+_numbers = itertools.count(1)
+
+
+def make_region(name="Ryanggang", kind=Region.Kind.PROVINCE, parent=None, **fields):
+    slug = fields.pop("slug", None) or f"{name.lower().replace(' ', '-')}-{next(_numbers)}"
+    return Region.objects.create(name=name, slug=slug, kind=kind, parent=parent, **fields)
+
+
+def make_agency(name="Ministry of State Security", **fields):
+    slug = fields.pop("slug", None) or f"agency-{next(_numbers)}"
+    return Agency.objects.create(name=name, slug=slug, **fields)
+
+
+def make_topic(name="Corruption", **fields):
+    slug = fields.pop("slug", None) or f"topic-{next(_numbers)}"
+    return Topic.objects.create(name=name, slug=slug, **fields)
+
+
+def make_report(headline="Border guards punished", status=Report.Status.PUBLISHED, **fields):
+    fields.setdefault("slug", f"report-{next(_numbers)}")
+    fields.setdefault("body", f"{headline}. The source told the reporter more.")
+    fields.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
+    tags = {name: fields.pop(name, []) for name in ("regions", "agencies", "topics")}
+    report = Report.objects.create(headline=headline, status=status, **fields)
+    for name, terms in tags.items():
+        getattr(report, name).set(terms)
+    return report

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real settings, made fast and isolated."""
+
+import tempfile
+
+from archive.settings import *  # noqa: F403
+from archive.settings import HAYSTACK_CONNECTIONS
+
+SECRET_KEY = "tests-only-not-secret"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Each test run gets its own search index; tests that use it clear it first.
+HAYSTACK_CONNECTIONS = {
+    "default": {**HAYSTACK_CONNECTIONS["default"], "PATH": tempfile.mkdtemp(prefix="archive-index-")}
+}

@@ -1,0 +1,66 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from archive.models import Region, Report
+
+from .factories import make_region, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_is_status_published_and_time_reached():
+    now = timezone.now()
+    visible = make_report("Visible")
+    make_report("Draft", status=Report.Status.DRAFT)
+    make_report("In review", status=Report.Status.IN_REVIEW)
+    make_report("Withdrawn", status=Report.Status.WITHDRAWN)
+    make_report("Scheduled", publish_at=now + datetime.timedelta(minutes=5))
+    assert list(Report.objects.published()) == [visible]
+
+
+def test_scheduled_report_becomes_public_when_its_time_comes(monkeypatch):
+    later = timezone.now() + datetime.timedelta(hours=2)
+    report = make_report("Scheduled", publish_at=later)
+    assert not Report.objects.published().exists()
+    monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(seconds=1))
+    assert list(Report.objects.published()) == [report]
+
+
+def test_sort_date_follows_the_known_parts():
+    report = make_report(pub_year=2024, pub_month=4)
+    assert report.pub_date == datetime.date(2024, 4, 1)
+    report.pub_year = None
+    report.save()
+    assert report.pub_date is None
+    assert str(report.date) == "April, year unknown"
+
+
+def test_an_impossible_date_is_refused_with_a_reason():
+    report = make_report(status=Report.Status.DRAFT)
+    report.pub_year, report.pub_month, report.pub_day = 2023, 2, 30
+    with pytest.raises(ValidationError, match="Day 30 does not exist in month 2"):
+        report.full_clean()
+
+
+def test_a_report_without_headline_cannot_be_published():
+    report = make_report(headline="", status=Report.Status.PUBLISHED)
+    with pytest.raises(ValidationError, match="needs a headline"):
+        report.full_clean()
+
+
+def test_region_tree_and_cycle_guard():
+    country = make_region("North Korea", Region.Kind.COUNTRY)
+    province = make_region("Ryanggang", parent=country)
+    city = make_region("Hyesan", Region.Kind.CITY, parent=province)
+    assert city.ancestors() == [country, province]
+    country.parent = city
+    with pytest.raises(ValidationError, match="inside itself"):
+        country.full_clean()
+
+
+def test_every_term_has_a_public_address():
+    region = make_region("Ryanggang", slug="ryanggang")
+    assert region.get_absolute_url() == "/regions/ryanggang/"
