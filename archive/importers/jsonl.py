@@ -19,7 +19,7 @@ from .records import ImportedRecord, RecordProblem, text_hash
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # The KCNA scrape joined paragraphs with ".," ("Wednesday., The").
-BROKEN_JOIN = re.compile(r"(?<=[.!?\"”])\s*\.?,\s+(?=[A-Z“\"])")
+BROKEN_JOIN = re.compile(r"(?<=[\w!?\"”)])\.,\s+(?=[A-Z“\"])")
 TEXT_FIELDS = ("dek", "reporter", "translator", "editor")
 TAG_FIELDS = ("regions", "agencies", "topics")
 MAX_HEADLINE = 300

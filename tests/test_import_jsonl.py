@@ -1,0 +1,196 @@
+"""Importing JSON Lines, and every kind of bad input."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.models import Report, Topic
+
+from .factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def jsonl(*records) -> str:
+    return "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n"
+
+
+GOOD = {
+    "title": "Hyesan market closed",
+    "date": "2024-03-02",
+    "body": "Traders in Hyesan were told to go home.\n\nThe source said so.",
+    "url": "https://example.org/hyesan-market",
+}
+
+
+def run_import(*paths, **options):
+    call_command("import_reports", *map(str, paths), **options)
+
+
+def test_records_with_tags_are_imported(vocabularies, write_file):
+    record = {
+        **GOOD,
+        "regions": ["Ryanggang", "hyesan"],
+        "agencies": ["MSS"],
+        "topics": ["Markets"],
+        "source": "Daily NK",
+    }
+    run_import(write_file("one.jsonl", jsonl(record)), verbosity=0)
+    report = Report.objects.get()
+    assert report.headline == "Hyesan market closed"
+    assert str(report.date) == "March 2, 2024"
+    assert report.paragraphs == ["Traders in Hyesan were told to go home.", "The source said so."]
+    assert sorted(report.regions.values_list("slug", flat=True)) == ["hyesan", "ryanggang"]
+    assert list(report.agencies.values_list("slug", flat=True)) == ["ministry-of-state-security"]
+    assert Topic.objects.get(slug="markets").name == "Markets"
+    assert report.source.slug == "daily-nk"
+    assert report.status == Report.Status.DRAFT
+
+
+def test_partial_and_missing_dates_are_kept_as_given(write_file):
+    records = [
+        {**GOOD, "url": "", "title": "A", "date": "2013"},
+        {**GOOD, "url": "", "title": "B", "date": "2013-09"},
+        {**GOOD, "url": "", "title": "C", "date": None},
+    ]
+    run_import(write_file("dates.jsonl", jsonl(*records)), verbosity=0)
+    shown = dict((r.headline, str(r.date)) for r in Report.objects.all())
+    assert shown == {"A": "2013", "B": "Sept. 2013", "C": "Date unknown"}
+    assert Report.objects.get(headline="C").status == Report.Status.IN_REVIEW
+
+
+def test_html_bodies_become_paragraphs_and_scrape_joins_are_mended(write_file):
+    records = [
+        {**GOOD, "body": "<p>One &amp; two.</p><p>Three.</p>"},
+        {**GOOD, "url": "https://example.org/2", "body": "It met on Wednesday., The talks ended."},
+    ]
+    run_import(write_file("html.jsonl", jsonl(*records)), verbosity=0)
+    bodies = list(Report.objects.order_by("pk").values_list("body", flat=True))
+    assert bodies == ["One & two.\n\nThree.", "It met on Wednesday.\n\nThe talks ended."]
+
+
+def test_same_address_with_a_revised_text_keeps_both_versions(write_file):
+    first = {**GOOD, "id": "a1"}
+    revised = {**GOOD, "id": "a2", "body": "A corrected text."}
+    run_import(write_file("revised.jsonl", jsonl(first, revised)), verbosity=0)
+    assert Report.objects.count() == 2
+
+
+def test_repeated_record_within_a_file_is_skipped_and_reported(write_file, capsys):
+    run_import(write_file("twice.jsonl", jsonl(GOOD, GOOD)))
+    assert Report.objects.count() == 1
+    captured = capsys.readouterr()
+    assert "twice.jsonl:2: same record as line 1, skipped" in captured.err
+    assert "1 new, 1 already in the archive" in captured.out
+
+
+def test_records_without_address_are_recognised_by_their_text(write_file):
+    path = write_file("no-url.jsonl", jsonl({**GOOD, "url": ""}))
+    run_import(path, verbosity=0)
+    run_import(path, verbosity=0)
+    assert Report.objects.count() == 1
+
+
+def test_same_headlines_get_distinct_slugs(write_file):
+    records = [
+        {**GOOD, "url": "", "body": "First text."},
+        {**GOOD, "url": "", "body": "Second text."},
+    ]
+    run_import(write_file("same.jsonl", jsonl(*records)), verbosity=0)
+    slugs = sorted(Report.objects.values_list("slug", flat=True))
+    assert slugs == ["hyesan-market-closed", "hyesan-market-closed-2024"]
+
+
+BAD_FILES = {
+    "empty": ("empty.jsonl", "", "empty.jsonl: the file is empty"),
+    "blank lines only": ("blank.txt", "\n\n  \n", "blank.txt: the file is empty"),
+    "binary": ("binary.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00", "the file is binary"),
+    "not utf-8": ("latin1.txt", "Pyongyang caf\xe9".encode("latin-1"), "not UTF-8"),
+    "unknown kind": ("report.pdf", "%PDF-1.4", "unknown kind of file “.pdf”"),
+    "broken json": (
+        "broken.jsonl",
+        jsonl(GOOD, '{"title": "Cut off", "body": '),
+        "broken.jsonl:2: broken JSON",
+    ),
+    "not an object": ("list.jsonl", jsonl(GOOD, "[1, 2]"), "list.jsonl:2: a record must be"),
+    "missing body": (
+        "nobody.jsonl",
+        jsonl(GOOD, {"title": "No body", "body": "   "}),
+        "nobody.jsonl:2: missing body",
+    ),
+    "missing title": ("notitle.jsonl", jsonl({"body": "Text."}), "notitle.jsonl:1: missing title"),
+    "absurd date": (
+        "absurd.jsonl",
+        jsonl(GOOD, {**GOOD, "url": "", "date": "1066-10-14"}),
+        "absurd.jsonl:2: absurd date '1066-10-14'",
+    ),
+    "impossible day": (
+        "feb30.jsonl",
+        jsonl({**GOOD, "date": "2023-02-30"}),
+        "feb30.jsonl:1: absurd date '2023-02-30': day 30 does not exist in month 2",
+    ),
+    "malformed date": (
+        "format.jsonl",
+        jsonl({**GOOD, "date": "19/04/2024"}),
+        "format.jsonl:1: date '19/04/2024' is not YYYY",
+    ),
+    "bad address": (
+        "url.jsonl",
+        jsonl({**GOOD, "url": "javascript:alert(1)"}),
+        "url.jsonl:1: “url” is not a web address",
+    ),
+    "duplicate slug in file": (
+        "slugs.jsonl",
+        jsonl({**GOOD, "slug": "same"}, {**GOOD, "url": "", "slug": "same"}),
+        "slugs.jsonl:2: duplicate or malformed slug “same”",
+    ),
+    "unknown region": (
+        "place.jsonl",
+        jsonl({**GOOD, "regions": ["Atlantis"]}),
+        "place.jsonl:1: unknown region “Atlantis”",
+    ),
+    "scraped text of furniture only": (
+        "furniture.txt",
+        "33.1 C\nRead in Korean\nMost Popular Articles\nSome headline\n",
+        "no report text found",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_input_is_explained_and_nothing_is_written(case, write_file, capsys):
+    name, content, message = BAD_FILES[case]
+    good = write_file("good.jsonl", jsonl({**GOOD, "url": "https://example.org/good"}))
+    with pytest.raises(CommandError, match="1 file"):
+        run_import(write_file(name, content), good)
+    err = capsys.readouterr().err
+    assert message in err
+    assert "nothing imported from it" in err
+    # The bad file left nothing behind; the good file beside it went in.
+    assert list(Report.objects.values_list("original_url", flat=True)) == [
+        "https://example.org/good"
+    ]
+
+
+def test_slug_already_in_the_archive_is_refused(write_file, capsys):
+    make_report(slug="taken")
+    with pytest.raises(CommandError):
+        run_import(write_file("taken.jsonl", jsonl({**GOOD, "slug": "taken"})))
+    assert "taken.jsonl:1: duplicate or malformed slug “taken”" in capsys.readouterr().err
+    assert Report.objects.count() == 1
+
+
+def test_every_problem_in_a_file_is_listed_not_just_the_first(write_file, capsys):
+    content = jsonl({"title": "x"}, "{oops", {**GOOD, "date": "2999"})
+    with pytest.raises(CommandError):
+        run_import(write_file("many.jsonl", content))
+    err = capsys.readouterr().err
+    assert "many.jsonl:1:" in err and "many.jsonl:2:" in err and "many.jsonl:3:" in err
+    assert "3 problem(s)" in err
+
+
+def test_missing_file_is_reported(tmp_path, capsys):
+    with pytest.raises(CommandError):
+        run_import(tmp_path / "nowhere.jsonl")
+    assert "cannot read the file" in capsys.readouterr().err

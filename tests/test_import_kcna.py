@@ -1,0 +1,36 @@
+"""The whole real KCNA corpus: 19,887 articles, dirt included."""
+
+import pytest
+from django.core.management import call_command
+
+from archive.models import Report, Topic
+
+from .conftest import SHARED_DATA
+
+CORPUS = SHARED_DATA / "kcna_corpus.jsonl"
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not on this machine"),
+]
+
+
+def test_the_whole_corpus_imports_once(capsys):
+    call_command("import_reports", str(CORPUS))
+    assert Report.objects.count() == 19_887
+    out = capsys.readouterr()
+    assert "19887 new, 0 already in the archive" in out.out
+    assert "100% 19887/19887" in out.err  # the progress bar reached the end
+
+    # Dirt is mended: no ".," paragraph joins left, every report dated.
+    assert not Report.objects.filter(body__regex=r"[a-z]\.,\s+[A-Z]").exists()
+    assert not Report.objects.filter(pub_date=None).exists()
+    # Revised versions at the same address are kept, not dropped.
+    revised = "http://www.kcna.kp/en/article/q/a713c2df6798b0f051a4fac14e5953be.kcmsf"
+    assert Report.objects.filter(original_url=revised).count() == 2
+    # The kcna.kp records bring their own sections as topics.
+    assert Topic.objects.filter(name="Home News").exists()
+
+    call_command("import_reports", str(CORPUS), verbosity=0)
+    assert Report.objects.count() == 19_887
