@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,10 +7,14 @@ from django.utils.translation import ngettext
 
 from .models import Agency, Region, Report, Source, Topic
 
+# Addresses typed without a scheme are taken as https (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class TermAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -51,6 +56,7 @@ class SourceAdmin(TermAdmin):
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
     list_display_links = ["title"]
     list_filter = ["status", "source", "headline_supplied", "agencies", "topics"]

@@ -288,7 +288,7 @@ class Report(models.Model):
 
     @property
     def title(self) -> str:
-        return self.headline or _("Untitled report")
+        return self.headline or str(_("Untitled report"))
 
     @property
     def date(self) -> PartialDate:

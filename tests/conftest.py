@@ -6,17 +6,20 @@ from django.core.management import call_command
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture
 def demo(db):
     """The demo content: curated vocabularies and the five finished seed reports."""
-    call_command("loaddata", "fixtures/vocabularies.json", "fixtures/demo_reports.json", verbosity=0)
+    call_command(
+        "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
+    )
 
 
 @pytest.fixture
 def vocabularies(db):
-    call_command("loaddata", "fixtures/vocabularies.json", verbosity=0)
+    call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Each test run gets its own search index; tests that use it clear it first.
-HAYSTACK_CONNECTIONS = {
-    "default": {**HAYSTACK_CONNECTIONS["default"], "PATH": tempfile.mkdtemp(prefix="archive-index-")}
-}
+# Each test run gets its own search index; tests that use it rebuild it first.
+INDEX_DIR = tempfile.mkdtemp(prefix="archive-index-")
+HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": INDEX_DIR}}
+# Serve static files from the app folders: tests do not run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

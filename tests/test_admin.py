@@ -1,0 +1,184 @@
+"""The admin pages an editor uses day to day, and what editors may do."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.urls import reverse
+from django.utils import timezone
+
+from archive.models import Report
+
+from .factories import make_region, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def test_editors_group_has_exactly_the_archive_permissions():
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
+    vocabularies = {
+        f"{action}_{model}"
+        for model in ("region", "agency", "topic", "source")
+        for action in ("add", "change", "delete", "view")
+    }
+    assert codenames == vocabularies | {"add_report", "change_report", "view_report"}
+    assert not Permission.objects.filter(group__name="Editors", content_type__app_label="auth")
+
+
+def test_editor_can_add_a_report_through_the_admin(client, editor):
+    region = make_region("Ryanggang", slug="ryanggang")
+    response = client.post(
+        reverse("admin:archive_report_add"),
+        {
+            "headline": "Smugglers fined in Hyesan",
+            "slug": "smugglers-fined-in-hyesan",
+            "body": "Several smugglers were fined.\n\nThe source said so.",
+            "pub_month": "1",
+            "pub_day": "15",
+            "regions": [region.pk],
+            "status": "draft",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    report = Report.objects.get()
+    assert str(report.date) == "Jan. 15, year unknown"
+    assert list(report.regions.all()) == [region]
+
+
+def test_admin_refuses_an_impossible_date_with_a_message(client, editor):
+    response = client.post(
+        reverse("admin:archive_report_add"),
+        {
+            "headline": "x",
+            "slug": "x",
+            "body": "y",
+            "pub_year": "2023",
+            "pub_month": "2",
+            "pub_day": "30",
+            "status": "draft",
+            "publish_at_0": "2026-01-01",
+            "publish_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Day 30 does not exist in month 2." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_editor_cannot_manage_users_or_groups(client, editor):
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert client.get(reverse("admin:archive_report_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:archive_report_changelist",
+        "admin:archive_report_add",
+        "admin:archive_region_changelist",
+        "admin:archive_agency_changelist",
+        "admin:archive_topic_changelist",
+        "admin:archive_source_changelist",
+    ],
+)
+def test_editor_pages_open(client, editor, demo, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_report_list_shows_status_date_and_tags(client, editor, demo):
+    page = client.get(reverse("admin:archive_report_changelist")).content.decode()
+    assert "April 19, 2024" in page
+    assert "Date unknown" in page
+    assert "Kim Jong Suk County" in page
+    assert "MSS" in page
+
+
+def test_list_can_be_searched_and_filtered(client, editor, demo):
+    url = reverse("admin:archive_report_changelist")
+    page = client.get(url, {"q": "Hoeryong"}).content.decode()
+    assert "Safety agents quit" in page and "border patrol" not in page
+    page = client.get(url, {"pub_date__year": "2024"}).content.decode()
+    assert "state security agency cracks down" in page and "Safety agents" not in page
+
+
+def test_tag_autocomplete_answers(client, editor, demo):
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "hyes",
+            "app_label": "archive",
+            "model_name": "report",
+            "field_name": "regions",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Hyesan"]
+
+
+def test_change_form_opens_with_view_on_site(client, editor, demo):
+    report = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
+    page = client.get(reverse("admin:archive_report_change", args=[report.pk])).content.decode()
+    assert "View on site" in page
+    assert "Date of the report" in page
+
+
+def test_actions_publish_unpublish_withdraw(client, editor):
+    draft = make_report("Ready", status=Report.Status.DRAFT)
+    untitled = make_report("", status=Report.Status.IN_REVIEW)
+    url = reverse("admin:archive_report_changelist")
+
+    def act(action, *reports):
+        return client.post(
+            url,
+            {"action": action, "_selected_action": [r.pk for r in reports]},
+            follow=True,
+        )
+
+    response = act("publish", draft, untitled)
+    assert "Not published, no headline yet" in response.content.decode()
+    draft.refresh_from_db()
+    untitled.refresh_from_db()
+    assert draft.is_public and untitled.status == Report.Status.IN_REVIEW
+
+    act("unpublish", draft)
+    draft.refresh_from_db()
+    assert draft.status == Report.Status.DRAFT
+
+    act("withdraw", draft)
+    draft.refresh_from_db()
+    assert draft.status == Report.Status.WITHDRAWN
+    assert not Report.objects.published().exists()
+
+
+def test_publishing_keeps_a_future_schedule(client, editor):
+    later = timezone.now() + datetime.timedelta(days=1)
+    report = make_report("Tomorrow", status=Report.Status.DRAFT, publish_at=later)
+    client.post(
+        reverse("admin:archive_report_changelist"),
+        {"action": "publish", "_selected_action": [report.pk]},
+    )
+    report.refresh_from_db()
+    assert report.status == Report.Status.PUBLISHED and report.publish_at == later
+    assert not report.is_public
+
+
+def test_view_on_site_points_drafts_to_the_preview(client, editor):
+    draft = make_report("Draft", status=Report.Status.DRAFT, slug="draft")
+    public = make_report("Public", slug="public")
+    from archive.admin import ReportAdmin
+
+    admin = ReportAdmin(Report, None)
+    assert admin.view_on_site(draft) == "/reports/draft/preview/"
+    assert admin.view_on_site(public) == "/reports/public/"

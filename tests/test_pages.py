@@ -1,0 +1,82 @@
+"""What readers see: only published reports, with honest dates."""
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Region, Report
+
+from .factories import make_agency, make_region, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_reports_only(client):
+    make_report("Public one")
+    make_report("Secret draft", status=Report.Status.DRAFT)
+    page = client.get("/").content.decode()
+    assert "Public one" in page
+    assert "Secret draft" not in page
+    assert "1 published report" in page
+
+
+def test_report_page_shows_facts_and_unknown_dates_honestly(client):
+    region = make_region("Ryanggang", slug="ryanggang")
+    report = make_report(
+        "Border crackdown",
+        pub_month=1,
+        pub_day=15,
+        translator="Violet Kim",
+        regions=[region],
+        original_url="https://example.org/original",
+    )
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Jan. 15, year unknown" in page
+    assert "Violet Kim" in page
+    assert 'href="https://example.org/original"' in page
+    assert 'href="/regions/ryanggang/"' in page
+
+
+def test_unpublished_reports_are_not_found(client):
+    for status in (Report.Status.DRAFT, Report.Status.IN_REVIEW, Report.Status.WITHDRAWN):
+        report = make_report(status=status)
+        assert client.get(report.get_absolute_url()).status_code == 404
+
+
+def test_preview_is_for_staff_only(client, django_user_model):
+    draft = make_report("Unfinished", status=Report.Status.DRAFT)
+    url = reverse("archive:report-preview", kwargs={"slug": draft.slug})
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(django_user_model.objects.create_user("ed", is_staff=True))
+    page = client.get(url).content.decode()
+    assert "Unfinished" in page and "Preview for editors" in page
+
+
+def test_region_page_includes_places_inside_it(client):
+    country = make_region("North Korea", Region.Kind.COUNTRY)
+    province = make_region("Ryanggang", parent=country)
+    city = make_region("Hyesan", Region.Kind.CITY, parent=province)
+    make_report("In Hyesan", regions=[city])
+    make_report("Elsewhere")
+    make_report("Hidden in Hyesan", regions=[city], status=Report.Status.DRAFT)
+    page = client.get(province.get_absolute_url()).content.decode()
+    assert "In Hyesan" in page and "Elsewhere" not in page and "Hidden" not in page
+    assert "1 published report" in page
+    assert f'href="{country.get_absolute_url()}"' in page
+
+
+def test_agency_page(client):
+    army = make_agency("Korean People's Army", abbreviation="KPA")
+    agency = make_agency("Defense Security Command", parent=army, description="Army security.")
+    make_report("Joint crackdown", agencies=[agency])
+    page = client.get(agency.get_absolute_url()).content.decode()
+    assert "Joint crackdown" in page and "Army security." in page and "Korean People" in page
+
+
+def test_unknown_term_is_not_found(client):
+    assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+def test_bad_page_number_gives_a_page_not_an_error(client):
+    make_report("Only")
+    assert client.get("/", {"page": "99999"}).status_code == 200
+    assert client.get("/", {"page": "abc"}).status_code == 200
