@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dates import EARLIEST_YEAR, PartialDate
-from .text import paragraphs
+from .text import is_subhead, paragraphs
 
 
 class TermManager(models.Manager):
@@ -297,6 +297,11 @@ class Report(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return paragraphs(self.body)
+
+    @property
+    def blocks(self) -> list[tuple[bool, str]]:
+        """Paragraphs, each marked True when it is a section head."""
+        return [(is_subhead(p), p) for p in self.paragraphs]
 
     @property
     def keyword_list(self) -> list[str]:

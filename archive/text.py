@@ -59,6 +59,11 @@ def paragraphs(text: str) -> list[str]:
     return result
 
 
+def is_subhead(paragraph: str) -> bool:
+    """Scraped reports mark section heads by capitals: "LEAVING NO STONE UNTURNED"."""
+    return len(paragraph) <= 100 and paragraph.isupper() and not paragraph.endswith(".")
+
+
 def clean_body(text: str) -> str:
     """The canonical stored form of a body, from plain text or HTML."""
     if looks_like_html(text):

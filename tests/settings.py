@@ -1,5 +1,7 @@
 """Settings for the test suite: the real settings, made fast and isolated."""
 
+import atexit
+import shutil
 import tempfile
 
 from archive.settings import *  # noqa: F403
@@ -17,3 +19,4 @@ HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": I
 # Serve static files from the app folders: tests do not run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+atexit.register(shutil.rmtree, INDEX_DIR, ignore_errors=True)

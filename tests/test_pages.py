@@ -80,3 +80,10 @@ def test_bad_page_number_gives_a_page_not_an_error(client):
     make_report("Only")
     assert client.get("/", {"page": "99999"}).status_code == 200
     assert client.get("/", {"page": "abc"}).status_code == 200
+
+
+def test_section_heads_in_capitals_are_shown_as_headings(client):
+    report = make_report(body="First point.\n\nLEAVING NO STONE UNTURNED\n\nSecond point.")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert '<h2 class="subhead">Leaving no stone unturned</h2>' in page
+    assert "<p>Second point.</p>" in page

@@ -1,0 +1,122 @@
+"""The site in real headless Chromium (Debian's), driven by Playwright."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from archive.models import Report
+
+from .conftest import FIXTURES
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
+WIDTHS = {"phone": 375, "desktop": 1280}
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server needs committed data; serialized rollback keeps the
+    # Editors group that a data migration created.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def site(live_server):
+    call_command(
+        "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
+    )
+    return live_server.url
+
+
+def open_page(browser, url, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    response = page.goto(url)
+    assert response.status == 200
+    return page, errors
+
+
+def fits_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_home_lists_the_five_reports_and_fits_the_screen(browser, site, device):
+    page, errors = open_page(browser, site + "/", WIDTHS[device])
+    titles = page.locator("article.card h2").all_inner_texts()
+    assert sorted(titles) == sorted(str(r.title) for r in Report.objects.published())
+    assert page.locator("h1").count() == 1
+    assert page.get_attribute("html", "lang") == "en"
+    assert fits_width(page), "the page scrolls sideways"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"home-{device}.png", full_page=True)
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_reader_goes_from_home_to_a_report_and_on_to_a_region(browser, site, device):
+    page, errors = open_page(browser, site + "/", WIDTHS[device])
+    page.get_by_role("link", name="N. Korea cracks down on corruption in border patrol").click()
+    assert page.locator("h1").inner_text() == "N. Korea cracks down on corruption in border patrol"
+    facts = page.locator("dl.facts").inner_text()
+    assert "Date unknown" in facts and "Violet Kim" in facts
+    assert fits_width(page)
+    page.screenshot(path=SCREENSHOTS / f"report-{device}.png", full_page=True)
+    page.locator("footer .tags").get_by_role("link", name="Ryanggang").click()
+    assert page.locator("h1").inner_text() == "Ryanggang"
+    assert "published report" in page.locator(".count").inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_editor_tags_a_report_with_the_autocomplete(browser, site):
+    user = User.objects.create_user("editor", password="a-long-passphrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    page, errors = open_page(browser, site + "/admin/login/", WIDTHS["desktop"])
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-passphrase")
+    page.click("input[type=submit]")
+    report = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
+    page.goto(f"{site}/admin/archive/report/{report.pk}/change/")
+    page.locator(".field-regions .select2-selection").click()
+    page.keyboard.type("Samsu")
+    page.locator(".select2-results__option", has_text="Samsu County").click()
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    assert "Samsu County" in report.regions.values_list("name", flat=True)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-report-list.png", full_page=True)
+    assert errors == []
+    page.close()
