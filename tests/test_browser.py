@@ -5,10 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 
 from archive.models import Report
+from archive.roles import ensure_editors_group
 
 from .conftest import FIXTURES
 
@@ -18,9 +19,7 @@ WIDTHS = {"phone": 375, "desktop": 1280}
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server needs committed data; serialized rollback keeps the
-    # Editors group that a data migration created.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
 ]
 
@@ -51,6 +50,9 @@ def browser():
 
 @pytest.fixture
 def site(live_server):
+    # The live server needs committed data, and each transactional test starts
+    # from empty tables: put back the demo and the group a migration made.
+    ensure_editors_group(Group, Permission)
     call_command(
         "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
     )

@@ -1,21 +1,9 @@
-"""The Editors group: what someone who prepares and publishes reports may do.
-
-Editors add and change reports (withdrawing rather than deleting them) and
-keep the vocabularies; they cannot see or manage users, groups or
-permissions.
-"""
+"""Create the Editors group (see archive/roles.py for what it may do)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Editors"
-PERMISSIONS = {
-    "report": ["add", "change", "view"],
-    "region": ["add", "change", "delete", "view"],
-    "agency": ["add", "change", "delete", "view"],
-    "topic": ["add", "change", "delete", "view"],
-    "source": ["add", "change", "delete", "view"],
-}
+from archive.roles import EDITORS, ensure_editors_group
 
 
 def create_editors(apps, schema_editor):
@@ -25,20 +13,11 @@ def create_editors(apps, schema_editor):
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    codenames = [
-        f"{action}_{model}" for model, actions in PERMISSIONS.items() for action in actions
-    ]
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="archive", codename__in=codenames)
-    )
+    ensure_editors_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_editors(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
 
 
 class Migration(migrations.Migration):
