@@ -182,3 +182,18 @@ def test_view_on_site_points_drafts_to_the_preview(client, editor):
     admin = ReportAdmin(Report, None)
     assert admin.view_on_site(draft) == "/reports/draft/preview/"
     assert admin.view_on_site(public) == "/reports/public/"
+
+
+def test_create_editor_command(monkeypatch, client):
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "short")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_editor", "sam")
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a-long-enough-passphrase")
+    call_command("create_editor", "sam", verbosity=0)
+    assert client.login(username="sam", password="a-long-enough-passphrase")
+    assert client.get(reverse("admin:archive_report_add")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    with pytest.raises(CommandError, match="already an account"):
+        call_command("create_editor", "sam")
