@@ -66,6 +66,10 @@ class ReportAdmin(admin.ModelAdmin):
     autocomplete_fields = ["regions", "agencies", "topics", "source"]
     prepopulated_fields = {"slug": ["headline"]}
     readonly_fields = ["created", "updated", "import_key"]
+
+    class Media:
+        css = {"all": ["archive/admin.css"]}
+
     actions = ["publish", "unpublish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["headline", "headline_supplied", "slug", "dek"]}),

@@ -87,3 +87,9 @@ def test_section_heads_in_capitals_are_shown_as_headings(client):
     page = client.get(report.get_absolute_url()).content.decode()
     assert '<h2 class="subhead">Leaving no stone unturned</h2>' in page
     assert "<p>Second point.</p>" in page
+
+
+def test_not_found_page_is_the_archive_s_own(client):
+    response = client.get("/reports/no-such-report/")
+    assert response.status_code == 404
+    assert "There is no published page at this address" in response.content.decode()
