@@ -59,7 +59,14 @@ class ReportAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
     list_display_links = ["title"]
-    list_filter = ["status", "source", "headline_supplied", "agencies", "topics"]
+    list_filter = [
+        "status",
+        "source",
+        "headline_supplied",
+        ("regions", admin.RelatedOnlyFieldListFilter),
+        ("agencies", admin.RelatedOnlyFieldListFilter),
+        ("topics", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["source"]
     search_fields = ["headline", "dek", "body", "slug", "original_url"]
     date_hierarchy = "pub_date"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dates import EARLIEST_YEAR, PartialDate
-from .text import is_subhead, paragraphs
+from .text import clean_body, is_subhead, paragraphs
 
 
 class TermManager(models.Manager):
@@ -277,6 +277,7 @@ class Report(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
         self.pub_date = self.date.sort_date()
         super().save(*args, **kwargs)
 

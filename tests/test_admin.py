@@ -197,3 +197,13 @@ def test_create_editor_command(monkeypatch, client):
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
     with pytest.raises(CommandError, match="already an account"):
         call_command("create_editor", "sam")
+
+
+def test_list_filters_by_region(client, editor, demo):
+    from archive.models import Region
+
+    hyesan = Region.objects.get(slug="hyesan")
+    page = client.get(
+        reverse("admin:archive_report_changelist"), {"regions__id__exact": hyesan.pk}
+    ).content.decode()
+    assert "border patrol" in page and "Safety agents" not in page

@@ -64,3 +64,9 @@ def test_region_tree_and_cycle_guard():
 def test_every_term_has_a_public_address():
     region = make_region("Ryanggang", slug="ryanggang")
     assert region.get_absolute_url() == "/regions/ryanggang/"
+
+
+def test_html_typed_into_a_body_is_reduced_to_paragraphs():
+    report = make_report(body="<p>First.</p><p>Second &amp; last.</p>")
+    report.refresh_from_db()
+    assert report.body == "First.\n\nSecond & last."
