@@ -150,6 +150,16 @@ BAD_FILES = {
         jsonl({**GOOD, "regions": ["Atlantis"]}),
         "place.jsonl:1: unknown region “Atlantis”",
     ),
+    "overlong headline": (
+        "long.jsonl",
+        jsonl({**GOOD, "title": "x" * 301}),
+        "long.jsonl:1: headline is 301 characters long (at most 300)",
+    ),
+    "overlong dek": (
+        "dek.jsonl",
+        jsonl({**GOOD, "dek": "y" * 600}),
+        "dek.jsonl:1: dek is 600 characters long (at most 500)",
+    ),
     "scraped text of furniture only": (
         "furniture.txt",
         "33.1 C\nRead in Korean\nMost Popular Articles\nSome headline\n",

@@ -22,7 +22,6 @@ DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 BROKEN_JOIN = re.compile(r"(?<=[\w!?\"”)])\.,\s+(?=[A-Z“\"])")
 TEXT_FIELDS = ("dek", "reporter", "translator", "editor")
 TAG_FIELDS = ("regions", "agencies", "topics")
-MAX_HEADLINE = 300
 validate_url = URLValidator(schemes=["http", "https"])
 
 
@@ -51,8 +50,6 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
     body = clean_body(BROKEN_JOIN.sub(".\n\n", _text(data, "body")))
     if not title:
         raise ValueError("missing title")
-    if len(title) > MAX_HEADLINE:
-        raise ValueError(f"title is {len(title)} characters long (at most {MAX_HEADLINE})")
     if not body:
         raise ValueError("missing body")
     urls = {key: _url(data, key) for key in ("url", "korean_url")}

@@ -24,7 +24,7 @@ class RecordProblem:
 @dataclass
 class ImportedRecord:
     path: str
-    line: int
+    line: int | None  # None for formats with one report a file
     body: str
     import_key: str
     headline: str = ""

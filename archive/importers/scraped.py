@@ -49,7 +49,7 @@ SOURCE_SIGNATURES = {
 
 
 def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
-    record = ImportedRecord(path=path, line=1, body="", import_key=text_hash(text))
+    record = ImportedRecord(path=path, line=None, body="", import_key=text_hash(text))
     if looks_like_html(text):
         text = html_to_text(text)
     lines = [SPACE_RE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]

@@ -13,6 +13,10 @@ from .records import ImportedRecord, RecordProblem, read_file
 
 BATCH_SIZE = 500
 SLUG_LENGTH = 80
+LIMITED_FIELDS = [
+    "headline", "dek", "photo_caption", "original_url", "korean_url",
+    "reporter", "translator", "editor", "keywords",
+]  # fmt: skip
 
 
 @dataclass
@@ -141,13 +145,14 @@ def _write(records, result: FileResult, status: str, progress) -> None:
                     f"{first_line_of_key[record.import_key]}, skipped"
                 )
             continue
-        terms, unknown = vocabulary.resolve(record)
+        terms, messages = vocabulary.resolve(record)
+        messages += _too_long(record)
         try:
             slug = slugs.claim(record)
         except ValueError as exc:
-            unknown.append(str(exc))
-        if unknown:
-            result.problems += [RecordProblem(record.path, record.line, m) for m in unknown]
+            messages.append(str(exc))
+        if messages:
+            result.problems += [RecordProblem(record.path, record.line, m) for m in messages]
             continue
         keys.add(record.import_key)
         first_line_of_key[record.import_key] = record.line
@@ -160,24 +165,32 @@ def _write(records, result: FileResult, status: str, progress) -> None:
     result.created = len(first_line_of_key)
 
 
+def _too_long(record: ImportedRecord) -> list[str]:
+    """Fields too long for the archive: refused, never cut short."""
+    problems = []
+    for name in LIMITED_FIELDS:
+        value = getattr(record, name)
+        value = ", ".join(value) if isinstance(value, list) else value
+        limit = Report._meta.get_field(name).max_length
+        if len(value) > limit:
+            problems.append(f"{name} is {len(value)} characters long (at most {limit})")
+    return problems
+
+
 def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
     missing = record.missing
-    where = f"Imported from {Path(record.path).name}" + (
-        f", line {record.line}" if record.line > 1 else ""
-    )
-    notes = [where + "."]
+    where = f"Imported from {Path(record.path).name}"
+    notes = [where + (f", line {record.line}." if record.line else ".")]
     if missing:
         notes.append("Missing from the raw text: " + ", ".join(missing) + ".")
-        status = Report.Status.IN_REVIEW
-    elif status == Report.Status.PUBLISHED and not record.headline:
         status = Report.Status.IN_REVIEW
     date = record.date
     return Report(
         headline=record.headline,
         slug=slug,
-        dek=record.dek[:500],
+        dek=record.dek,
         body=record.body,
-        photo_caption=record.photo_caption[:500],
+        photo_caption=record.photo_caption,
         pub_year=date.year,
         pub_month=date.month,
         pub_day=date.day,
@@ -189,7 +202,7 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
         reporter=record.reporter,
         translator=record.translator,
         editor=record.editor,
-        keywords=", ".join(record.keywords)[:500],
+        keywords=", ".join(record.keywords),
         status=status,
         editor_notes=" ".join(notes),
         import_key=record.import_key,
