@@ -104,6 +104,8 @@ def test_each_seed_yields_what_its_text_states(number):
     assert report.source.name == "Daily NK"
     for furniture in FURNITURE:
         assert furniture not in report.body
+    # What was removed is listed for the editor; seed 002 came without furniture.
+    assert ("Removed as page furniture: " in report.editor_notes) == (number != "002")
     if expected["missing"]:
         assert report.status == Report.Status.IN_REVIEW
         assert f"Missing from the raw text: {expected['missing']}." in report.editor_notes

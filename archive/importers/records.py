@@ -43,6 +43,7 @@ class ImportedRecord:
     regions: list[str] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    # Page furniture the parser removed, listed for the editor who reviews the import.
     stripped: list[str] = field(default_factory=list)
 
     @property

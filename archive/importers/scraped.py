@@ -38,8 +38,12 @@ STATED_DATE = re.compile(
     re.I,
 )
 CREDIT = re.compile(r"(Translated|Edited|Written|Reported) by ([^.*]+?)\s*(?:\.|$)", re.I)
-CREDIT_FIELDS = {"translated": "translator", "edited": "editor", "written": "reporter"}
-CREDIT_FIELDS["reported"] = "reporter"
+CREDIT_FIELDS = {
+    "translated": "translator",
+    "edited": "editor",
+    "written": "reporter",
+    "reported": "reporter",
+}
 HASHTAG_LINE = re.compile(r"^(#[\w'-]+\s*)+$")
 CAPTION = re.compile(r"^(FILE PHOTO:.*|.{3,300}\([^()]{2,60}\))$")
 # Who publishes the report, recognised by how its texts speak of it.

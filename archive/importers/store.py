@@ -184,6 +184,8 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
     if missing:
         notes.append("Missing from the raw text: " + ", ".join(missing) + ".")
         status = Report.Status.IN_REVIEW
+    if record.stripped:
+        notes.append("Removed as page furniture: " + " | ".join(record.stripped))
     date = record.date
     return Report(
         headline=record.headline,
