@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import indexing
 from .models import Agency, Region, Report, Source, Topic
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
@@ -110,6 +111,11 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions", "agencies")
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, with the search indexer's lag so editors know when search catches up."""
+        extra_context = {"indexer": indexing.status(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("headline"), ordering="headline")
     def title(self, report):

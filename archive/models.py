@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +99,18 @@ class Region(Term):
             node = node.parent
         return chain
 
+    def subtree_ids(self) -> list[int]:
+        """Primary keys of this region and every place inside it."""
+        found, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(
+                Region.objects.filter(parent__in=frontier)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            found += frontier
+        return found
+
     def clean(self):
         node, seen = self.parent, set()
         while node is not None and node.pk not in seen:
@@ -155,6 +167,25 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def tagged_with(self, term):
+        """Reports tagged with a term; for a region, with it or any place inside it."""
+        if isinstance(term, Region):
+            return self.filter(regions__in=term.subtree_ids()).distinct()
+        if isinstance(term, Source):
+            return self.filter(source=term)
+        field_name = {Agency: "agencies", Topic: "topics"}[type(term)]
+        return self.filter(**{field_name: term})
+
+    def update(self, **kwargs):
+        """Bulk updates bypass signals, so they queue the search index here."""
+        from .indexing import enqueue
+
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            enqueue(ids)
+        return count
 
 
 class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
@@ -318,3 +349,37 @@ class Report(models.Model):
             raise ValidationError({"pub_year": "; ".join(problems).capitalize() + "."})
         if self.status == self.Status.PUBLISHED and not self.headline:
             raise ValidationError({"headline": _("A report needs a headline to be published.")})
+
+
+class IndexChange(models.Model):
+    """A report whose search index entry must be brought up to date (the outbox).
+
+    Written in the same transaction as the change itself, so a change is
+    never lost; the indexer decides from the database what the entry should
+    be (present if published, absent otherwise) and marks the row processed.
+    """
+
+    report_id = models.BigIntegerField(_("report id"), db_index=True)
+    created = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    processed = models.DateTimeField(_("applied at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("search index change")
+        verbose_name_plural = _("search index changes")
+
+    def __str__(self):
+        return f"report {self.report_id} queued {self.created:%Y-%m-%d %H:%M:%S}"
+
+
+class IndexerState(models.Model):
+    """One row: when the indexer last ran and how far scheduled reports are checked."""
+
+    heartbeat = models.DateTimeField(_("last seen"), null=True)
+    scheduled_checked = models.DateTimeField(_("scheduled reports checked up to"), null=True)
+
+    class Meta:
+        verbose_name = _("indexer state")
+
+    def __str__(self):
+        return f"indexer, last seen {self.heartbeat}"

@@ -126,7 +126,7 @@ STORAGES = {
 
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "archive.search_backend.ArchiveWhooshEngine",
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(VAR_DIR / "index")),
     },
 }

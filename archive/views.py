@@ -2,17 +2,12 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Agency, Region, Report, Source, Topic
 
-# Each term page: its model and the report field that points at it.
-TERM_PAGES = {
-    "region": (Region, "regions__in"),
-    "agency": (Agency, "agencies"),
-    "topic": (Topic, "topics"),
-    "source": (Source, "source"),
-}
+TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
 PAGE_SIZE = 20
 
 
@@ -49,23 +44,30 @@ def term_detail(request, slug, model):
     A region's list includes the reports tagged with the places inside it.
     Context: ``term``, ``kind``, ``reports``, ``page_obj``.
     """
-    term_model, lookup = TERM_PAGES[model]
-    term = get_object_or_404(term_model, slug=slug)
-    value = region_and_descendants(term) if model == "region" else term
-    reports = Report.objects.published().filter(**{lookup: value})
-    page = Paginator(_tagged(reports.distinct()), PAGE_SIZE).get_page(request.GET.get("page"))
+    term = get_object_or_404(TERM_MODELS[model], slug=slug)
+    reports = Report.objects.published().tagged_with(term)
+    page = Paginator(_tagged(reports), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"term": term, "kind": model, "page_obj": page, "reports": page.object_list}
     return render(request, "archive/term_detail.html", context)
 
 
-def region_and_descendants(region: Region) -> list[int]:
-    """Primary keys of a region and every place inside it."""
-    found, frontier = [region.pk], [region.pk]
-    while frontier:
-        frontier = list(
-            Region.objects.filter(parent__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found += frontier
-    return found
+def health(request):
+    """Liveness for monitors: database, search index and the indexer's lag, as JSON.
+
+    Answers 503 when the database or the index cannot be read.
+    """
+    from haystack import connections
+
+    from . import indexing
+
+    body = {"status": "ok"}
+    try:
+        body["indexer"] = indexing.status()
+        body["published_reports"] = Report.objects.published().count()
+    except Exception as exc:  # the monitor needs an answer, not a 500
+        body.update(status="error", database=str(exc))
+    try:
+        body["indexed_reports"] = connections["default"].get_backend().document_count()
+    except Exception as exc:
+        body.update(status="error", index=str(exc))
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)

@@ -7,119 +7,451 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. “Ryanggang Province”', max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Lower-case address part, never changed once public, e.g. “ryanggang”', max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text="A few sentences for readers, shown on the term's page.", verbose_name='description')),
-                ('homepage', models.URLField(blank=True, verbose_name='homepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. “Ryanggang Province”", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Lower-case address part, never changed once public, e.g. “ryanggang”",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="A few sentences for readers, shown on the term's page.",
+                        verbose_name="description",
+                    ),
+                ),
+                ("homepage", models.URLField(blank=True, verbose_name="homepage")),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. “Ryanggang Province”', max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Lower-case address part, never changed once public, e.g. “ryanggang”', max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text="A few sentences for readers, shown on the term's page.", verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. “Ryanggang Province”", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Lower-case address part, never changed once public, e.g. “ryanggang”",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="A few sentences for readers, shown on the term's page.",
+                        verbose_name="description",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'topic',
-                'verbose_name_plural': 'topics',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "topic",
+                "verbose_name_plural": "topics",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. “Ryanggang Province”', max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Lower-case address part, never changed once public, e.g. “ryanggang”', max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text="A few sentences for readers, shown on the term's page.", verbose_name='description')),
-                ('abbreviation', models.CharField(blank=True, help_text='e.g. “MSS”', max_length=20, verbose_name='abbreviation')),
-                ('parent', models.ForeignKey(blank=True, help_text="e.g. the Korean People's Army for the Defense Security Command.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='archive.agency', verbose_name='parent organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. “Ryanggang Province”", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Lower-case address part, never changed once public, e.g. “ryanggang”",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="A few sentences for readers, shown on the term's page.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "abbreviation",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “MSS”",
+                        max_length=20,
+                        verbose_name="abbreviation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="e.g. the Korean People's Army for the Defense Security Command.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="archive.agency",
+                        verbose_name="parent organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='e.g. “Ryanggang Province”', max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(help_text='Lower-case address part, never changed once public, e.g. “ryanggang”', max_length=200, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, help_text="A few sentences for readers, shown on the term's page.", verbose_name='description')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('province', 'Province'), ('special-city', 'Directly governed or special city'), ('city', 'City'), ('county', 'County'), ('district', 'District')], max_length=20, verbose_name='kind')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('source_ref', models.CharField(blank=True, help_text='Where the entry comes from, e.g. “geonames:2043837”.', max_length=100, verbose_name='gazetteer reference')),
-                ('parent', models.ForeignKey(blank=True, help_text='The larger place this one lies in, e.g. Hyesan is part of Ryanggang.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='archive.region', verbose_name='part of')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="e.g. “Ryanggang Province”", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Lower-case address part, never changed once public, e.g. “ryanggang”",
+                        max_length=200,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="A few sentences for readers, shown on the term's page.",
+                        verbose_name="description",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("province", "Province"),
+                            ("special-city", "Directly governed or special city"),
+                            ("city", "City"),
+                            ("county", "County"),
+                            ("district", "District"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=5,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the entry comes from, e.g. “geonames:2043837”.",
+                        max_length=100,
+                        verbose_name="gazetteer reference",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The larger place this one lies in, e.g. Hyesan is part of Ryanggang.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="archive.region",
+                        verbose_name="part of",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
-                'abstract': False,
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(blank=True, max_length=300, verbose_name='headline')),
-                ('headline_supplied', models.BooleanField(default=False, help_text='Tick when the original has no headline and an editor wrote this one.', verbose_name='headline written by the archive')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
-                ('dek', models.CharField(blank=True, help_text='The subtitle under the headline.', max_length=500, verbose_name='dek')),
-                ('body', models.TextField(help_text='Plain text; paragraphs separated by a blank line. HTML is reduced to text.', verbose_name='body')),
-                ('photo_caption', models.CharField(blank=True, max_length=500, verbose_name='photo caption')),
-                ('pub_year', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty when the report does not say.', null=True, validators=[django.core.validators.MinValueValidator(1945)], verbose_name='year published')),
-                ('pub_month', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='month published')),
-                ('pub_day', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='day published')),
-                ('pub_time', models.TimeField(blank=True, help_text='As stated, e.g. 05:30.', null=True, verbose_name='time published')),
-                ('pub_date', models.DateField(db_index=True, editable=False, help_text='Derived from the known parts; empty when the year is unknown.', null=True, verbose_name='date (for sorting)')),
-                ('date_note', models.CharField(blank=True, help_text='e.g. “Source spoke to Daily NK on Jan. 15; year not stated.”', max_length=300, verbose_name='note on the date')),
-                ('original_url', models.URLField(blank=True, max_length=500, verbose_name='original address')),
-                ('korean_url', models.URLField(blank=True, max_length=500, verbose_name='Korean edition')),
-                ('reporter', models.CharField(blank=True, max_length=200, verbose_name='reporter')),
-                ('translator', models.CharField(blank=True, max_length=200, verbose_name='translator')),
-                ('editor', models.CharField(blank=True, max_length=200, verbose_name='editor')),
-                ('keywords', models.CharField(blank=True, help_text='Comma-separated, as the report gives them, e.g. “Korea, reforms, Russia”.', max_length=500, verbose_name="the report's own keywords")),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in-review', 'In review'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A published report becomes public at this time.', verbose_name='publish at')),
-                ('editor_notes', models.TextField(blank=True, help_text='Never shown to readers. The importer lists missing fields here.', verbose_name="editors' notes")),
-                ('import_key', models.CharField(blank=True, editable=False, help_text='What re-imports recognise this report by: source id, address or text hash.', max_length=600, null=True, unique=True, verbose_name='import key')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('agencies', models.ManyToManyField(blank=True, to='archive.agency', verbose_name='agencies')),
-                ('regions', models.ManyToManyField(blank=True, to='archive.region', verbose_name='regions')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='archive.source', verbose_name='source')),
-                ('topics', models.ManyToManyField(blank=True, to='archive.topic', verbose_name='topics')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(blank=True, max_length=300, verbose_name="headline")),
+                (
+                    "headline_supplied",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick when the original has no headline and an editor wrote this one.",
+                        verbose_name="headline written by the archive",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
+                (
+                    "dek",
+                    models.CharField(
+                        blank=True,
+                        help_text="The subtitle under the headline.",
+                        max_length=500,
+                        verbose_name="dek",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Plain text; paragraphs separated by a blank line. HTML is reduced to text.",
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "photo_caption",
+                    models.CharField(blank=True, max_length=500, verbose_name="photo caption"),
+                ),
+                (
+                    "pub_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty when the report does not say.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1945)],
+                        verbose_name="year published",
+                    ),
+                ),
+                (
+                    "pub_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(12),
+                        ],
+                        verbose_name="month published",
+                    ),
+                ),
+                (
+                    "pub_day",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="day published",
+                    ),
+                ),
+                (
+                    "pub_time",
+                    models.TimeField(
+                        blank=True,
+                        help_text="As stated, e.g. 05:30.",
+                        null=True,
+                        verbose_name="time published",
+                    ),
+                ),
+                (
+                    "pub_date",
+                    models.DateField(
+                        db_index=True,
+                        editable=False,
+                        help_text="Derived from the known parts; empty when the year is unknown.",
+                        null=True,
+                        verbose_name="date (for sorting)",
+                    ),
+                ),
+                (
+                    "date_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. “Source spoke to Daily NK on Jan. 15; year not stated.”",
+                        max_length=300,
+                        verbose_name="note on the date",
+                    ),
+                ),
+                (
+                    "original_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="original address"),
+                ),
+                (
+                    "korean_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="Korean edition"),
+                ),
+                ("reporter", models.CharField(blank=True, max_length=200, verbose_name="reporter")),
+                (
+                    "translator",
+                    models.CharField(blank=True, max_length=200, verbose_name="translator"),
+                ),
+                ("editor", models.CharField(blank=True, max_length=200, verbose_name="editor")),
+                (
+                    "keywords",
+                    models.CharField(
+                        blank=True,
+                        help_text="Comma-separated, as the report gives them, e.g. “Korea, reforms, Russia”.",
+                        max_length=500,
+                        verbose_name="the report's own keywords",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in-review", "In review"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="A published report becomes public at this time.",
+                        verbose_name="publish at",
+                    ),
+                ),
+                (
+                    "editor_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Never shown to readers. The importer lists missing fields here.",
+                        verbose_name="editors' notes",
+                    ),
+                ),
+                (
+                    "import_key",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="What re-imports recognise this report by: source id, address or text hash.",
+                        max_length=600,
+                        null=True,
+                        unique=True,
+                        verbose_name="import key",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "agencies",
+                    models.ManyToManyField(
+                        blank=True, to="archive.agency", verbose_name="agencies"
+                    ),
+                ),
+                (
+                    "regions",
+                    models.ManyToManyField(blank=True, to="archive.region", verbose_name="regions"),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="archive.source",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, to="archive.topic", verbose_name="topics"),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': [models.OrderBy(models.F('pub_date'), descending=True, nulls_last=True), '-created'],
-                'get_latest_by': 'publish_at',
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": [
+                    models.OrderBy(models.F("pub_date"), descending=True, nulls_last=True),
+                    "-created",
+                ],
+                "get_latest_by": "publish_at",
             },
         ),
     ]

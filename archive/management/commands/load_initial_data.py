@@ -25,8 +25,8 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         if options["if_empty"] and Report.objects.exists():
             self.stdout.write("The archive already has reports; demo content not loaded.")
-            call_command("update_index", verbosity=verbosity)
+            call_command("run_indexer", "--once", verbosity=verbosity)
             return
         fixture_dir = settings.BASE_DIR / "fixtures"
         call_command("loaddata", *(fixture_dir / name for name in FIXTURES), verbosity=verbosity)
-        call_command("rebuild_index", interactive=False, verbosity=verbosity)
+        call_command("rebuild_search", verbosity=verbosity)

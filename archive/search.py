@@ -1,0 +1,146 @@
+"""The archive's one search function: ``search(ArchiveQuery) -> ArchiveResults``.
+
+Pages, feeds and any API call this and nothing else. The engine behind it is
+haystack's configured backend; the archive's Whoosh backend answers
+``archive_search`` directly. Everything shown to readers is re-read from the
+database through ``Report.objects.published()``.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from haystack import connections
+
+from .models import Agency, Region, Report, Source, Topic
+
+PER_PAGE = 20
+MAX_QUERY_LENGTH = 500
+SORTS = ("relevance", "newest", "oldest")
+# Facet name in queries and results -> (index field, model with slugs and names).
+FACETS = {
+    "region": ("regions", Region),
+    "agency": ("agencies", Agency),
+    "topic": ("topics", Topic),
+    "source": ("source", Source),
+    "year": ("year", None),
+    "month": ("month", None),
+}
+
+
+@dataclass(frozen=True)
+class ArchiveQuery:
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def __post_init__(self):
+        unknown = set(self.filters) - set(FACETS)
+        if unknown:
+            raise ValueError(f"unknown facet(s): {', '.join(sorted(unknown))}")
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort “{self.sort}”")
+        if len(self.text) > MAX_QUERY_LENGTH:
+            raise ValueError(f"the query is longer than {MAX_QUERY_LENGTH} characters")
+        if self.page < 1 or self.per_page < 1:
+            raise ValueError("pages are numbered from 1")
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    parent: str | None = None
+
+
+@dataclass
+class ArchiveResults:
+    query: ArchiveQuery
+    reports: list[Report]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    histogram: list[tuple[str, int]]
+    suggestion: str | None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.query.per_page))
+
+
+def search(query: ArchiveQuery) -> ArchiveResults:
+    backend = connections["default"].get_backend()
+    raw = backend.archive_search(
+        text=query.text,
+        filters={FACETS[name][0]: values for name, values in query.filters.items()},
+        date_range=_date_range(query.date_from, query.date_to),
+        sort=query.sort,
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
+    )
+    by_id = Report.objects.published().select_related("source").in_bulk(raw.ids)
+    reports = [by_id[pk] for pk in raw.ids if pk in by_id]
+    for report in reports:
+        report.snippet = _snippet(backend, report, raw.terms)
+    facets = {
+        name: _facet_values(name, raw.facets.get(index_field, {}), query.filters.get(name, ()))
+        for name, (index_field, _) in FACETS.items()
+    }
+    histogram = sorted(raw.facets.get("year", {}).items())
+    return ArchiveResults(query, reports, raw.total, facets, histogram, raw.suggestion)
+
+
+def _date_range(start: datetime.date | None, end: datetime.date | None):
+    if start is None and end is None:
+        return None
+
+    def key(date: datetime.date) -> int:
+        return date.year * 10000 + date.month * 100 + date.day
+
+    return (key(start) if start else 1, key(end) if end else 99991231)
+
+
+def _snippet(backend, report: Report, terms: list[str]) -> SafeString:
+    text = "\n".join(filter(None, [report.dek, report.body]))
+    highlighted = backend.highlight(text, terms) if terms else ""
+    if highlighted:
+        return mark_safe(highlighted)
+    return escape(report.dek or " ".join(report.body.split()[:40]) + " …")
+
+
+def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
+    model = FACETS[name][1]
+    slugs = set(counts) | set(selected)
+    if model is None:
+        labels = {slug: slug for slug in slugs}
+        parents = {}
+    else:
+        terms = model.objects.filter(slug__in=slugs)
+        labels = {term.slug: term.name for term in terms}
+        parents = {}
+        if model is Region:
+            parent_slugs = dict(
+                Region.objects.filter(slug__in=slugs).values_list("slug", "parent__slug")
+            )
+            parents = {slug: parent for slug, parent in parent_slugs.items() if parent}
+    values = [
+        FacetValue(
+            value=slug,
+            label=labels.get(slug, slug),
+            count=counts.get(slug, 0),
+            selected=slug in selected,
+            parent=parents.get(slug),
+        )
+        for slug in slugs
+        if slug in labels  # a slug no longer in the vocabulary is not shown
+    ]
+    if model is None:
+        return sorted(values, key=lambda v: v.value, reverse=True)
+    return sorted(values, key=lambda v: (-v.count, v.label))

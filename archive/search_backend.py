@@ -1,0 +1,484 @@
+"""The archive's Whoosh backend: the only module that knows about Whoosh.
+
+It subclasses haystack's backend, so ``SearchQuerySet``, ``update_index``
+and the rest keep working, and fixes its measured traps:
+
+- facet fields are exact keywords (``SlugsField``): no stemming, no comma
+  splitting, dots and hyphens kept;
+- ``archive_search`` counts facets and applies filters with bitsets cached
+  per index segment, reuses one searcher per index generation, and never
+  scores a browse without words;
+- writes go through one writer with a lock timeout that raises instead of
+  failing silently, and segments are written non-compound;
+- the index lives in a generation folder named by a ``CURRENT`` pointer, so a
+  rebuild fills a new folder while searches answer from the old one, then
+  switches atomically.
+"""
+
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_ID, ID
+from haystack.utils import get_identifier
+from whoosh import highlight
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
+from whoosh.index import LockError
+from whoosh.qparser import QueryParser
+from whoosh.query import Every
+
+from . import bitsets
+
+log = logging.getLogger(__name__)
+
+POINTER = "CURRENT"
+FACET_FIELDS = ("regions", "agencies", "topics", "source", "year", "month")
+SORT_FIELD = "date_key"
+SPELLING_FIELD = "spelling"
+STAMP_FIELD = "stamp"
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+class IndexBusy(Exception):
+    """Another writer holds the index lock; the change stays queued."""
+
+
+# --- Generations: which folder holds the live index -------------------------
+
+
+def active_folder(root: Path) -> Path:
+    """The folder the pointer names, created (empty) on first use."""
+    pointer = root / POINTER
+    try:
+        name = pointer.read_text().strip()
+    except FileNotFoundError:
+        name = ""
+    if not name:
+        root.mkdir(parents=True, exist_ok=True)
+        name = new_folder_name()
+        (root / name).mkdir()
+        point_to(root, name)
+    return root / name
+
+
+def new_folder_name() -> str:
+    return time.strftime("gen-%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def point_to(root: Path, name: str) -> None:
+    """Switch the live index atomically: readers see the old or the new name."""
+    temporary = root / f".{POINTER}.{uuid.uuid4().hex}"
+    temporary.write_text(name)
+    os.replace(temporary, root / POINTER)
+
+
+# --- Per-segment and per-generation facts -----------------------------------
+
+
+@dataclass
+class SegmentFacts:
+    """What one immutable segment contributes; its deletions are applied later."""
+
+    size: int
+    facets: dict[str, dict[str, int]]
+    date_keys: list[int]
+
+
+@dataclass
+class Generation:
+    """Everything derived from one open searcher."""
+
+    searcher: object
+    size: int
+    live: int
+    facets: dict[str, dict[str, int]]
+    date_keys: list[int]
+    newest_first: list[int]
+    rank: list[int]
+    range_cache: dict = field(default_factory=dict)
+
+    def date_range(self, start: int, end: int) -> int:
+        key = (start, end)
+        if key not in self.range_cache:
+            if len(self.range_cache) > 64:
+                self.range_cache.clear()
+            keys = self.date_keys
+            self.range_cache[key] = bitsets.from_ids(
+                (d for d in range(self.size) if start <= keys[d] <= end and keys[d]),
+                self.size,
+            )
+        return self.range_cache[key]
+
+
+def segment_facts(reader) -> SegmentFacts:
+    size = reader.doc_count_all()
+    facets = {}
+    for name in FACET_FIELDS:
+        values = {}
+        if name in reader.schema:
+            for term in reader.lexicon(name):
+                ids = reader.postings(name, term).all_ids()
+                values[term.decode("utf-8")] = bitsets.from_ids(ids, size)
+        facets[name] = values
+    if reader.has_column(SORT_FIELD):
+        column = reader.column_reader(SORT_FIELD)
+        date_keys = [int(column[d] or 0) for d in range(size)]
+    else:
+        date_keys = [0] * size
+    return SegmentFacts(size, facets, date_keys)
+
+
+# --- Results ----------------------------------------------------------------
+
+
+@dataclass
+class RawResults:
+    """What the backend answers; archive.search turns it into pages and records."""
+
+    total: int
+    ids: list[int]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+    terms: list[str]
+
+
+class ArchiveWhooshBackend(WhooshSearchBackend):
+    lock_timeout = 5.0
+    _lock = threading.Lock()
+    _segments: dict[tuple[str, str], SegmentFacts] = {}
+    _generations: dict[str, Generation] = {}
+
+    def __init__(self, connection_alias, **options):
+        super().__init__(connection_alias, **options)
+        self.root = Path(self.path)
+        self.lock_timeout = options.get("LOCK_TIMEOUT", self.lock_timeout)
+
+    # -- haystack's hooks --------------------------------------------------
+
+    def setup(self):
+        self.path = str(active_folder(self.root))
+        super().setup()
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        for field_class in fields.values():
+            name = field_class.index_fieldname
+            replacement = {
+                "slugs": KEYWORD(lowercase=False, commas=False, scorable=False),
+                "sortkey": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
+                "stamp": STORED(),
+                "spelling": TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False),
+            }.get(field_class.field_type)
+            if field_class.document:
+                replacement = TEXT(analyzer=StemmingAnalyzer(), phrase=True)
+            if replacement is not None:
+                schema.remove(name)
+                schema.add(name, replacement)
+        return content_field_name, schema
+
+    def update(self, index, iterable, commit=True):
+        self.write(index, updates=list(iterable), deletes=[])
+
+    def remove(self, obj_or_string, commit=True):
+        self.write(None, updates=[], deletes=[get_identifier(obj_or_string)])
+
+    # -- writing -------------------------------------------------------------
+
+    def refresh_setup(self):
+        """Follow the pointer if a rebuild switched folders."""
+        if not self.setup_complete or Path(self.path) != active_folder(self.root):
+            self.setup_complete = False
+            self.setup()
+
+    def document(self, index, obj) -> dict:
+        doc = index.full_prepare(obj)
+        doc.pop("boost", None)
+        return {
+            key: " ".join(value) if isinstance(value, list | tuple) else self._from_python(value)
+            for key, value in doc.items()
+        }
+
+    def write(self, index, updates, deletes, folder: Path | None = None) -> None:
+        """Apply one batch with one writer: delete, then add the new versions.
+
+        Raises IndexBusy when the lock cannot be had in time, so callers keep
+        the batch and try again instead of losing it.
+        """
+        self.refresh_setup()
+        ix = self.index if folder is None else self.storage.__class__(str(folder)).open_index()
+        try:
+            writer = ix.writer(timeout=self.lock_timeout, compound=False)
+        except LockError as exc:
+            raise IndexBusy(f"the search index at {ix.storage.folder} is locked") from exc
+        try:
+            identifiers = deletes + [get_identifier(obj) for obj in updates]
+            with writer.searcher() as searcher:
+                for identifier in identifiers:
+                    writer.delete_by_term(ID, identifier, searcher=searcher)
+            for obj in updates:
+                writer.add_document(**self.document(index, obj))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=True)
+
+    def build_generation(self, index, objects, progress=None) -> Path:
+        """Write every object into a new folder; the live index is untouched."""
+        self.refresh_setup()
+        name = new_folder_name()
+        folder = self.root / name
+        folder.mkdir(parents=True)
+        ix = self.storage.__class__(str(folder)).create_index(self.schema)
+        writer = ix.writer(limitmb=256, compound=False)
+        try:
+            for count, obj in enumerate(objects, start=1):
+                writer.add_document(**self.document(index, obj))
+                if progress:
+                    progress(count)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        writer.commit(optimize=False)
+        return folder
+
+    def switch_to(self, folder: Path, keep: int = 1) -> None:
+        """Make ``folder`` the live index and remove all but ``keep`` older ones."""
+        previous = active_folder(self.root)
+        point_to(self.root, folder.name)
+        self.setup_complete = False
+        olds = sorted(
+            (p for p in self.root.glob("gen-*") if p not in (folder, previous)),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for old in olds[: max(0, len(olds) - keep + 1)]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def indexed_stamps(self) -> dict[int, str]:
+        """django_id -> stamp for every document: what reconciling compares."""
+        generation = self.generation()
+        reader = generation.searcher.reader()
+        return {
+            int(fields[DJANGO_ID]): fields.get(STAMP_FIELD, "") for _, fields in reader.iter_docs()
+        }
+
+    # -- reading -------------------------------------------------------------
+
+    def generation(self) -> Generation:
+        """The current searcher and its facts, rebuilt only when the index changed."""
+        self.refresh_setup()
+        with self._lock:
+            current = self._generations.get(self.path)
+            if current is not None and current.searcher.up_to_date():
+                return current
+            searcher = self.index.refresh().searcher()
+            current = self._derive(searcher)
+            old = self._generations.get(self.path)
+            self._generations[self.path] = current
+            if old is not None:
+                old.searcher.close()
+            return current
+
+    def _derive(self, searcher) -> Generation:
+        size = searcher.doc_count_all()
+        facets = {name: {} for name in FACET_FIELDS}
+        date_keys: list[int] = []
+        live = 0
+        seen_segments = set()
+        for reader, offset in searcher.reader().leaf_readers():
+            key = (self.path, reader.segment().segment_id())
+            seen_segments.add(key)
+            facts = self._segments.get(key)
+            if facts is None:
+                facts = self._segments[key] = segment_facts(reader)
+            for name, values in facts.facets.items():
+                merged = facets[name]
+                for value, bits in values.items():
+                    merged[value] = merged.get(value, 0) | bits << offset
+            date_keys.extend(facts.date_keys)
+            segment_live = bitsets.all_ones(facts.size)
+            if reader.has_deletions():
+                segment_live &= ~bitsets.from_ids(reader.deleted_docs(), facts.size)
+            live |= segment_live << offset
+        for key in [k for k in self._segments if k[0] == self.path and k not in seen_segments]:
+            del self._segments[key]
+        newest_first = sorted(range(size), key=lambda d: (date_keys[d] == 0, -date_keys[d]))
+        rank = [0] * size
+        for position, docnum in enumerate(newest_first):
+            rank[docnum] = position
+        return Generation(searcher, size, live, facets, date_keys, newest_first, rank)
+
+    def archive_search(
+        self,
+        text: str = "",
+        filters: dict[str, tuple[str, ...]] | None = None,
+        date_range: tuple[int, int] | None = None,
+        sort: str = "relevance",
+        offset: int = 0,
+        limit: int = 20,
+    ) -> RawResults:
+        """Match, filter, count facets and return one page of django ids."""
+        generation = self.generation()
+        searcher = generation.searcher
+        filters = {name: values for name, values in (filters or {}).items() if values}
+        query = self.parse(text) if text.strip() else None
+
+        base = generation.live
+        if query is not None:
+            base &= bitsets.from_ids(searcher.docs_for_query(query), generation.size)
+        if date_range is not None:
+            base &= generation.date_range(*date_range)
+        selected = {
+            name: self._any_of(generation.facets.get(name, {}), values)
+            for name, values in filters.items()
+        }
+        matched = base
+        for bits in selected.values():
+            matched &= bits
+
+        facets = {}
+        for name in FACET_FIELDS:
+            mask = base
+            for other, bits in selected.items():
+                if other != name:
+                    mask &= bits
+            counts = {}
+            for value, bits in generation.facets.get(name, {}).items():
+                count = (bits & mask).bit_count()
+                if count:
+                    counts[value] = count
+            facets[name] = counts
+
+        total = matched.bit_count()
+        if query is not None and sort == "relevance":
+            docnums = self._by_relevance(searcher, query, matched, base, offset + limit)
+        else:
+            docnums = self._by_date(generation, matched, total, offset + limit, sort == "oldest")
+        page = docnums[offset : offset + limit]
+        ids = [int(searcher.stored_fields(d)[DJANGO_ID]) for d in page]
+        return RawResults(
+            total=total,
+            ids=ids,
+            facets=facets,
+            suggestion=self.suggest(searcher, text) if text.strip() else None,
+            terms=self.query_terms(searcher, query),
+        )
+
+    def parse(self, text: str):
+        try:
+            return self.parser.parse(text)
+        except Exception:
+            words = " ".join(WORD_RE.findall(text))
+            return self.parser.parse(words) if words else Every()
+
+    @staticmethod
+    def _any_of(values: dict[str, int], wanted: tuple[str, ...]) -> int:
+        bits = 0
+        for value in wanted:
+            bits |= values.get(value, 0)
+        return bits
+
+    @staticmethod
+    def _by_relevance(searcher, query, matched: int, base: int, needed: int) -> list[int]:
+        if needed <= 0 or not matched:
+            return []
+        allowed = None if matched == base else set(bitsets.iter_ids(matched))
+        results = searcher.search(query, limit=needed, filter=allowed)
+        return [hit.docnum for hit in results]
+
+    @staticmethod
+    def _by_date(generation: Generation, matched: int, total: int, needed: int, oldest: bool):
+        if needed <= 0 or not total:
+            return []
+        rank = generation.rank
+        if total * 8 < generation.size:
+            docnums = sorted(bitsets.iter_ids(matched), key=rank.__getitem__)
+            if oldest:
+                docnums = _oldest_first(docnums, generation.date_keys)
+            return docnums[:needed]
+        data = bitsets.as_bytes(matched)
+        order = generation.newest_first
+        if oldest:
+            order = _oldest_first(order, generation.date_keys)
+        found = []
+        for docnum in order:
+            if bitsets.contains(data, docnum):
+                found.append(docnum)
+                if len(found) == needed:
+                    break
+        return found
+
+    def suggest(self, searcher, text: str) -> str | None:
+        """A corrected query when some word is not in the index, else None."""
+        reader = searcher.reader()
+        if SPELLING_FIELD not in reader.schema:
+            return None
+        corrector = searcher.corrector(SPELLING_FIELD)
+        changed = False
+
+        def correct(match):
+            nonlocal changed
+            word = match.group(0)
+            lowered = word.lower()
+            if word in OPERATORS or (SPELLING_FIELD, lowered) in reader:
+                return word
+            suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
+            if suggestions and suggestions[0] != lowered:
+                changed = True
+                return suggestions[0]
+            return word
+
+        corrected = re.sub(r"(?<![\w*])[^\W\d_]{3,}(?![\w*])", correct, text)
+        return corrected if changed else None
+
+    def query_terms(self, searcher, query) -> list[str]:
+        if query is None:
+            return []
+        try:
+            terms = query.existing_terms(searcher.reader(), expand=True)
+        except Exception:
+            return []
+        return sorted({text.decode() if isinstance(text, bytes) else text for _, text in terms})
+
+    def highlight(self, text: str, terms: list[str], characters: int = 240) -> str:
+        """An HTML-safe snippet of ``text`` with the matched words in <mark>."""
+        if not terms:
+            return ""
+        analyzer = self.schema[self.content_field_name].analyzer
+        fragmenter = highlight.ContextFragmenter(maxchars=characters, surround=60)
+        formatter = _MarkFormatter(between=" … ")
+        return highlight.highlight(text, frozenset(terms), analyzer, fragmenter, formatter, top=2)
+
+    def document_count(self) -> int:
+        return self.generation().live.bit_count()
+
+    def contains_term(self, field_name: str, value: str) -> bool:
+        return (field_name, value) in self.generation().searcher.reader()
+
+
+def _oldest_first(order: list[int], date_keys: list[int]) -> list[int]:
+    """Known dates oldest first, unknown dates still last."""
+    known = [d for d in order if date_keys[d]]
+    return known[::-1] + [d for d in order if not date_keys[d]]
+
+
+class _MarkFormatter(highlight.HtmlFormatter):
+    def __init__(self, between):
+        super().__init__(tagname="mark", between=between)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+
+
+class ArchiveWhooshEngine(WhooshEngine):
+    backend = ArchiveWhooshBackend
