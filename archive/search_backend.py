@@ -308,7 +308,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             date_keys.extend(facts.date_keys)
             segment_live = bitsets.all_ones(facts.size)
             if reader.has_deletions():
-                segment_live &= ~bitsets.from_ids(reader.deleted_docs(), facts.size)
+                deleted = reader.segment().deleted_docs()
+                segment_live &= ~bitsets.from_ids(deleted, facts.size)
             live |= segment_live << offset
         for key in [k for k in self._segments if k[0] == self.path and k not in seen_segments]:
             del self._segments[key]

@@ -35,3 +35,27 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def search_index(tmp_path, db):
+    """A fresh, empty search index for one test; returns the backend."""
+    from haystack import connections
+
+    info = connections.connections_info["default"]
+    old_path = info["PATH"]
+    info["PATH"] = str(tmp_path / "index")
+    connections.reload("default")
+    yield connections["default"].get_backend()
+    info["PATH"] = old_path
+    connections.reload("default")
+
+
+def index_now() -> int:
+    """Apply every queued index change, as the indexer would."""
+    from archive import indexing
+
+    total = 0
+    while applied := indexing.apply_batch():
+        total += applied
+    return total

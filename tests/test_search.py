@@ -1,0 +1,243 @@
+"""The search layer: every measured trap of the stock haystack + Whoosh path."""
+
+import datetime
+import random
+
+import pytest
+from django.utils import timezone
+
+from archive.models import Region, Report, Source
+from archive.search import ArchiveQuery, search
+
+from .conftest import index_now
+from .factories import make_agency, make_region, make_report, make_topic
+
+pytestmark = pytest.mark.usefixtures("search_index")
+
+
+def find(text="", **options) -> set[str]:
+    return {r.headline for r in search(ArchiveQuery(text=text, **options)).reports}
+
+
+def facet(results, name) -> dict[str, int]:
+    return {v.value: v.count for v in results.facets[name]}
+
+
+@pytest.fixture
+def places(db):
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    ryanggang = make_region("Ryanggang", parent=country, slug="ryanggang")
+    hamgyong = make_region("North Hamgyong", parent=country, slug="north-hamgyong")
+    return {
+        "country": country,
+        "ryanggang": ryanggang,
+        "hyesan": make_region("Hyesan", Region.Kind.CITY, parent=ryanggang, slug="hyesan"),
+        "samsu": make_region("Samsu County", Region.Kind.COUNTY, parent=ryanggang, slug="samsu"),
+        "hamgyong": hamgyong,
+        "hoeryong": make_region("Hoeryong", Region.Kind.CITY, parent=hamgyong, slug="hoeryong"),
+    }
+
+
+def test_words_phrases_operators_and_prefixes():
+    make_report("Smugglers fined", body="Border smugglers were fined in Hyesan.")
+    make_report("Phones seized", body="Chinese mobile phones were seized at the border.")
+    make_report("Market news", body="Rice prices rose at the market.")
+    index_now()
+    assert find("smugglers") == {"Smugglers fined"}
+    assert find("smuggler") == {"Smugglers fined"}  # stemmed words still match
+    assert find('"mobile phones"') == {"Phones seized"}
+    assert find('"phones mobile"') == set()
+    assert find("border AND phones") == {"Phones seized"}
+    assert find("rice OR smugglers") == {"Market news", "Smugglers fined"}
+    assert find("border NOT phones") == {"Smugglers fined"}
+    assert find("smug*") == {"Smugglers fined"}
+
+
+def test_facet_values_are_exact_slugs_with_labels_from_the_database():
+    science = make_topic("Science", slug="science")
+    politics = make_topic("Politics", slug="politics")
+    reuters = Source.objects.create(name="Reuters, Inc.", slug="reuters-inc")
+    make_report("One", topics=[science, politics], source=reuters, pub_year=2024, pub_month=4)
+    index_now()
+    results = search(ArchiveQuery())
+    assert facet(results, "topic") == {"science": 1, "politics": 1}  # not "scienc", "polit"
+    assert [(v.value, v.label) for v in results.facets["source"]] == [
+        ("reuters-inc", "Reuters, Inc.")
+    ]
+    assert facet(results, "month") == {"2024-04": 1}
+    for name, value in [("source", "reuters-inc"), ("month", "2024-04"), ("topic", "science")]:
+        assert find(filters={name: (value,)}) == {"One"}
+
+
+def test_or_within_a_facet_and_across_facets(places):
+    mss = make_agency("Ministry of State Security", slug="mss")
+    police = make_agency("Ministry of Social Security", slug="police")
+    make_report("A", regions=[places["hyesan"]], agencies=[mss])
+    make_report("B", regions=[places["hoeryong"]], agencies=[police])
+    make_report("C", regions=[places["samsu"]], agencies=[police])
+    index_now()
+    assert find(filters={"region": ("hyesan", "hoeryong")}) == {"A", "B"}
+    assert find(filters={"region": ("hyesan",), "agency": ("police",)}) == set()
+    assert find(filters={"region": ("ryanggang",), "agency": ("police",)}) == {"C"}
+    empty = search(ArchiveQuery(filters={"region": ("hyesan",), "agency": ("police",)}))
+    assert empty.total == 0 and empty.reports == []
+    assert find(filters={"region": ("no-such-place",)}) == set()
+
+
+def test_region_counts_and_filters_include_places_inside(places):
+    make_report("In Hyesan", regions=[places["hyesan"]])
+    make_report("In Samsu", regions=[places["samsu"]])
+    make_report("In Hyesan and Samsu", regions=[places["hyesan"], places["samsu"]])
+    make_report("In Hoeryong", regions=[places["hoeryong"]])
+    index_now()
+    counts = facet(search(ArchiveQuery()), "region")
+    assert counts["ryanggang"] == 3  # each report once, however many counties it names
+    assert counts["north-korea"] == 4
+    assert counts["hyesan"] == 2
+    assert find(filters={"region": ("ryanggang",)}) == {
+        "In Hyesan",
+        "In Samsu",
+        "In Hyesan and Samsu",
+    }
+    tree = {v.value: v.parent for v in search(ArchiveQuery()).facets["region"]}
+    assert tree["hyesan"] == "ryanggang" and tree["ryanggang"] == "north-korea"
+
+
+def test_facet_counts_equal_counts_done_in_the_database(places):
+    rng = random.Random(7)
+    agencies = [make_agency(f"Agency {i}", slug=f"agency-{i}") for i in range(4)]
+    topics = [make_topic(f"Topic {i}", slug=f"topic-{i}") for i in range(3)]
+    leaves = [places[k] for k in ("hyesan", "samsu", "hoeryong")]
+    statuses = [Report.Status.PUBLISHED] * 4 + [Report.Status.DRAFT]
+    for i in range(60):
+        make_report(
+            f"Report {i}",
+            body=f"Report {i} about {'border' if i % 3 else 'market'} matters.",
+            status=rng.choice(statuses),
+            regions=rng.sample(leaves, rng.randint(0, 2)),
+            agencies=rng.sample(agencies, rng.randint(0, 2)),
+            topics=rng.sample(topics, rng.randint(0, 2)),
+        )
+    index_now()
+    published = Report.objects.published()
+    for text, region in [("", None), ("border", None), ("", "ryanggang"), ("market", "hyesan")]:
+        filters = {"region": (region,)} if region else {}
+        results = search(ArchiveQuery(text=text, filters=filters))
+        base = published.filter(body__contains=text) if text else published
+        if region:
+            base = base.tagged_with(Region.objects.get(slug=region))
+        assert results.total == base.count()
+        for agency in agencies:
+            expected = base.filter(agencies=agency).count()
+            assert facet(results, "agency").get(agency.slug, 0) == expected
+        for topic in topics:
+            assert facet(results, "topic").get(topic.slug, 0) == base.filter(topics=topic).count()
+
+
+def test_selecting_a_value_keeps_the_other_values_of_that_facet_countable(places):
+    make_report("A", regions=[places["hyesan"]])
+    make_report("B", regions=[places["hoeryong"]])
+    index_now()
+    results = search(ArchiveQuery(filters={"region": ("hyesan",)}))
+    assert results.total == 1
+    counts = facet(results, "region")
+    assert counts["hoeryong"] == 1  # still offered, to add with OR
+    assert [v.value for v in results.facets["region"] if v.selected] == ["hyesan"]
+
+
+def test_spelling_suggestion_also_when_nothing_matches():
+    make_report("Security agents quit", body="Security agents are leaving their posts.")
+    index_now()
+    results = search(ArchiveQuery(text="secruity agennts"))
+    assert results.total == 0
+    assert results.suggestion == "security agents"
+    assert search(ArchiveQuery(text="security")).suggestion is None
+
+
+def test_unpublished_reports_never_show_in_results_facets_or_suggestions():
+    secret = make_topic("Secret topic", slug="secret-topic")
+    make_report("Public", body="Ordinary words.")
+    for status in (Report.Status.DRAFT, Report.Status.IN_REVIEW, Report.Status.WITHDRAWN):
+        make_report("Hidden", body="Zorblaxian matters.", status=status, topics=[secret])
+    make_report(
+        "Scheduled",
+        body="Zorblaxian schedule.",
+        topics=[secret],
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    index_now()
+    assert find("zorblaxian") == set()
+    results = search(ArchiveQuery())
+    assert results.total == 1
+    assert "secret-topic" not in facet(results, "topic")
+    assert search(ArchiveQuery(text="zorblaxia")).suggestion is None
+
+
+def test_withdrawing_or_deleting_removes_the_entry():
+    kept = make_report("Kept", body="Common word.")
+    withdrawn = make_report("Withdrawn", body="Common word.")
+    deleted = make_report("Deleted", body="Common word.")
+    index_now()
+    assert find("common") == {"Kept", "Withdrawn", "Deleted"}
+    Report.objects.filter(pk=withdrawn.pk).update(status=Report.Status.WITHDRAWN)
+    deleted.delete()
+    index_now()
+    assert find("common") == {"Kept"}
+    assert kept.pk in {r.pk for r in search(ArchiveQuery(text="common")).reports}
+
+
+def test_sorting_and_paging_with_unknown_dates_last():
+    for year in (2019, 2021, 2020):
+        make_report(f"Year {year}", body="Same words.", pub_year=year)
+    make_report("Undated", body="Same words.")
+    index_now()
+
+    def order(sort, **options):
+        return [r.headline for r in search(ArchiveQuery(sort=sort, **options)).reports]
+
+    assert order("newest") == ["Year 2021", "Year 2020", "Year 2019", "Undated"]
+    assert order("oldest") == ["Year 2019", "Year 2020", "Year 2021", "Undated"]
+    assert order("newest", text="same") == ["Year 2021", "Year 2020", "Year 2019", "Undated"]
+    assert order("newest", per_page=2, page=2) == ["Year 2019", "Undated"]
+    results = search(ArchiveQuery(per_page=3))
+    assert results.total == 4 and results.num_pages == 2
+    assert results.histogram == [("2019", 1), ("2020", 1), ("2021", 1)]
+
+
+def test_date_range_filter():
+    make_report("Early", pub_year=2019, pub_month=3, pub_day=1)
+    make_report("Late", pub_year=2024, pub_month=4, pub_day=19)
+    make_report("Undated")
+    index_now()
+    assert find(date_from=datetime.date(2020, 1, 1)) == {"Late"}
+    assert find(date_to=datetime.date(2019, 12, 31)) == {"Early"}
+    window = {"date_from": datetime.date(2019, 3, 1), "date_to": datetime.date(2024, 4, 19)}
+    assert find(**window) == {"Early", "Late"}
+
+
+def test_snippets_highlight_matches_and_escape_the_text():
+    make_report("Phones", body="Officials said 2 < 3 & used confiscated phones.")
+    index_now()
+    (report,) = search(ArchiveQuery(text="phones")).reports
+    assert "<mark>phones</mark>" in report.snippet
+    assert "2 &lt; 3 &amp; used" in report.snippet
+
+
+def test_bad_queries_are_refused_clearly_or_searched_as_words():
+    make_report("Odd", body="Odd words here.")
+    index_now()
+    assert find('odd AND (words OR "') == {"Odd"} or find('odd AND (words OR "') == set()
+    for bad in [{"filters": {"colour": ("red",)}}, {"sort": "random"}, {"page": 0}]:
+        with pytest.raises(ValueError):
+            ArchiveQuery(**bad)
+    with pytest.raises(ValueError, match="longer than"):
+        ArchiveQuery(text="x" * 501)
+
+
+def test_stock_haystack_queries_still_work_on_the_same_index(places):
+    from haystack.query import SearchQuerySet
+
+    make_report("In Hyesan", body="Border news.", regions=[places["hyesan"]])
+    index_now()
+    assert SearchQuerySet().filter(content="border").count() == 1
+    assert SearchQuerySet().narrow('regions:"ryanggang"').count() == 1
