@@ -341,7 +341,7 @@ class Report(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        return Report.objects.published().filter(pk=self.pk).exists()
 
     def clean(self):
         problems = self.date.errors()

@@ -1,8 +1,9 @@
 """Public pages. Every query of reports starts from ``Report.objects.published()``."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import Agency, Region, Report, Source, Topic
@@ -32,6 +33,7 @@ def report_detail(request, slug):
 
 
 @staff_member_required
+@permission_required("archive.view_report", raise_exception=True)
 def report_preview(request, slug):
     """Any report as the public would see it once published, for editors."""
     report = get_object_or_404(_tagged(Report.objects.all()), slug=slug)
@@ -46,6 +48,9 @@ def term_detail(request, slug, model):
     """
     term = get_object_or_404(TERM_MODELS[model], slug=slug)
     reports = Report.objects.published().tagged_with(term)
+    if not reports.exists():
+        # A term only drafts use (e.g. a topic an import created) stays private.
+        raise Http404("No published reports with this term.")
     page = Paginator(_tagged(reports), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"term": term, "kind": model, "page_obj": page, "reports": page.object_list}
     return render(request, "archive/term_detail.html", context)

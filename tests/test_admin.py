@@ -95,7 +95,10 @@ def test_editor_cannot_manage_users_or_groups(client, editor):
     ],
 )
 def test_editor_pages_open(client, editor, demo, name):
-    assert client.get(reverse(name)).status_code == 200
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert "archive/" in response.templates[0].name or "admin/" in response.templates[0].name
+    assert "NK Security Reports Archive: editors" in response.content.decode()
 
 
 def test_report_list_shows_status_date_and_tags(client, editor, demo):
@@ -130,7 +133,7 @@ def test_tag_autocomplete_answers(client, editor, demo):
 def test_change_form_opens_with_view_on_site(client, editor, demo):
     report = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
     page = client.get(reverse("admin:archive_report_change", args=[report.pk])).content.decode()
-    assert "View on site" in page
+    assert 'href="/reports/safety-agents-quit-for-safer-jobs/" class="viewsitelink"' in page
     assert "Date of the report" in page
 
 

@@ -60,6 +60,42 @@ def test_partial_and_missing_dates_are_kept_as_given(write_file):
     assert Report.objects.get(headline="C").status == Report.Status.IN_REVIEW
 
 
+def test_abbreviations_are_not_taken_for_scrape_joins(write_file):
+    body = "Talks with the U.S., Japan and the Korea Co., Ltd. ended. It rained., The end."
+    run_import(write_file("abbr.jsonl", jsonl({**GOOD, "body": body})), verbosity=0)
+    assert Report.objects.get().paragraphs == [
+        "Talks with the U.S., Japan and the Korea Co., Ltd. ended. It rained.",
+        "The end.",
+    ]
+
+
+def test_valid_json_with_unicode_line_separators_is_read(write_file):
+    record = {**GOOD, "body": "First\u2028still first.\u0085Same line."}
+    run_import(write_file("u2028.jsonl", jsonl(record)), verbosity=0)
+    assert Report.objects.count() == 1
+
+
+def test_topics_in_korean_script_stay_distinct(write_file):
+    record = {**GOOD, "topics": ["국가보위성", "사회안전성"]}
+    run_import(write_file("korean.jsonl", jsonl(record)), verbosity=0)
+    assert sorted(Topic.objects.values_list("name", flat=True)) == ["국가보위성", "사회안전성"]
+    assert Report.objects.get().topics.count() == 2
+
+
+def test_a_revised_text_at_a_known_address_is_reported_not_silently_dropped(write_file, capsys):
+    revised = {**GOOD, "body": "A corrected text."}
+    run_import(write_file("rev.jsonl", jsonl(GOOD, revised)))
+    assert Report.objects.count() == 1
+    err = capsys.readouterr().err
+    assert "rev.jsonl:2: same id or address but another text as line 1, skipped" in err
+
+
+def test_a_file_named_twice_is_read_once(write_file, capsys):
+    path = write_file("once.jsonl", jsonl(GOOD))
+    run_import(path, path, "--dry-run")
+    assert "1 report(s) would be imported" in capsys.readouterr().out
+
+
 def test_html_bodies_become_paragraphs_and_scrape_joins_are_mended(write_file):
     records = [
         {**GOOD, "body": "<p>One &amp; two.</p><p>Three.</p>"},
@@ -143,7 +179,7 @@ BAD_FILES = {
     "duplicate slug in file": (
         "slugs.jsonl",
         jsonl({**GOOD, "slug": "same"}, {**GOOD, "url": "", "slug": "same"}),
-        "slugs.jsonl:2: duplicate or malformed slug “same”",
+        "slugs.jsonl:2: duplicate slug “same”",
     ),
     "unknown region": (
         "place.jsonl",
@@ -160,10 +196,51 @@ BAD_FILES = {
         jsonl({**GOOD, "dek": "y" * 600}),
         "dek.jsonl:1: dek is 600 characters long (at most 500)",
     ),
+    "malformed slug": (
+        "upper.jsonl",
+        jsonl({**GOOD, "slug": "Upper-Case"}),
+        "upper.jsonl:1: malformed slug “Upper-Case”: use at most 80 lower-case letters",
+    ),
+    "nested too deeply": (
+        "deep.jsonl",
+        jsonl(GOOD, "[" * 100_000 + "]" * 100_000),
+        "deep.jsonl:2: broken JSON (nested too deeply)",
+    ),
+    "title that is not text": (
+        "bool.jsonl",
+        jsonl({**GOOD, "title": True}),
+        "bool.jsonl:1: “title” must be text, not true",
+    ),
+    "tags that are not a list": (
+        "zero.jsonl",
+        jsonl({**GOOD, "regions": 0}),
+        "zero.jsonl:1: “regions” must be a list of names, not 0",
+    ),
+    "overlong id": (
+        "id.jsonl",
+        jsonl({**GOOD, "id": "x" * 700}),
+        "id.jsonl:1: the id or address is longer than",
+    ),
+    "text file with an impossible date": (
+        "feb30.txt",
+        "Border guards fined\n\nGuards were fined, a source said on Monday.\n\n"
+        "Feb. 30, 2024 at 25:99PM\n",
+        "the time in “Feb. 30, 2024 at 25:99PM” does not exist",
+    ),
+    "text file with a future date": (
+        "future.txt",
+        "Border guards fined\n\nGuards were fined, a source said.\n\nApril 19, 2099\n",
+        "absurd date “April 19, 2099”",
+    ),
+    "text file with only a headline": (
+        "headline.txt",
+        "Just a headline\n",
+        "no report body: only a headline left after removing page furniture",
+    ),
     "scraped text of furniture only": (
         "furniture.txt",
         "33.1 C\nRead in Korean\nMost Popular Articles\nSome headline\n",
-        "no report text found",
+        "no report body: nothing left after removing page furniture",
     ),
 }
 
@@ -187,7 +264,7 @@ def test_slug_already_in_the_archive_is_refused(write_file, capsys):
     make_report(slug="taken")
     with pytest.raises(CommandError):
         run_import(write_file("taken.jsonl", jsonl({**GOOD, "slug": "taken"})))
-    assert "taken.jsonl:1: duplicate or malformed slug “taken”" in capsys.readouterr().err
+    assert "taken.jsonl:1: duplicate slug “taken”" in capsys.readouterr().err
     assert Report.objects.count() == 1
 
 

@@ -157,4 +157,26 @@ def test_html_in_scraped_text_is_not_kept_as_markup(write_file):
         "A headline\n\n<p>North Korea did something, a source told the reporter on Monday.</p>\n",
     )
     call_command("import_reports", str(path), verbosity=0)
-    assert "<p>" not in Report.objects.get().body
+    report = Report.objects.get()
+    assert report.headline == "A headline"
+    assert report.paragraphs == ["North Korea did something, a source told the reporter on Monday."]
+
+
+def test_a_rescrape_with_other_page_furniture_is_the_same_report(write_file):
+    (seed,) = [p for p in SEEDS if p.name.startswith("003")]
+    call_command("import_reports", str(seed), verbosity=0)
+    text = seed.read_text(encoding="utf-8").replace("33.1 C", "12.0 C")
+    text = text.replace("Saturday, May 25, 2024", "Monday, June 3, 2024")
+    call_command("import_reports", str(write_file("rescrape.txt", text)), verbosity=0)
+    assert Report.objects.count() == 1
+
+
+def test_sentences_that_merely_mention_writing_are_not_credits(write_file):
+    path = write_file(
+        "credit.txt",
+        "A headline\n\nThe order came on paper, a source said.\n\nWritten by hand.\n",
+    )
+    call_command("import_reports", str(path), verbosity=0)
+    report = Report.objects.get()
+    assert report.reporter == ""
+    assert "Written by hand." in report.body

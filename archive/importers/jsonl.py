@@ -18,8 +18,10 @@ from ..text import clean_body
 from .records import ImportedRecord, RecordProblem, text_hash
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-# The KCNA scrape joined paragraphs with ".," ("Wednesday., The").
-BROKEN_JOIN = re.compile(r"(?<=[\w!?\"”)])\.,\s+(?=[A-Z“\"])")
+# The KCNA scrape joined paragraphs with ".," ("Wednesday., The"); abbreviations
+# such as "U.S., Japan" or "Co., Ltd." are not joins.
+BROKEN_JOIN = re.compile(r"(\S+)\.,\s+(?=[A-Z“\"])")
+ABBREVIATIONS = {"co", "ltd", "inc", "corp", "jr", "sr", "dr", "mr", "mrs", "ms", "st", "no", "vol"}
 TEXT_FIELDS = ("dek", "reporter", "translator", "editor")
 TAG_FIELDS = ("regions", "agencies", "topics")
 validate_url = URLValidator(schemes=["http", "https"])
@@ -27,7 +29,9 @@ validate_url = URLValidator(schemes=["http", "https"])
 
 def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
     records, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on newlines only: JSON strings may hold U+2028 and other line breaks.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
@@ -44,10 +48,12 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ValueError(f"broken JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("broken JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise ValueError("a record must be a JSON object")
     title = _text(data, "title")
-    body = clean_body(BROKEN_JOIN.sub(".\n\n", _text(data, "body")))
+    body = clean_body(mend_joins(_text(data, "body")))
     if not title:
         raise ValueError("missing title")
     if not body:
@@ -71,21 +77,34 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
     return record
 
 
-def _text(data: dict, key: str) -> str:
+def mend_joins(body: str) -> str:
+    def mend(match):
+        word = match.group(1)
+        if "." in word or word.strip('(“"').lower() in ABBREVIATIONS:
+            return match.group(0)
+        return f"{word}.\n\n"
+
+    return BROKEN_JOIN.sub(mend, body)
+
+
+def _text(data: dict, key: str, numbers: bool = False) -> str:
     value = data.get(key)
     if value is None:
         return ""
-    if not isinstance(value, str | int | float):
-        raise ValueError(f"“{key}” must be text")
+    allowed = (str, int) if numbers else str
+    if not isinstance(value, allowed) or isinstance(value, bool):
+        raise ValueError(f"“{key}” must be text, not {json.dumps(value)[:40]}")
     return str(value).strip()
 
 
 def _list(data: dict, key: str) -> list[str]:
-    value = data.get(key) or []
+    value = data.get(key)
+    if value is None:
+        return []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"“{key}” must be a list of names")
+        raise ValueError(f"“{key}” must be a list of names, not {json.dumps(value)[:40]}")
     return [v.strip() for v in value if v.strip()]
 
 
@@ -114,7 +133,7 @@ def _date(value) -> PartialDate:
 
 def _key(data: dict, url: str, title: str, body: str) -> str:
     """Re-imports recognise a record by the source's id, else its address, else its text."""
-    source_id = _text(data, "id")
+    source_id = _text(data, "id", numbers=True)
     if source_id:
         return f"id:{_text(data, 'source')}:{source_id}"
     if url:

@@ -45,6 +45,8 @@ class ImportedRecord:
     topics: list[str] = field(default_factory=list)
     # Page furniture the parser removed, listed for the editor who reviews the import.
     stripped: list[str] = field(default_factory=list)
+    stated_date: str = ""
+    date_problems: list[str] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:

@@ -37,7 +37,9 @@ STATED_DATE = re.compile(
     r"(?: at (?P<hour>\d{1,2}):(?P<minute>\d{2}) ?(?P<ampm>[AP]M)?)?$",
     re.I,
 )
-CREDIT = re.compile(r"(Translated|Edited|Written|Reported) by ([^.*]+?)\s*(?:\.|$)", re.I)
+# A credit names people: capitalised words ("Translated by David Black.").
+NAME = r"[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|&))*"
+CREDIT = re.compile(rf"(Translated|Edited|Written|Reported) by ({NAME})\s*(?:\.|$)")
 CREDIT_FIELDS = {
     "translated": "translator",
     "edited": "editor",
@@ -53,7 +55,7 @@ SOURCE_SIGNATURES = {
 
 
 def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
-    record = ImportedRecord(path=path, line=None, body="", import_key=text_hash(text))
+    record = ImportedRecord(path=path, line=None, body="", import_key="")
     if looks_like_html(text):
         text = html_to_text(text)
     lines = [SPACE_RE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
@@ -71,8 +73,17 @@ def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProble
 
     body = _take_header(record, kept)
     if not body:
-        return [], [RecordProblem(path, None, "no report text found after removing page furniture")]
+        found = "only a headline" if record.headline else "nothing"
+        message = f"no report body: {found} left after removing page furniture"
+        return [], [RecordProblem(path, None, message)]
     record.body = "\n\n".join(body)
+    # Keyed on what the report says, so a re-scrape with other furniture is the same report.
+    record.import_key = text_hash(f"{record.headline}\n{record.body}")
+    problems = record.date_problems + [
+        f"absurd date “{record.stated_date}”: {problem}" for problem in record.date.errors()
+    ]
+    if problems:
+        return [], [RecordProblem(path, None, problem) for problem in problems]
     for name, signature in SOURCE_SIGNATURES.items():
         if signature.search(text):
             record.source = name
@@ -95,14 +106,23 @@ def _take_tail_fact(record: ImportedRecord, line: str) -> bool:
         record.date = PartialDate(
             int(match["year"]), MONTHS[match["month"].lower()], int(match["day"])
         )
+        record.stated_date = line
         if match["hour"]:
-            hour = int(match["hour"]) % 12 if match["ampm"] else int(match["hour"])
-            if (match["ampm"] or "").upper() == "PM":
-                hour += 12
-            if hour < 24 and int(match["minute"]) < 60:
-                record.time = datetime.time(hour, int(match["minute"]))
+            record.time = _clock(int(match["hour"]), int(match["minute"]), match["ampm"])
+            if record.time is None:
+                record.date_problems.append(f"the time in “{line}” does not exist")
         return True
     return False
+
+
+def _clock(hour: int, minute: int, ampm: str | None) -> datetime.time | None:
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm.upper() == "PM" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return datetime.time(hour, minute)
 
 
 def _looks_like_body(line: str) -> bool:

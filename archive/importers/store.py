@@ -1,5 +1,6 @@
 """Writing parsed records to the database, one file per transaction."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,9 @@ class Vocabulary:
     def _get_or_create(model, index: dict, name: str):
         term = index.get(name.casefold())
         if term is None:
-            slug = slugify(name)[:200] or "term"
+            # Names in Korean script slugify to nothing: give them a stable slug of their own.
+            digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+            slug = short_slug(name, 80) or f"{model._meta.model_name}-{digest}"
             term, _ = model.objects.get_or_create(slug=slug, defaults={"name": name})
             index[name.casefold()] = index[slug] = term
         return term
@@ -94,8 +97,13 @@ class SlugBook:
 
     def claim(self, record: ImportedRecord) -> str:
         if record.slug:
-            if record.slug in self.taken or slugify(record.slug) != record.slug:
-                raise ValueError(f"duplicate or malformed slug “{record.slug}”")
+            if slugify(record.slug) != record.slug or len(record.slug) > SLUG_LENGTH:
+                raise ValueError(
+                    f"malformed slug “{record.slug[:100]}”: use at most {SLUG_LENGTH} "
+                    "lower-case letters, digits and hyphens"
+                )
+            if record.slug in self.taken:
+                raise ValueError(f"duplicate slug “{record.slug}”: another report has it")
             self.taken.add(record.slug)
             return record.slug
         words = record.headline or " ".join(record.body.split()[:8])
@@ -132,17 +140,20 @@ def import_file(
 def _write(records, result: FileResult, status: str, progress) -> None:
     vocabulary, slugs = Vocabulary(), SlugBook()
     keys = set(Report.objects.filter(import_key__isnull=False).values_list("import_key", flat=True))
-    first_line_of_key: dict[str, int] = {}
+    first_of_key: dict[str, ImportedRecord] = {}
     pending: list[tuple[Report, dict]] = []
     for done, record in enumerate(records, start=1):
         if progress:
             progress(done, len(records))
         if record.import_key in keys:
             result.skipped += 1
-            if record.import_key in first_line_of_key:
+            first = first_of_key.get(record.import_key)
+            if first is not None:
+                same = (first.headline, first.body) == (record.headline, record.body)
+                what = "same record" if same else "same id or address but another text"
                 result.notices.append(
-                    f"{record.path}:{record.line}: same record as line "
-                    f"{first_line_of_key[record.import_key]}, skipped"
+                    f"{record.path}:{record.line}: {what} as line {first.line}, skipped"
+                    + ("" if same else " (give each version its own “id” to keep both)")
                 )
             continue
         terms, messages = vocabulary.resolve(record)
@@ -155,19 +166,26 @@ def _write(records, result: FileResult, status: str, progress) -> None:
             result.problems += [RecordProblem(record.path, record.line, m) for m in messages]
             continue
         keys.add(record.import_key)
-        first_line_of_key[record.import_key] = record.line
+        first_of_key[record.import_key] = record
         report = _report(record, slug, status, terms["source"])
         result.in_review += report.status == Report.Status.IN_REVIEW
         pending.append((report, terms))
         if len(pending) >= BATCH_SIZE:
             _flush(pending)
     _flush(pending)
-    result.created = len(first_line_of_key)
+    result.created = len(first_of_key)
 
 
 def _too_long(record: ImportedRecord) -> list[str]:
     """Fields too long for the archive: refused, never cut short."""
     problems = []
+    term_limit = Topic._meta.get_field("name").max_length
+    for name in [record.source, *record.topics]:
+        if len(name) > term_limit:
+            problems.append(f"the name “{name[:40]}…” is longer than {term_limit} characters")
+    key_limit = Report._meta.get_field("import_key").max_length
+    if len(record.import_key) > key_limit:
+        problems.append(f"the id or address is longer than {key_limit - 20} characters")
     for name in LIMITED_FIELDS:
         value = getattr(record, name)
         value = ", ".join(value) if isinstance(value, list) else value

@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *paths, **options):
         failed = 0
         totals = {"created": 0, "skipped": 0, "in_review": 0}
-        for path in options["paths"]:
+        for path in dict.fromkeys(options["paths"]):  # a file named twice is read once
             result = import_file(
                 path,
                 status=options["status"],
