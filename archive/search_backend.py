@@ -296,6 +296,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         live = 0
         seen_segments = set()
         for reader, offset in searcher.reader().leaf_readers():
+            if reader.segment() is None:  # an empty index has no segments
+                continue
             key = (self.path, reader.segment().segment_id())
             seen_segments.add(key)
             facts = self._segments.get(key)

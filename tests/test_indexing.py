@@ -1,0 +1,208 @@
+"""The index lifecycle: queued changes, one writer, rebuilds and reconciling."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from archive import indexing
+from archive.models import IndexChange, Region, Report
+from archive.search import ArchiveQuery, search
+from archive.search_backend import IndexBusy
+
+from .conftest import index_now
+from .factories import make_region, make_report, make_topic
+
+pytestmark = pytest.mark.usefixtures("search_index")
+
+
+def found(text="") -> set[str]:
+    return {r.headline for r in search(ArchiveQuery(text=text)).reports}
+
+
+@pytest.fixture
+def held_lock(search_index, monkeypatch):
+    """Another writer (a bulk import, say) holds the index lock."""
+    monkeypatch.setattr(search_index, "lock_timeout", 0.2)
+    search_index.refresh_setup()
+    writer = search_index.index.writer()
+    yield writer
+    if not writer.is_closed:
+        writer.cancel()
+
+
+def test_saving_queues_the_report_and_never_touches_the_index():
+    report = make_report("Queued", body="Queued words.")
+    assert IndexChange.objects.filter(report_id=report.pk, processed=None).exists()
+    assert found("queued") == set()  # not yet: the indexer applies it
+    index_now()
+    assert found("queued") == {"Queued"}
+    assert not IndexChange.objects.filter(processed=None).exists()
+
+
+def test_a_delete_reaches_the_index_even_while_a_bulk_write_holds_the_lock(held_lock):
+    report = make_report("Doomed", body="Doomed words.")
+    held_lock.cancel()
+    index_now()
+    assert found("doomed") == {"Doomed"}
+
+    writer = indexing.connections["default"].get_backend().index.writer()  # lock again
+    report_id = report.pk
+    report.delete()
+    with pytest.raises(IndexBusy):
+        indexing.apply_batch()
+    assert IndexChange.objects.filter(report_id=report_id, processed=None).exists()
+    writer.cancel()
+    index_now()
+    assert found("doomed") == set()
+
+
+def test_a_save_during_a_bulk_import_is_searchable_after_it(held_lock, capsys):
+    report = make_report("Saved meanwhile", body="Meanwhile words.")
+    call_command("run_indexer", "--once")
+    assert "stay queued" in capsys.readouterr().err
+    held_lock.commit()  # the bulk import finishes
+    index_now()
+    assert found("meanwhile") == {"Saved meanwhile"}
+    assert report.pk in [r.pk for r in search(ArchiveQuery(text="meanwhile")).reports]
+
+
+def test_a_crash_mid_batch_loses_nothing(search_index, monkeypatch):
+    for i in range(5):
+        make_report(f"Report {i}", body="Crash words.")
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(search_index, "document", crash)
+    with pytest.raises(KeyboardInterrupt):
+        indexing.apply_batch()
+    monkeypatch.undo()
+    assert IndexChange.objects.filter(processed=None).count() >= 5
+    # Killed after the index committed but before the queue was marked: applied twice, once in.
+    monkeypatch.setattr(IndexChange.objects.none().__class__, "update", crash)
+    with pytest.raises(KeyboardInterrupt):
+        indexing.apply_batch()
+    monkeypatch.undo()
+    index_now()
+    results = search(ArchiveQuery(text="crash"))
+    assert results.total == 5 and len({r.pk for r in results.reports}) == 5
+
+
+def test_search_answers_throughout_a_rebuild(search_index, monkeypatch):
+    for i in range(30):
+        make_report(f"Report {i}", body="Rebuild words.")
+    index_now()
+    seen = []
+    build = search_index.build_generation
+
+    def watching_build(index, objects, progress=None):
+        def progress_and_search(done):
+            seen.append(search(ArchiveQuery(text="rebuild")).total)
+
+        return build(index, objects, progress_and_search)
+
+    monkeypatch.setattr(search_index, "build_generation", watching_build)
+    call_command("rebuild_search", verbosity=0)
+    assert len(seen) == 30 and set(seen) == {30}  # the old index answered every time
+    assert search(ArchiveQuery(text="rebuild")).total == 30
+
+
+def test_changes_during_a_rebuild_reach_the_new_index(search_index, monkeypatch):
+    make_report("Before", body="Early words.")
+    index_now()
+    build = search_index.build_generation
+
+    def build_while_editing(index, objects, progress=None):
+        folder = build(index, objects, progress)
+        make_report("During", body="Late words.")  # saved after the snapshot was read
+        return folder
+
+    monkeypatch.setattr(search_index, "build_generation", build_while_editing)
+    call_command("rebuild_search", verbosity=0)
+    index_now()
+    assert found("late") == {"During"}
+    assert found("early") == {"Before"}
+
+
+def test_scheduled_reports_appear_when_their_time_comes(monkeypatch):
+    later = timezone.now() + datetime.timedelta(hours=1)
+    make_report("Scheduled", body="Scheduled words.", publish_at=later)
+    index_now()
+    assert found("scheduled") == set()
+    monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(seconds=5))
+    index_now()
+    assert found("scheduled") == {"Scheduled"}
+
+
+def test_bulk_status_changes_are_queued():
+    reports = [make_report(f"Report {i}", body="Bulk words.") for i in range(3)]
+    index_now()
+    Report.objects.filter(pk__in=[r.pk for r in reports[:2]]).update(status=Report.Status.WITHDRAWN)
+    index_now()
+    assert found("bulk") == {"Report 2"}
+
+
+def test_tag_and_vocabulary_changes_update_facets():
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    province = make_region("Ryanggang", parent=country, slug="ryanggang")
+    other = make_region("Chagang", parent=country, slug="chagang")
+    city = make_region("Hyesan", Region.Kind.CITY, parent=province, slug="hyesan")
+    topic = make_topic("Markets", slug="markets")
+    report = make_report("Tagged", regions=[city])
+    index_now()
+    report.topics.add(topic)
+    index_now()
+    assert {v.value for v in search(ArchiveQuery()).facets["topic"]} == {"markets"}
+
+    topic.slug = "trade"
+    topic.save()
+    index_now()
+    assert {v.value for v in search(ArchiveQuery()).facets["topic"]} == {"trade"}
+
+    city.parent = other  # an editor corrects the tree
+    city.save()
+    index_now()
+    regions = {v.value for v in search(ArchiveQuery()).facets["region"]}
+    assert "chagang" in regions and "ryanggang" not in regions
+
+    topic.delete()
+    index_now()
+    assert search(ArchiveQuery()).facets["topic"] == []
+
+
+def test_reconcile_finds_and_fixes_disagreements(search_index, capsys):
+    kept = make_report("Kept", body="Kept words.")
+    make_report("Missing", body="Missing words.")
+    index_now()
+    # Change the database behind the indexer's back (no signals).
+    Report.objects.filter(headline="Missing").delete()  # queued, but drop the queue:
+    IndexChange.objects.all().delete()
+    Report.objects.bulk_create([Report(headline="Unindexed", slug="unindexed", body="x")])
+    Report.objects.filter(headline="Unindexed").update(
+        status=Report.Status.PUBLISHED, publish_at=timezone.now()
+    )
+    IndexChange.objects.all().delete()
+    call_command("reconcile_search")
+    out = capsys.readouterr().out
+    assert "missing: 1 report(s)" in out and "not public: 1 report(s)" in out
+    call_command("reconcile_search", "--fix")
+    index_now()
+    call_command("reconcile_search")
+    assert "agrees with the database (2 reports)" in capsys.readouterr().out
+    assert kept.pk in [r.pk for r in search(ArchiveQuery()).reports]
+
+
+def test_health_and_admin_show_the_indexer_lag(client, admin_client):
+    make_report("Waiting")
+    health = json.loads(client.get("/health/").content)
+    assert health["status"] == "ok"
+    assert health["indexer"]["pending"] >= 1
+    assert health["published_reports"] == 1
+    page = admin_client.get("/admin/archive/report/").content.decode()
+    assert "Search index:" in page and "change(s) waiting" in page
+    index_now()
+    health = json.loads(client.get("/health/").content)
+    assert health["indexer"]["pending"] == 0 and health["indexed_reports"] == 1
