@@ -36,6 +36,9 @@ serve: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_initial_data --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
+	@# The search indexer runs beside gunicorn and stops with it.
+	$(BIN)/python manage.py run_indexer & INDEXER=$$!; \
+	trap 'kill $$INDEXER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: lint migrations-check pytest

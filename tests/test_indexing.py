@@ -206,3 +206,14 @@ def test_health_and_admin_show_the_indexer_lag(client, admin_client):
     index_now()
     health = json.loads(client.get("/health/").content)
     assert health["indexer"]["pending"] == 0 and health["indexed_reports"] == 1
+
+
+def test_reports_imported_as_published_are_queued(write_file):
+    path = write_file(
+        "one.jsonl",
+        json.dumps({"title": "Imported", "body": "Imported words.", "date": "2024", "source": "X"})
+        + "\n",
+    )
+    call_command("import_reports", str(path), "--status", "published", verbosity=0)
+    index_now()
+    assert found("imported") == {"Imported"}

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..indexing import enqueue
 from ..models import Agency, Region, Report, Source, Topic
 from ..text import short_slug
 from .records import ImportedRecord, RecordProblem, read_file
@@ -245,4 +246,6 @@ def _flush(pending: list[tuple[Report, dict]]) -> None:
             for term in dict.fromkeys(terms[name])
         ]
         through.objects.bulk_create(links)
+    # bulk_create sends no signals: queue what the public may see for the indexer.
+    enqueue(report.pk for report in reports if report.status == Report.Status.PUBLISHED)
     pending.clear()
