@@ -13,6 +13,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test lint migrations-check pytest browser-deps reset-demo bench clean
 
+BENCH_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 \
+	ARCHIVE_INDEX_DIR=$(CURDIR)/var/bench/index
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -59,6 +62,12 @@ reset-demo: $(VENV)/.installed-runtime
 	rm -rf var/index
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_initial_data
+
+# Search benchmark (10k and 100k reports): prints figures, writes var/bench/results.json.
+bench: $(VENV)/.installed-dev
+	mkdir -p var/bench
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -33,7 +33,7 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.qparser import QueryParser
-from whoosh.query import Every
+from whoosh.query import Every, Phrase
 
 from . import bitsets
 
@@ -153,6 +153,7 @@ class RawResults:
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
     lock_timeout = 5.0
+    build_procs = 2
     _lock = threading.Lock()
     _segments: dict[tuple[str, str], SegmentFacts] = {}
     _generations: dict[str, Generation] = {}
@@ -239,7 +240,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         folder = self.root / name
         folder.mkdir(parents=True)
         ix = self.storage.__class__(str(folder)).create_index(self.schema)
-        writer = ix.writer(limitmb=256, compound=False)
+        # One sub-writer per core, each leaving its own segment (no final merge).
+        procs = max(1, min(self.build_procs, os.cpu_count() or 1))
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        writer = ix.writer(limitmb=128, compound=False, **options)
         try:
             for count, obj in enumerate(objects, start=1):
                 writer.add_document(**self.document(index, obj))
@@ -337,8 +341,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         query = self.parse(text) if text.strip() else None
 
         base = generation.live
+        ranked = None
         if query is not None:
-            base &= bitsets.from_ids(searcher.docs_for_query(query), generation.size)
+            matches, ranked = self._match(searcher, query)
+            base &= bitsets.from_ids(matches, generation.size)
         if date_range is not None:
             base &= generation.date_range(*date_range)
         selected = {
@@ -364,7 +370,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
         total = matched.bit_count()
         if query is not None and sort == "relevance":
-            docnums = self._by_relevance(searcher, query, matched, base, offset + limit)
+            docnums = self._by_relevance(searcher, query, matched, base, offset + limit, ranked)
         else:
             docnums = self._by_date(generation, matched, total, offset + limit, sort == "oldest")
         page = docnums[offset : offset + limit]
@@ -392,9 +398,24 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return bits
 
     @staticmethod
-    def _by_relevance(searcher, query, matched: int, base: int, needed: int) -> list[int]:
+    def _match(searcher, query):
+        """The matching docnums, and for costly queries their ranking from the same pass.
+
+        A phrase is checked against word positions in every candidate: doing it
+        once, scored, beats matching once and scoring the page a second time.
+        """
+        if any(isinstance(leaf, Phrase) for leaf in query.leaves()) or isinstance(query, Phrase):
+            results = searcher.search(query, limit=None)
+            return results.docs(), [docnum for _, docnum in results.top_n]
+        return searcher.docs_for_query(query), None
+
+    @staticmethod
+    def _by_relevance(searcher, query, matched, base, needed, ranked=None) -> list[int]:
         if needed <= 0 or not matched:
             return []
+        if ranked is not None:
+            data = bitsets.as_bytes(matched)
+            return [d for d in ranked if bitsets.contains(data, d)][:needed]
         allowed = None if matched == base else set(bitsets.iter_ids(matched))
         results = searcher.search(query, limit=needed, filter=allowed)
         return [hit.docnum for hit in results]

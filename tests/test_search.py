@@ -54,10 +54,18 @@ def test_words_phrases_operators_and_prefixes():
 
 
 def test_facet_values_are_exact_slugs_with_labels_from_the_database():
+    unit = make_agency("No. 8 Inspection Unit", slug="no-8-inspection-unit")
     science = make_topic("Science", slug="science")
     politics = make_topic("Politics", slug="politics")
     reuters = Source.objects.create(name="Reuters, Inc.", slug="reuters-inc")
-    make_report("One", topics=[science, politics], source=reuters, pub_year=2024, pub_month=4)
+    make_report(
+        "One",
+        topics=[science, politics],
+        agencies=[unit],
+        source=reuters,
+        pub_year=2024,
+        pub_month=4,
+    )
     index_now()
     results = search(ArchiveQuery())
     assert facet(results, "topic") == {"science": 1, "politics": 1}  # not "scienc", "polit"
@@ -65,7 +73,13 @@ def test_facet_values_are_exact_slugs_with_labels_from_the_database():
         ("reuters-inc", "Reuters, Inc.")
     ]
     assert facet(results, "month") == {"2024-04": 1}
-    for name, value in [("source", "reuters-inc"), ("month", "2024-04"), ("topic", "science")]:
+    assert [v.label for v in results.facets["agency"]] == ["No. 8 Inspection Unit"]
+    for name, value in [
+        ("source", "reuters-inc"),
+        ("month", "2024-04"),
+        ("topic", "science"),
+        ("agency", "no-8-inspection-unit"),
+    ]:
         assert find(filters={name: (value,)}) == {"One"}
 
 

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         indexing.enqueue(changed)
         elapsed = time.monotonic() - started
         rate = total / elapsed if elapsed else 0
-        self.stdout.write(
-            f"Indexed {total} published report(s) into {folder.name} in {elapsed:.1f} s "
-            f"({rate:.0f}/s); {len(changed)} change(s) made meanwhile queued again."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Indexed {total} published report(s) into {folder.name} in {elapsed:.1f} s "
+                f"({rate:.0f}/s); {len(changed)} change(s) made meanwhile queued again."
+            )

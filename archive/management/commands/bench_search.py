@@ -1,0 +1,287 @@
+"""``make bench``: build corpora, index them, time a fixed query mix both ways.
+
+Not a test: it prints figures and writes them to ``var/bench/results.json``.
+Run it against its own database and index (the Makefile sets DATABASE_URL and
+ARCHIVE_INDEX_DIR under var/bench/), never against a site's data.
+"""
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from archive.models import Agency, IndexChange, Region, Report, Source, Topic
+
+DEFAULT_CORPUS = settings.BASE_DIR.parent / "shared" / "data" / "kcna_corpus.jsonl"
+RESULTS = settings.BASE_DIR / "var" / "bench" / "results.json"
+
+COMMON = ["korea", "people", "party", "army", "meeting", "workers", "economy", "leader",
+          "country", "great"]  # fmt: skip
+RARE = ["Hyesan", "Rason", "Kaesong", "Hoeryong", "Sinuiju", "Chongjin", "Wonsan", "Kimchaek"]
+PHRASES = ['"Workers\' Party"', '"national reunification"', '"Kim Jong Un"',
+           '"United States"', '"South Korea"', '"supreme leader"', '"Korean People\'s Army"',
+           '"mass games"']  # fmt: skip
+
+
+def query_mix() -> list[tuple[str, str, dict]]:
+    """(type, text, filters): at least 40 queries, the same every run."""
+    mix = [("common word", word, {}) for word in COMMON]
+    mix += [("rare name", word, {}) for word in RARE]
+    mix += [("phrase", phrase, {}) for phrase in PHRASES]
+    mix += [
+        ("facet filter", "korea", {"region": ("ryanggang",)}),
+        ("facet filter", "party", {"agency": ("ministry-of-state-security",)}),
+        ("facet filter", "army", {"topic": ("border-control",)}),
+        ("facet filter", "meeting", {"region": ("north-hamgyong",), "topic": ("corruption",)}),
+        ("facet filter", "workers", {"region": ("hyesan", "hoeryong")}),
+        ("facet filter", "leader", {"year": ("2012",)}),
+        ("facet filter", "economy", {"region": ("ryanggang",), "agency": ("korean-peoples-army",)}),
+        ("facet filter", "great", {"source": ("daily-nk",)}),
+    ]
+    mix += [
+        ("browse", "", {}),
+        ("browse", "", {"region": ("north-korea",)}),
+        ("browse", "", {"topic": ("defections",)}),
+        ("browse", "", {"region": ("ryanggang",), "agency": ("ministry-of-state-security",)}),
+        ("browse", "", {"year": ("2024",)}),
+        ("browse", "", {"agency": ("korean-peoples-army",), "topic": ("smuggling",)}),
+    ]
+    return mix
+
+
+FACET_FIELDS = {"region": "regions", "agency": "agencies", "topic": "topics",
+                "source": "source", "year": "year", "month": "month"}  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Benchmark the search layer against stock haystack faceting (see module docstring)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+        parser.add_argument("--sizes", default="10000,100000")
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs per query (a).")
+        parser.add_argument(
+            "--stock-budget",
+            type=float,
+            default=120.0,
+            help="Seconds one stock query may take before the rest of its type is skipped.",
+        )
+        parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
+
+    def handle(self, *args, **options):
+        if "bench" not in str(settings.DATABASES["default"]["NAME"]):
+            raise CommandError(
+                "Run through `make bench`: it uses its own database under var/bench."
+            )
+        if options["queries_only"]:
+            return self.time_queries(options)
+        results = {"machine": machine(), "sizes": {}}
+        for size in [int(s) for s in options["sizes"].split(",")]:
+            self.stdout.write(f"\n== {size:,} reports ==")
+            figures = self.build(size, options["corpus"])
+            figures.update(self.queries_in_child(size, options))
+            results["sizes"][size] = figures
+            self.report(size, figures)
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=2))
+        self.stdout.write(f"\nFigures written to {RESULTS}")
+
+    # -- corpus and index ----------------------------------------------------
+
+    def build(self, size: int, corpus: Path) -> dict:
+        call_command("flush", interactive=False, verbosity=0)
+        call_command("loaddata", settings.BASE_DIR / "fixtures" / "vocabularies.json", verbosity=0)
+        started = time.monotonic()
+        make_corpus(size, corpus)
+        IndexChange.objects.all().delete()
+        generated = time.monotonic() - started
+        self.stdout.write(f"corpus: {size:,} reports in {generated:.0f} s")
+        started = time.monotonic()
+        call_command("rebuild_search", verbosity=0)
+        IndexChange.objects.all().delete()
+        elapsed = time.monotonic() - started
+        root = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+        folder = root / (root / "CURRENT").read_text().strip()  # the live generation only
+        index_bytes = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        build_rss = peak_rss_mb()
+        self.stdout.write(f"index: {size / elapsed:.0f} reports/s, {index_bytes / 2**20:.0f} MB")
+        return {
+            "build_seconds": round(elapsed, 1),
+            "build_rate": round(size / elapsed),
+            "index_mb": round(index_bytes / 2**20, 1),
+            "build_peak_rss_mb": round(build_rss),
+        }
+
+    def queries_in_child(self, size: int, options) -> dict:
+        """Time queries in a fresh process, so its peak memory is the search's own."""
+        command = [sys.executable, "manage.py", "bench_search", "--queries-only",
+                   "--size", str(size), "--runs", str(options["runs"]),
+                   "--stock-budget", str(options["stock_budget"])]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, cwd=settings.BASE_DIR)
+        if done.returncode:
+            raise CommandError(done.stderr[-3000:])
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    # -- queries (child process) -------------------------------------------
+
+    def time_queries(self, options):
+        from archive.search import ArchiveQuery, search
+
+        mix = query_mix()
+        ours: dict[str, list[float]] = {}
+        stock: dict[str, list[float]] = {}
+        skipped: set[str] = set()
+        search(ArchiveQuery())  # warm up: the first query loads the index
+        for kind, text, filters in mix:
+            for _ in range(options["runs"]):
+                started = time.perf_counter()
+                search(ArchiveQuery(text=text, filters=filters))
+                ours.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        search_rss = peak_rss_mb()
+        for kind, text, filters in mix:
+            if kind in skipped:
+                continue
+            started = time.perf_counter()
+            stock_search(text, filters)
+            elapsed = time.perf_counter() - started
+            stock.setdefault(kind, []).append(elapsed * 1000)
+            if elapsed > options["stock_budget"]:
+                skipped.add(kind)
+        figures = {
+            "queries": len(mix),
+            "search_peak_rss_mb": round(search_rss),
+            "types": {
+                kind: {
+                    "ours_median_ms": round(statistics.median(times), 1),
+                    "ours_p95_ms": round(percentile(times, 95), 1),
+                    "stock_median_ms": round(statistics.median(stock[kind]), 1),
+                    "stock_p95_ms": round(percentile(stock[kind], 95), 1),
+                    "stock_runs": len(stock[kind]),
+                    "speedup": round(statistics.median(stock[kind]) / statistics.median(times), 1),
+                }
+                for kind, times in ours.items()
+            },
+        }
+        sys.stdout.write(json.dumps(figures) + "\n")
+
+    def report(self, size: int, figures: dict) -> None:
+        self.stdout.write(
+            f"build {figures['build_rate']} reports/s ({figures['build_seconds']} s), "
+            f"index {figures['index_mb']} MB, peak RSS build {figures['build_peak_rss_mb']} MB, "
+            f"search {figures['search_peak_rss_mb']} MB; {figures['queries']} queries"
+        )
+        columns = ["ours p50", "ours p95", "stock p50", "stock p95", "x faster"]
+        self.stdout.write(f"{'query type (ms)':<16}" + "".join(f"{c:>11}" for c in columns))
+        for kind, row in figures["types"].items():
+            values = [row[k] for k in ("ours_median_ms", "ours_p95_ms", "stock_median_ms",
+                                        "stock_p95_ms", "speedup")]  # fmt: skip
+            self.stdout.write(f"{kind:<16}" + "".join(f"{v:>11.1f}" for v in values))
+
+
+def stock_search(text: str, filters: dict) -> None:
+    """The usual haystack way: SearchQuerySet with facets and narrow(), first page."""
+    from haystack.query import SearchQuerySet
+
+    sqs = SearchQuerySet()
+    sqs = sqs.auto_query(text) if text else sqs.all()
+    for name in ("region", "agency", "topic", "source", "year"):
+        sqs = sqs.facet(FACET_FIELDS[name])
+    for name, values in filters.items():
+        clause = " OR ".join(f'{FACET_FIELDS[name]}:"{value}"' for value in values)
+        sqs = sqs.narrow(f"({clause})")
+    sqs.facet_counts()
+    list(sqs[:20])
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
+
+
+def machine() -> dict:
+    import os
+    import platform
+
+    return {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "when": timezone.now().isoformat(timespec="seconds")}  # fmt: skip
+
+
+def make_corpus(size: int, corpus: Path) -> None:
+    """Real articles first, then new ones recombined from their paragraphs; tagged at random."""
+    rng = random.Random(2024)
+    records = []
+    if corpus.exists():
+        with corpus.open(encoding="utf-8") as lines:
+            records = [json.loads(line) for line in lines]
+    paragraphs = [p for r in records for p in r["body"].split("\n\n") if len(p) > 80]
+    titles = [r["title"] for r in records]
+    if not paragraphs:  # no corpus here: words from a small generator
+        words = (COMMON + RARE + ["security", "border", "market", "officials", "report"]) * 3
+        paragraphs = [" ".join(rng.choices(words, k=60)) + "." for _ in range(2000)]
+        titles = [" ".join(rng.choices(words, k=6)).capitalize() for _ in range(2000)]
+    leaves = list(Region.objects.exclude(kind=Region.Kind.COUNTRY).values_list("pk", flat=True))
+    agencies = list(Agency.objects.values_list("pk", flat=True))
+    topics = list(Topic.objects.values_list("pk", flat=True))
+    sources = list(Source.objects.all())
+    now = timezone.now()
+    through = {name: getattr(Report, name).through for name in ("regions", "agencies", "topics")}
+    batch, links = [], {name: [] for name in through}
+
+    def flush():
+        created = Report.objects.bulk_create(batch)
+        for report, tags in zip(created, [b._tags for b in batch], strict=True):
+            for name, pks in tags.items():
+                column = {"regions": "region_id", "agencies": "agency_id", "topics": "topic_id"}[
+                    name
+                ]
+                links[name] += [through[name](report_id=report.pk, **{column: pk}) for pk in pks]
+        for name, rows in links.items():
+            through[name].objects.bulk_create(rows)
+            rows.clear()
+        batch.clear()
+
+    for n in range(size):
+        if n < len(records):
+            title, body = records[n]["title"], records[n]["body"]
+        else:
+            title = rng.choice(titles)
+            body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 8)))
+        year = rng.randint(2011, 2024) if rng.random() > 0.1 else None
+        report = Report(
+            headline=title[:300], slug=f"bench-{n}", body=body, status=Report.Status.PUBLISHED,
+            publish_at=now, source=rng.choice(sources) if sources else None,
+            pub_year=year, pub_month=rng.randint(1, 12) if year else None,
+        )  # fmt: skip
+        report.pub_date = report.date.sort_date()
+        report._tags = {
+            "regions": rng.sample(leaves, rng.randint(1, 3)),
+            "agencies": rng.sample(agencies, rng.randint(0, 2)),
+            "topics": rng.sample(topics, rng.randint(1, 2)),
+        }
+        batch.append(report)
+        if len(batch) == 2000:
+            flush()
+    if batch:
+        flush()
