@@ -30,10 +30,11 @@ from haystack.constants import DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import highlight
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.collectors import TopCollector
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.qparser import QueryParser
-from whoosh.query import Every, Phrase
+from whoosh.query import Every
 
 from . import bitsets
 
@@ -340,20 +341,24 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         filters = {name: values for name, values in (filters or {}).items() if values}
         query = self.parse(text) if text.strip() else None
 
-        base = generation.live
-        ranked = None
-        if query is not None:
-            matches, ranked = self._match(searcher, query)
-            base &= bitsets.from_ids(matches, generation.size)
+        scope = generation.live
         if date_range is not None:
-            base &= generation.date_range(*date_range)
+            scope &= generation.date_range(*date_range)
         selected = {
             name: self._any_of(generation.facets.get(name, {}), values)
             for name, values in filters.items()
         }
-        matched = base
+        allowed = scope
         for bits in selected.values():
-            matched &= bits
+            allowed &= bits
+
+        base, ranked = scope, None
+        if query is not None and sort == "relevance":
+            found, ranked = self._match_and_rank(searcher, query, allowed, offset + limit)
+            base &= found
+        elif query is not None:
+            base &= bitsets.from_ids(searcher.docs_for_query(query), generation.size)
+        matched = base & allowed
 
         facets = {}
         for name in FACET_FIELDS:
@@ -369,8 +374,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             facets[name] = counts
 
         total = matched.bit_count()
-        if query is not None and sort == "relevance":
-            docnums = self._by_relevance(searcher, query, matched, base, offset + limit, ranked)
+        if ranked is not None:
+            docnums = ranked
         else:
             docnums = self._by_date(generation, matched, total, offset + limit, sort == "oldest")
         page = docnums[offset : offset + limit]
@@ -398,27 +403,18 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         return bits
 
     @staticmethod
-    def _match(searcher, query):
-        """The matching docnums, and for costly queries their ranking from the same pass.
+    def _match_and_rank(searcher, query, allowed: int, needed: int) -> tuple[int, list[int]]:
+        """One pass over the postings: every match as a bitset, the best allowed ones ranked.
 
-        A phrase is checked against word positions in every candidate: doing it
-        once, scored, beats matching once and scoring the page a second time.
+        Matching and scoring separately reads the postings twice (and checks a
+        phrase's word positions twice); collecting both at once halves that.
         """
-        if any(isinstance(leaf, Phrase) for leaf in query.leaves()) or isinstance(query, Phrase):
-            results = searcher.search(query, limit=None)
-            return results.docs(), [docnum for _, docnum in results.top_n]
-        return searcher.docs_for_query(query), None
-
-    @staticmethod
-    def _by_relevance(searcher, query, matched, base, needed, ranked=None) -> list[int]:
-        if needed <= 0 or not matched:
-            return []
-        if ranked is not None:
-            data = bitsets.as_bytes(matched)
-            return [d for d in ranked if bitsets.contains(data, d)][:needed]
-        allowed = None if matched == base else set(bitsets.iter_ids(matched))
-        results = searcher.search(query, limit=needed, filter=allowed)
-        return [hit.docnum for hit in results]
+        collector = _MatchingTopCollector(
+            limit=max(needed, 1), allowed=bitsets.as_bytes(allowed), size=searcher.doc_count_all()
+        )
+        searcher.search_with_collector(query, collector)
+        ranked = [docnum for _, docnum in collector.results().top_n] if needed > 0 else []
+        return int.from_bytes(collector.found, "little"), ranked
 
     @staticmethod
     def _by_date(generation: Generation, matched: int, total: int, needed: int, oldest: bool):
@@ -488,6 +484,26 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def contains_term(self, field_name: str, value: str) -> bool:
         return (field_name, value) in self.generation().searcher.reader()
+
+
+class _MatchingTopCollector(TopCollector):
+    """Top-N scoring of allowed documents that also records every match.
+
+    Block-quality skipping and matcher replacement are off: they would skip
+    documents that must still be counted.
+    """
+
+    def __init__(self, limit, allowed: bytes, size: int):
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.allowed = allowed
+        self.found = bytearray((size + 8) // 8)
+
+    def collect(self, sub_docnum):
+        docnum = self.offset + sub_docnum
+        self.found[docnum >> 3] |= 1 << (docnum & 7)
+        if bitsets.contains(self.allowed, docnum):
+            return super().collect(sub_docnum)
+        return None
 
 
 def _oldest_first(order: list[int], date_keys: list[int]) -> list[int]:
