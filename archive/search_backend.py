@@ -35,6 +35,7 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.qparser import QueryParser
 from whoosh.query import Every
+from whoosh.scoring import BM25F, BM25FScorer
 
 from . import bitsets
 
@@ -92,6 +93,7 @@ class SegmentFacts:
     size: int
     facets: dict[str, dict[str, int]]
     date_keys: list[int]
+    lengths: list[int]  # of the content field, for scoring without a column read per hit
 
 
 @dataclass
@@ -120,7 +122,7 @@ class Generation:
         return self.range_cache[key]
 
 
-def segment_facts(reader) -> SegmentFacts:
+def segment_facts(reader, content_field: str) -> SegmentFacts:
     size = reader.doc_count_all()
     facets = {}
     for name in FACET_FIELDS:
@@ -135,7 +137,35 @@ def segment_facts(reader) -> SegmentFacts:
         date_keys = [int(column[d] or 0) for d in range(size)]
     else:
         date_keys = [0] * size
-    return SegmentFacts(size, facets, date_keys)
+    lengths = [reader.doc_field_length(d, content_field, 1) for d in range(size)]
+    return SegmentFacts(size, facets, date_keys, lengths)
+
+
+class CachedLengthBM25F(BM25F):
+    """Whoosh's BM25F, reading document lengths from a per-segment Python list.
+
+    Scoring is most of a search's time, and most of that was reading each
+    hit's field length from its column; the scores are the same.
+    """
+
+    def __init__(self, lengths_for, **kwargs):
+        super().__init__(**kwargs)
+        self.lengths_for = lengths_for
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        lengths = self.lengths_for(searcher, fieldname)
+        if lengths is None or not isinstance(scorer, BM25FScorer):
+            return scorer
+        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+
+        def score(matcher):
+            weight = matcher.weight()
+            length = lengths[matcher.id()]
+            return idf * (weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * length / avgfl))
+
+        scorer.score = score
+        return scorer
 
 
 # --- Results ----------------------------------------------------------------
@@ -286,7 +316,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             current = self._generations.get(self.path)
             if current is not None and current.searcher.up_to_date():
                 return current
-            searcher = self.index.refresh().searcher()
+            searcher = self.index.refresh().searcher(
+                weighting=CachedLengthBM25F(self._segment_lengths)
+            )
             current = self._derive(searcher)
             old = self._generations.get(self.path)
             self._generations[self.path] = current
@@ -307,7 +339,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             seen_segments.add(key)
             facts = self._segments.get(key)
             if facts is None:
-                facts = self._segments[key] = segment_facts(reader)
+                facts = self._segments[key] = segment_facts(reader, self.content_field_name)
             for name, values in facts.facets.items():
                 merged = facets[name]
                 for value, bits in values.items():
@@ -325,6 +357,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         for position, docnum in enumerate(newest_first):
             rank[docnum] = position
         return Generation(searcher, size, live, facets, date_keys, newest_first, rank)
+
+    def _segment_lengths(self, searcher, fieldname) -> list[int] | None:
+        segment = searcher.reader().segment() if hasattr(searcher.reader(), "segment") else None
+        if fieldname != self.content_field_name or segment is None:
+            return None
+        facts = self._segments.get((self.path, segment.segment_id()))
+        return facts.lengths if facts else None
 
     def archive_search(
         self,
