@@ -255,3 +255,25 @@ def test_stock_haystack_queries_still_work_on_the_same_index(places):
     index_now()
     assert SearchQuerySet().filter(content="border").count() == 1
     assert SearchQuerySet().narrow('regions:"ryanggang"').count() == 1
+
+
+def test_relevance_order_is_whooshs_own_bm25f(search_index):
+    from whoosh.scoring import BM25F
+
+    bodies = [
+        "border " * 5 + "filler " * 5,
+        "border filler " + "filler " * 40,
+        "border border border",
+        "market border " + "word " * 100,
+    ]
+    for i, body in enumerate(bodies):
+        make_report(f"R{i}", body=body)
+    index_now()
+    ours = [r.headline for r in search(ArchiveQuery(text="border")).reports]
+    with search_index.index.searcher(weighting=BM25F()) as searcher:
+        stock = [
+            searcher.stored_fields(hit.docnum)["django_id"]
+            for hit in searcher.search(search_index.parse("border"), limit=None)
+        ]
+    by_id = {str(r.pk): r.headline for r in Report.objects.all()}
+    assert ours == [by_id[pk] for pk in stock]
