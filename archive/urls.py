@@ -8,6 +8,7 @@ app_name = "archive"
 archive_patterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("search/", views.search_page, name="search"),
     path("reports/<slug:slug>/", views.report_detail, name="report"),
     path("reports/<slug:slug>/preview/", views.report_preview, name="report-preview"),
     path("regions/<slug:slug>/", views.term_detail, {"model": "region"}, name="region"),

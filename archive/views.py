@@ -76,3 +76,42 @@ def health(request):
     except Exception as exc:
         body.update(status="error", index=str(exc))
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def search_page(request):
+    """The faceted search page; every state is a plain GET URL.
+
+    Context: ``results`` (ArchiveResults), ``facets``, ``chips``, ``bars``,
+    ``pages``, ``sorts``, ``messages_`` (what was wrong with the parameters),
+    ``params`` and ``clear_url``.
+    """
+    from dataclasses import replace
+
+    from .forms import parse_search, url_with
+    from .presentation import chips, facet_boxes, histogram, page_links, sort_links
+    from .search import search
+
+    parsed = parse_search(request.GET)
+    results = search(parsed.query)
+    if results.total and parsed.query.page > results.num_pages:
+        parsed.messages.append(f"There are only {results.num_pages} page(s); showing the last one.")
+        query = replace(parsed.query, page=results.num_pages)
+        results = search(query)
+        parsed.params["page"] = str(query.page)
+    params = parsed.params
+    context = {
+        "results": results,
+        "params": params,
+        "facets": facet_boxes(results, params),
+        "chips": chips(results, params),
+        "bars": histogram(results, params),
+        "pages": page_links(results, params),
+        "sorts": sort_links(params, results.query.sort, bool(results.query.text)),
+        "messages_": parsed.messages,
+        "clear_url": url_with(params, drop=("page", *FACET_PARAMS)),
+        "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
+    }
+    return render(request, "archive/search.html", context)
+
+
+FACET_PARAMS = ("region", "agency", "topic", "source", "year", "month", "from", "to")

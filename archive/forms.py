@@ -1,0 +1,145 @@
+"""Reading a search page's GET parameters into an ArchiveQuery.
+
+Every state of the search page is a plain URL. Parameters a reader may have
+typed or mangled never cause an error page: what cannot be used is dropped
+and named in a message.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from .models import Agency, Region, Source, Topic
+from .search import FACETS, MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery
+
+TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
+FACET_VALUE_PATTERNS = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_PAGE = 10_000
+# Parameters that make up a search; anything else in the URL is ignored.
+PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
+
+
+@dataclass
+class ParsedSearch:
+    query: ArchiveQuery
+    params: QueryDict  # the cleaned parameters, for building links
+    messages: list[str] = field(default_factory=list)
+
+
+def parse_search(data: QueryDict) -> ParsedSearch:
+    messages: list[str] = []
+    text = CONTROL_RE.sub(" ", data.get("q", "")).strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        messages.append(f"Your search was cut to its first {MAX_QUERY_LENGTH} characters.")
+        text = text[:MAX_QUERY_LENGTH]
+
+    filters = {}
+    for name in FACETS:
+        values = tuple(dict.fromkeys(v.strip() for v in data.getlist(name) if v.strip()))
+        known = _known_values(name, values)
+        for value in values:
+            if value not in known:
+                messages.append(f"There is no {name} “{value[:60]}”; that filter was left out.")
+        if known:
+            filters[name] = tuple(v for v in values if v in known)
+
+    start = _date(data.get("from", ""), "from", messages, end=False)
+    end = _date(data.get("to", ""), "to", messages, end=True)
+    if start and end and start > end:
+        messages.append("The start date was after the end date; they were swapped.")
+        start, end = end, start
+
+    sort = data.get("sort", "relevance" if text else "newest")
+    if sort not in SORTS:
+        messages.append(f"Unknown sort “{sort[:30]}”; showing newest first.")
+        sort = "newest"
+    if sort == "relevance" and not text:
+        sort = "newest"
+
+    page = 1
+    raw_page = data.get("page", "1")
+    if not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
+        messages.append(f"There is no page “{raw_page[:20]}”; showing the first page.")
+    else:
+        page = int(raw_page)
+
+    query = ArchiveQuery(text, filters, start, end, sort, page, PER_PAGE)
+    return ParsedSearch(query, to_params(query), messages)
+
+
+def to_params(query: ArchiveQuery) -> QueryDict:
+    params = QueryDict(mutable=True)
+    if query.text:
+        params["q"] = query.text
+    for name, values in query.filters.items():
+        params.setlist(name, list(values))
+    if query.date_from:
+        params["from"] = query.date_from.isoformat()
+    if query.date_to:
+        params["to"] = query.date_to.isoformat()
+    if query.sort != ("relevance" if query.text else "newest"):
+        params["sort"] = query.sort
+    if query.page > 1:
+        params["page"] = str(query.page)
+    return params
+
+
+def url_with(params: QueryDict, drop: tuple = ("page",), **changes) -> str:
+    """The search URL for these parameters, changed; a value of None removes a key."""
+    result = params.copy()
+    for key in drop:
+        result.pop(key, None)
+    for key, value in changes.items():
+        key = key.rstrip("_")
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, list | tuple):
+            result.setlist(key, list(value))
+        else:
+            result[key] = value
+    encoded = urlencode(sorted(result.lists()), doseq=True)
+    return "?" + encoded if encoded else "?"
+
+
+def toggle(params: QueryDict, name: str, value: str) -> str:
+    """The URL with one facet value added (OR) or, when present, removed."""
+    values = params.getlist(name)
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    return url_with(params, **{name: values or None})
+
+
+def _known_values(name: str, values: tuple[str, ...]) -> set[str]:
+    if not values:
+        return set()
+    if name in TERM_MODELS:
+        return set(TERM_MODELS[name].objects.filter(slug__in=values).values_list("slug", flat=True))
+    return {v for v in values if FACET_VALUE_PATTERNS[name].match(v)}
+
+
+def _date(raw: str, label: str, messages: list[str], end: bool) -> datetime.date | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    match = DATE_RE.match(raw)
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = (int(p) if p else None for p in match.groups())
+        if month is None:
+            return datetime.date(year, 12, 31) if end else datetime.date(year, 1, 1)
+        if day is None:
+            first = datetime.date(year, month, 1)
+            if not end:
+                return first
+            following = first.replace(day=28) + datetime.timedelta(days=4)
+            return following - datetime.timedelta(days=following.day)
+        return datetime.date(year, month, day)
+    except ValueError:
+        messages.append(f"“{raw[:30]}” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); "
+                        f"the “{label}” date was left out.")  # fmt: skip
+        return None

@@ -1,0 +1,119 @@
+"""The search page: facets, chips, sorting, paging, histogram and bad parameters."""
+
+import re
+from html import unescape
+
+import pytest
+
+from .conftest import index_now
+
+
+@pytest.fixture
+def site(demo, search_index):
+    index_now()
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return unescape(response.content.decode())
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_search_box_on_every_page(client, site):
+    for url in ["/", "/search/", "/regions/ryanggang/"]:
+        assert 'action="/search/"' in page(client, url)
+
+
+def test_words_find_reports_with_highlighted_snippets(client, site):
+    html = page(client, "/search/?q=Hyesan")
+    assert titles(html) == ["N. Korea cracks down on corruption in border patrol"]
+    assert "<mark>Hyesan</mark>" in html
+    assert "1 report" in html
+
+
+def test_facets_combine_or_within_and_across(client, site):
+    both = page(client, "/search/?region=hyesan&region=uiju-county")
+    assert len(titles(both)) == 2
+    none = page(client, "/search/?region=hyesan&agency=ministry-of-social-security")
+    assert titles(none) == [] and "No reports match" in none
+
+
+def test_chosen_values_become_removable_chips(client, site):
+    html = page(client, "/search/?q=security&region=ryanggang&topic=corruption")
+    chips = re.findall(r'<a class="chip" href="([^"]+)"[^>]*>([^<]+)', html)
+    labels = [label.strip() for _, label in chips]
+    assert labels == ["Region: Ryanggang", "Topic: Corruption and bribery"]
+    remove_region = dict((label.strip(), url) for url, label in chips)["Region: Ryanggang"]
+    assert remove_region == "?q=security&topic=corruption"
+    assert 'href="?q=security">Clear all' in html
+
+
+def test_region_facet_is_a_tree_with_counts(client, site):
+    html = page(client, "/search/")
+    ryanggang = re.search(r'class="depth-(\d)"><a href="[^"]+">.{0,80}Ryanggang.*?"n">(\d+)', html)
+    hyesan = re.search(r'class="depth-(\d)"><a href="[^"]+">.{0,80}Hyesan.*?"n">(\d+)', html)
+    assert int(hyesan.group(1)) == int(ryanggang.group(1)) + 1
+    assert ryanggang.group(2) == "2" and hyesan.group(2) == "1"
+
+
+def test_sorting_and_paging_are_links(client, site):
+    html = page(client, "/search/?q=korea")
+    assert 'href="?q=korea&amp;sort=newest"' in client.get("/search/?q=korea").content.decode()
+    assert "Relevance" in html
+    oldest = titles(page(client, "/search/?sort=oldest"))
+    newest = titles(page(client, "/search/?sort=newest"))
+    assert oldest[0] == newest[0]  # the only dated report leads both: undated come last
+    assert oldest[0].startswith("N. Korea’s state security agency")
+
+
+def test_histogram_bars_link_to_their_year(client, site):
+    html = page(client, "/search/")
+    assert "<svg" in html and 'href="?year=2024"' in html
+
+
+def test_did_you_mean_also_on_zero_results(client, site):
+    html = page(client, "/search/?q=secruity")
+    assert "Did you mean" in html and "security" in html
+    assert "No reports match" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/search/?page=abc", "There is no page “abc”"),
+        ("/search/?page=500", "There are only 1 page(s)"),
+        ("/search/?page=99999", "There is no page “99999”"),
+        ("/search/?page=-3", "There is no page “-3”"),
+        ("/search/?from=2024-13-45", "is not a date"),
+        ("/search/?sort=random", "Unknown sort"),
+        ("/search/?region=atlantis", "There is no region “atlantis”"),
+        ("/search/?colour=red&region=ryanggang", None),
+        ("/search/?q=" + "x" * 900, "cut to its first 500 characters"),
+        ("/search/?q=%00%01(((%22*:?", None),
+        ("/search/?q=AND+OR+NOT", None),
+        ("/search/?year=20x4", "There is no year"),
+        ("/search/?from=2025&to=2019", "swapped"),
+    ],
+)
+def test_bad_parameters_give_a_page_with_a_message(client, site, url, message):
+    html = page(client, url)
+    if message:
+        assert message in html
+
+
+def test_date_range_filter(client, site):
+    assert len(titles(page(client, "/search/?from=2024-04&to=2024-04"))) == 1
+    assert titles(page(client, "/search/?to=2023")) == []
+
+
+def test_unpublished_reports_are_not_searchable(client, site):
+    from archive.models import Report
+
+    Report.objects.filter(slug="safety-agents-quit-for-safer-jobs").update(status="draft")
+    index_now()
+    html = page(client, "/search/?q=safety")
+    assert "Safety agents quit" not in html
