@@ -147,7 +147,7 @@ def histogram(results: ArchiveResults, params: QueryDict, width=600, height=120)
         periods = [(str(y), str(y)) for y in range(first, last + 1)]
         name = "year"
     tallest = max(counts.values(), default=0) or 1
-    slot = width / max(len(periods), 1)
+    slot = min(width / max(len(periods), 1), 48)  # a lone year is a bar, not a wall
     bars = []
     for index, (value, label) in enumerate(periods):
         count = counts.get(value, 0)
@@ -165,6 +165,11 @@ def histogram(results: ArchiveResults, params: QueryDict, width=600, height=120)
             )
         )
     return bars
+
+
+def undated_count(results: ArchiveResults) -> int:
+    """Results with no known year: the histogram cannot show them, so it says so."""
+    return results.total - sum(count for _, count in results.histogram)
 
 
 def page_links(results: ArchiveResults, params: QueryDict) -> dict:

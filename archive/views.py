@@ -88,7 +88,14 @@ def search_page(request):
     from dataclasses import replace
 
     from .forms import parse_search, url_with
-    from .presentation import chips, facet_boxes, histogram, page_links, sort_links
+    from .presentation import (
+        chips,
+        facet_boxes,
+        histogram,
+        page_links,
+        sort_links,
+        undated_count,
+    )
     from .search import search
 
     parsed = parse_search(request.GET)
@@ -105,6 +112,7 @@ def search_page(request):
         "facets": facet_boxes(results, params),
         "chips": chips(results, params),
         "bars": histogram(results, params),
+        "undated": undated_count(results),
         "pages": page_links(results, params),
         "sorts": sort_links(params, results.query.sort, bool(results.query.text)),
         "messages_": parsed.messages,
