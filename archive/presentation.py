@@ -128,7 +128,9 @@ def chips(results: ArchiveResults, params: QueryDict) -> list[Chip]:
     return found
 
 
-def histogram(results: ArchiveResults, params: QueryDict, width=600, height=120) -> list[Bar]:
+def histogram(
+    results: ArchiveResults, params: QueryDict, base: str = "", width=600, height=120
+) -> list[Bar]:
     """Bars for the years of the current results; for one chosen year, its months."""
     chosen = results.query.filters.get("year", ())
     if len(chosen) == 1:
@@ -156,7 +158,7 @@ def histogram(results: ArchiveResults, params: QueryDict, width=600, height=120)
             Bar(
                 label=label,
                 count=count,
-                url=url_with(params, **{name: [value]}),
+                url=base + url_with(params, **{name: [value]}),
                 x=round(index * slot + slot * 0.1, 1),
                 y=round(height - 16 - bar_height, 1),
                 width=round(slot * 0.8, 1),

@@ -97,6 +97,14 @@ def search(query: ArchiveQuery) -> ArchiveResults:
     return ArchiveResults(query, reports, raw.total, facets, histogram, raw.suggestion)
 
 
+def related(report: Report, limit: int = 5) -> list[Report]:
+    """Published reports most like this one (none when it is not in the index)."""
+    backend = connections["default"].get_backend()
+    ids = backend.similar(report.pk, f"{report.headline}\n{report.body}", limit + 1)
+    by_id = Report.objects.published().in_bulk([pk for pk in ids if pk != report.pk])
+    return [by_id[pk] for pk in ids if pk in by_id][:limit]
+
+
 def _date_range(start: datetime.date | None, end: datetime.date | None):
     if start is None and end is None:
         return None

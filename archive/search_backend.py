@@ -518,6 +518,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         formatter = _MarkFormatter(between=" … ")
         return highlight.highlight(text, frozenset(terms), analyzer, fragmenter, formatter, top=2)
 
+    def similar(self, report_id: int, text: str, limit: int = 5) -> list[int]:
+        """Django ids of the indexed reports most like this one, best first."""
+        searcher = self.generation().searcher
+        docnum = searcher.document_number(**{ID: f"archive.report.{report_id}"})
+        if docnum is None:
+            return []
+        hits = searcher.more_like(docnum, self.content_field_name, text=text, top=limit)
+        return [int(hit[DJANGO_ID]) for hit in hits]
+
     def document_count(self) -> int:
         return self.generation().live.bit_count()
 

@@ -2,11 +2,17 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 
+from .dates import MONTH_ABBREVIATIONS
+from .forms import url_with
 from .models import Agency, Region, Report, Source, Topic
+from .presentation import histogram, page_links, undated_count
+from .search import ArchiveQuery, related, search
 
 TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
 PAGE_SIZE = 20
@@ -17,19 +23,32 @@ def _tagged(reports):
 
 
 def home(request):
-    """The latest published reports.
+    """The latest published reports, the main terms with counts, the histogram.
 
-    Context: ``reports`` (a page of them), ``page_obj``.
+    Context: ``reports``, ``provinces``, ``agencies``, ``topics`` (FacetValue
+    lists with counts), ``bars``, ``total``.
     """
-    reports = _tagged(Report.objects.published())
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "archive/home.html", {"page_obj": page, "reports": page.object_list})
+    results = search(ArchiveQuery(sort="newest", per_page=10))
+    regions = results.facets["region"]
+    context = {
+        "reports": _with_tags(results.reports),
+        "total": results.total,
+        "provinces": [v for v in regions if v.parent == "north-korea"][:12],
+        "agencies": results.facets["agency"][:10],
+        "topics": results.facets["topic"][:10],
+        "bars": histogram(results, QueryDict(), base=reverse("archive:search")),
+        "undated": undated_count(results),
+    }
+    return render(request, "archive/home.html", context)
 
 
 def report_detail(request, slug):
-    """One published report. Context: ``report``."""
+    """One published report with related reports and a citation.
+
+    Context: ``report``, ``related``, ``permalink``.
+    """
     report = get_object_or_404(_tagged(Report.objects.published()), slug=slug)
-    return render(request, "archive/report_detail.html", {"report": report})
+    return _render_report(request, report)
 
 
 @staff_member_required
@@ -37,23 +56,97 @@ def report_detail(request, slug):
 def report_preview(request, slug):
     """Any report as the public would see it once published, for editors."""
     report = get_object_or_404(_tagged(Report.objects.all()), slug=slug)
-    return render(request, "archive/report_detail.html", {"report": report, "preview": True})
+    return _render_report(request, report, preview=True)
+
+
+def _render_report(request, report, preview=False):
+    context = {
+        "report": report,
+        "preview": preview,
+        "related": related(report),
+        "permalink": request.build_absolute_uri(report.get_absolute_url()),
+        "accessed": timezone.now(),
+    }
+    return render(request, "archive/report_detail.html", context)
 
 
 def term_detail(request, slug, model):
-    """A region, agency, topic or source with its published reports.
+    """A region, agency, topic or source: its description, reports and neighbours.
 
-    A region's list includes the reports tagged with the places inside it.
-    Context: ``term``, ``kind``, ``reports``, ``page_obj``.
+    A region's reports include those tagged with places inside it. Context:
+    ``term``, ``kind``, ``results``, ``reports``, ``pages``, ``bars``,
+    ``related`` (other terms most often seen with it), ``search_url``.
     """
     term = get_object_or_404(TERM_MODELS[model], slug=slug)
-    reports = Report.objects.published().tagged_with(term)
-    if not reports.exists():
+    page = _page_number(request)
+    results = search(ArchiveQuery(filters={model: (slug,)}, sort="newest", page=page))
+    if not results.total:
         # A term only drafts use (e.g. a topic an import created) stays private.
         raise Http404("No published reports with this term.")
-    page = Paginator(_tagged(reports), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"term": term, "kind": model, "page_obj": page, "reports": page.object_list}
+    search_params = QueryDict(mutable=True)
+    search_params[model] = slug
+    skip = {slug} | ({r.slug for r in term.ancestors()} if model == "region" else set())
+    neighbours = {
+        name: [v for v in results.facets[name] if v.value not in skip][:8]
+        for name in ("region", "agency", "topic")
+        if name != model or model == "region"
+    }
+    context = {
+        "term": term,
+        "kind": model,
+        "results": results,
+        "reports": _with_tags(results.reports),
+        "pages": page_links(results, QueryDict()),
+        "bars": histogram(results, search_params, base=reverse("archive:search")),
+        "undated": undated_count(results),
+        "related": neighbours,
+        "search_url": reverse("archive:search") + url_with(search_params),
+    }
     return render(request, "archive/term_detail.html", context)
+
+
+def date_archive(request, year=None, month=None):
+    """Years > months > reports, from the search index's year and month counts.
+
+    Context: ``years`` or ``months`` (FacetValue lists), ``year``, ``month``,
+    ``reports`` and ``pages`` once a month is chosen.
+    """
+    filters = {}
+    if year is not None:
+        filters["year"] = (str(year),)
+    if month is not None:
+        filters["month"] = (f"{year}-{month:02d}",)
+    results = search(
+        ArchiveQuery(filters=filters, sort="oldest", page=_page_number(request), per_page=50)
+    )
+    if filters and not results.total:
+        raise Http404("No published reports from then.")
+    context = {"year": year, "month": month, "results": results}
+    if year is None:
+        context["years"] = sorted(results.facets["year"], key=lambda v: v.value, reverse=True)
+        context["undated"] = undated_count(results)
+    elif month is None:
+        context["months"] = [
+            (v, MONTH_ABBREVIATIONS[int(v.value[5:])])
+            for v in sorted(results.facets["month"], key=lambda v: v.value)
+            if v.value.startswith(f"{year}-")
+        ]
+        context["month_unknown"] = results.total - sum(v.count for v, _ in context["months"])
+    else:
+        context["month_name"] = MONTH_ABBREVIATIONS[month]
+        context["reports"] = _with_tags(results.reports)
+        context["pages"] = page_links(results, QueryDict())
+    return render(request, "archive/date_archive.html", context)
+
+
+def _page_number(request) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 10_000 else 1
+
+
+def _with_tags(reports: list[Report]) -> list[Report]:
+    prefetch_related_objects(reports, "regions", "agencies")
+    return reports
 
 
 def health(request):

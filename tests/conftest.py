@@ -11,10 +11,11 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 @pytest.fixture
 def demo(db):
-    """The demo content: curated vocabularies and the five finished seed reports."""
+    """The demo content: curated vocabularies and the five finished seed reports, indexed."""
     call_command(
         "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
     )
+    index_now()
 
 
 @pytest.fixture
@@ -37,9 +38,13 @@ def write_file(tmp_path):
     return write
 
 
-@pytest.fixture
-def search_index(tmp_path, db):
-    """A fresh, empty search index for one test; returns the backend."""
+@pytest.fixture(autouse=True)
+def search_index(tmp_path):
+    """A fresh, empty search index for every test; returns the backend.
+
+    Pages read the index, and a shared one would hold entries of reports that
+    other tests created and rolled back.
+    """
     from haystack import connections
 
     info = connections.connections_info["default"]

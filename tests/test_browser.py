@@ -49,6 +49,14 @@ def browser():
 
 
 @pytest.fixture
+def search_index():
+    """The live server's thread keeps its own index connection: use the settings' index."""
+    from haystack import connections
+
+    return connections["default"].get_backend()
+
+
+@pytest.fixture
 def site(live_server):
     # The live server needs committed data, and each transactional test starts
     # from empty tables: put back the demo and the group a migration made.
@@ -56,6 +64,7 @@ def site(live_server):
     call_command(
         "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
     )
+    call_command("rebuild_search", verbosity=0)
     return live_server.url
 
 

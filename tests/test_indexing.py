@@ -15,7 +15,7 @@ from archive.search_backend import IndexBusy
 from .conftest import index_now
 from .factories import make_region, make_report, make_topic
 
-pytestmark = pytest.mark.usefixtures("search_index")
+pytestmark = pytest.mark.django_db
 
 
 def found(text="") -> set[str]:

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from archive.models import Region, Report
 
+from .conftest import index_now
 from .factories import make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_home_lists_published_reports_only(client):
     make_report("Public one")
     make_report("Secret draft", status=Report.Status.DRAFT)
+    index_now()
     page = client.get("/").content.decode()
     assert "Public one" in page
     assert "Secret draft" not in page
@@ -64,6 +66,7 @@ def test_region_page_includes_places_inside_it(client):
     make_report("In Hyesan", regions=[city])
     make_report("Elsewhere")
     make_report("Hidden in Hyesan", regions=[city], status=Report.Status.DRAFT)
+    index_now()
     page = client.get(province.get_absolute_url()).content.decode()
     assert "In Hyesan" in page and "Elsewhere" not in page and "Hidden" not in page
     assert re.search(r"\b1 published report\b", page)
@@ -74,6 +77,7 @@ def test_agency_page(client):
     army = make_agency("Korean People's Army", abbreviation="KPA")
     agency = make_agency("Defense Security Command", parent=army, description="Army security.")
     make_report("Joint crackdown", agencies=[agency])
+    index_now()
     page = client.get(agency.get_absolute_url()).content.decode()
     assert "Joint crackdown" in page and "Army security." in page and "Korean People" in page
 
@@ -87,13 +91,16 @@ def test_a_term_only_drafts_use_has_no_public_page(client):
 
     topic = make_topic("Secret project", slug="secret-project")
     make_report("Draft", status=Report.Status.DRAFT, topics=[topic])
+    index_now()
     assert client.get(topic.get_absolute_url()).status_code == 404
     make_report("Public", topics=[topic])
+    index_now()
     assert client.get(topic.get_absolute_url()).status_code == 200
 
 
 def test_bad_page_number_gives_a_page_not_an_error(client):
     make_report("Only")
+    index_now()
     assert client.get("/", {"page": "99999"}).status_code == 200
     assert client.get("/", {"page": "abc"}).status_code == 200
 

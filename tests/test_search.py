@@ -12,7 +12,7 @@ from archive.search import ArchiveQuery, search
 from .conftest import index_now
 from .factories import make_agency, make_region, make_report, make_topic
 
-pytestmark = pytest.mark.usefixtures("search_index")
+pytestmark = pytest.mark.django_db
 
 
 def find(text="", **options) -> set[str]:
