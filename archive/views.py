@@ -127,11 +127,11 @@ def date_archive(request, year=None, month=None):
         context["undated"] = undated_count(results)
     elif month is None:
         context["months"] = [
-            (v, MONTH_ABBREVIATIONS[int(v.value[5:])])
+            (v, MONTH_ABBREVIATIONS[int(v.value[5:])], int(v.value[5:]))
             for v in sorted(results.facets["month"], key=lambda v: v.value)
             if v.value.startswith(f"{year}-")
         ]
-        context["month_unknown"] = results.total - sum(v.count for v, _ in context["months"])
+        context["month_unknown"] = results.total - sum(v.count for v, *_ in context["months"])
     else:
         context["month_name"] = MONTH_ABBREVIATIONS[month]
         context["reports"] = _with_tags(results.reports)
