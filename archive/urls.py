@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "archive"
 
@@ -9,6 +11,13 @@ archive_patterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("search/", views.search_page, name="search"),
+    path("search/rss/", feeds.SearchFeed(), name="search-rss"),
+    path("search/atom/", feeds.SearchAtom(), name="search-atom"),
+    path("feeds/latest/rss/", feeds.LatestReportsFeed(), name="latest-rss"),
+    path("feeds/latest/atom/", feeds.LatestReportsAtom(), name="latest-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
+    path("robots.txt", views.robots, name="robots"),
     path("archive/", views.date_archive, name="dates"),
     path("archive/<int:year>/", views.date_archive, name="year"),
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),

@@ -211,8 +211,22 @@ def search_page(request):
         "messages_": parsed.messages,
         "clear_url": url_with(params, drop=("page", *FACET_PARAMS)),
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
+        "feed_query": url_with(params).rstrip("?"),
     }
     return render(request, "archive/search.html", context)
 
 
 FACET_PARAMS = ("region", "agency", "topic", "source", "year", "month", "from", "to")
+
+
+def opensearch(request):
+    """Lets browsers add the archive as a search engine."""
+    context = {"base": request.build_absolute_uri("/").rstrip("/")}
+    return render(
+        request, "opensearch.xml", context, content_type="application/opensearchdescription+xml"
+    )
+
+
+def robots(request):
+    context = {"base": request.build_absolute_uri("/").rstrip("/")}
+    return render(request, "robots.txt", context, content_type="text/plain")

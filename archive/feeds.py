@@ -1,0 +1,77 @@
+"""RSS and Atom: the latest reports, and any search (same parameters as the page)."""
+
+from dataclasses import replace
+
+from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import Truncator
+
+from .forms import parse_search, url_with
+from .models import Report
+from .search import search
+
+FEED_LENGTH = 30
+
+
+class LatestReportsFeed(Feed):
+    title = "NK Security Reports Archive: latest reports"
+    description = "Reports on North Korea's security agencies, newest in the archive first."
+
+    def link(self):
+        return reverse("archive:home")
+
+    def items(self):
+        return (
+            Report.objects.published()
+            .select_related("source")
+            .prefetch_related("regions", "agencies")
+            .order_by("-publish_at")[:FEED_LENGTH]
+        )
+
+    def item_title(self, report):
+        return report.title
+
+    def item_description(self, report):
+        return report.dek or Truncator(report.body).words(60)
+
+    def item_pubdate(self, report):
+        return report.publish_at
+
+    def item_author_name(self, report):
+        return report.source.name if report.source else None
+
+    def item_categories(self, report):
+        return [t.name for t in (*report.regions.all(), *report.agencies.all())]
+
+
+class LatestReportsAtom(LatestReportsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestReportsFeed.description
+
+
+class SearchFeed(LatestReportsFeed):
+    """The first results of a search, for readers who follow a query."""
+
+    def get_object(self, request):
+        return parse_search(request.GET)
+
+    def title(self, parsed):
+        text = parsed.query.text or "all reports"
+        return f"NK Security Reports Archive: search for {text}"
+
+    def link(self, parsed):
+        return reverse("archive:search") + url_with(parsed.params)
+
+    def description(self, parsed):
+        return "Reports matching a search in the NK Security Reports Archive."
+
+    def items(self, parsed):
+        reports = search(replace(parsed.query, page=1, per_page=FEED_LENGTH)).reports
+        prefetch_related_objects(reports, "regions", "agencies")
+        return reports
+
+
+class SearchAtom(SearchFeed):
+    feed_type = Atom1Feed

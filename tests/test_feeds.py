@@ -1,0 +1,63 @@
+"""Feeds, sitemap, OpenSearch and robots.txt: public, and published reports only."""
+
+import pytest
+
+from archive.models import Report
+
+from .conftest import index_now
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Safety agents quit"
+
+
+@pytest.fixture
+def one_draft(demo):
+    Report.objects.filter(headline__startswith=SECRET).update(status="draft")
+    index_now()
+
+
+def text(client, url, content_type) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith(content_type)
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feeds/latest/rss/", "/feeds/latest/atom/"])
+def test_latest_feeds_list_published_reports(client, one_draft, url):
+    body = text(client, url, "application/")
+    assert body.count("<item>") + body.count("<entry>") == 4
+    assert "border patrol" in body and SECRET not in body
+    assert "<category" in body
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_any_search_has_a_feed_with_the_same_parameters(client, one_draft, kind):
+    body = text(client, f"/search/{kind}/?q=agents&region=north-hamgyong", "application/")
+    assert "search for agents" in body
+    assert body.count("<item>") + body.count("<entry>") == 2
+    assert SECRET not in body
+    assert text(client, f"/search/{kind}/?page=zz&region=atlantis", "application/")
+
+
+def test_search_page_links_its_feeds(client, demo):
+    html = client.get("/search/?q=agents").content.decode()
+    assert 'href="/search/atom/?q=agents"' in html and 'href="/search/rss/?q=agents"' in html
+
+
+def test_sitemap_lists_published_reports_and_their_terms(client, one_draft):
+    body = text(client, "/sitemap.xml", "application/xml")
+    assert "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/" in body
+    assert "safety-agents-quit" not in body
+    assert "/regions/ryanggang/" in body and "/regions/north-korea/" in body
+    assert "/regions/chagang/" not in body  # no published report: no page
+
+
+def test_opensearch_and_robots(client, demo):
+    body = text(client, "/opensearch.xml", "application/opensearchdescription+xml")
+    assert 'template="http://testserver/search/?q={searchTerms}"' in body
+    assert 'rel="search"' in client.get("/").content.decode()
+    robots = text(client, "/robots.txt", "text/plain")
+    assert "Disallow: /admin/" in robots
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
