@@ -15,7 +15,7 @@ from .conftest import FIXTURES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
-WIDTHS = {"phone": 375, "desktop": 1280}
+WIDTHS = {"phone": 390, "desktop": 1280}
 
 pytestmark = [
     pytest.mark.browser,
@@ -129,5 +129,71 @@ def test_editor_tags_a_report_with_the_autocomplete(browser, site):
     assert "Samsu County" in report.regions.values_list("name", flat=True)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-report-list.png", full_page=True)
+    assert errors == []
+    page.close()
+
+
+def test_reader_searches_narrows_pages_sorts_and_follows_tags(browser, site):
+    from .factories import make_report
+
+    for i in range(25):
+        make_report(f"Extra report {i}", body="Security officials in the border area, again.",
+                    pub_year=2020 + i % 4)  # fmt: skip
+    call_command("rebuild_search", verbosity=0)
+    page, errors = open_page(browser, site + "/", WIDTHS["desktop"])
+    page.fill("#site-q", "security")
+    page.press("#site-q", "Enter")
+    assert page.locator("h1").inner_text() == "Reports matching “security”"
+    total = int(page.locator(".count").inner_text().split()[0])
+    assert total > 20
+
+    page.locator(".facet a", has_text="North Hamgyong").first.click()
+    chips = page.locator(".chip").all_inner_texts()
+    assert [c.replace("×", "").strip() for c in chips] == ["Region: North Hamgyong"]
+    assert int(page.locator(".count").inner_text().split()[0]) == 3
+
+    page.locator(".chip").first.click()  # remove it
+    assert page.locator(".chip").count() == 0
+    assert int(page.locator(".count").inner_text().split()[0]) == total
+
+    page.get_by_role("link", name="Next").click()
+    assert "page=2" in page.url
+    assert page.locator("article.card").count() == total - 20
+
+    page.get_by_role("link", name="Oldest").click()
+    first = page.locator("article.card .meta").first.inner_text()
+    assert first.startswith("2020") or "2020" in first
+
+    page.go_back()
+    assert "page=2" in page.url  # the back button returns to the same state
+
+    page.goto(site + "/search/?q=Hyesan")
+    page.locator("article.card h2 a").first.click()
+    assert page.locator("h1").inner_text() == "N. Korea cracks down on corruption in border patrol"
+    page.locator("footer .tags").get_by_role("link", name="Samsu County").click()
+    assert page.locator("h1").inner_text() == "Samsu County"
+    assert errors == []
+    page.close()
+
+
+PAGES = {
+    "home": "/",
+    "search": "/search/?q=security&region=north-hamgyong",
+    "region": "/regions/ryanggang/",
+    "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+}
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_pages_pass_axe_and_fit_the_screen(browser, site, name, device):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, errors = open_page(browser, site + PAGES[name], WIDTHS[device])
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[device]}.png", full_page=True)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert fits_width(page), "the page scrolls sideways"
     assert errors == []
     page.close()
