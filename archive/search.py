@@ -75,7 +75,8 @@ class ArchiveResults:
         return max(1, math.ceil(self.total / self.query.per_page))
 
 
-def search(query: ArchiveQuery) -> ArchiveResults:
+def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
+    """Run a query. ``disjunctive`` facet counts leave out each facet's own selection."""
     backend = connections["default"].get_backend()
     raw = backend.archive_search(
         text=query.text,
@@ -84,6 +85,7 @@ def search(query: ArchiveQuery) -> ArchiveResults:
         sort=query.sort,
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
+        disjunctive=disjunctive,
     )
     by_id = Report.objects.published().select_related("source").in_bulk(raw.ids)
     reports = [by_id[pk] for pk in raw.ids if pk in by_id]

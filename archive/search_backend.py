@@ -373,8 +373,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         sort: str = "relevance",
         offset: int = 0,
         limit: int = 20,
+        disjunctive: bool = True,
     ) -> RawResults:
-        """Match, filter, count facets and return one page of django ids."""
+        """Match, filter, count facets and return one page of django ids.
+
+        With ``disjunctive`` (a search page), a facet's counts ignore that
+        facet's own selection, so more of its values can be added with OR;
+        without it (a term's page), all counts are within the results.
+        """
         generation = self.generation()
         searcher = generation.searcher
         filters = {name: values for name, values in (filters or {}).items() if values}
@@ -403,7 +409,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         for name in FACET_FIELDS:
             mask = base
             for other, bits in selected.items():
-                if other != name:
+                if other != name or not disjunctive:
                     mask &= bits
             counts = {}
             for value, bits in generation.facets.get(name, {}).items():

@@ -79,7 +79,8 @@ def term_detail(request, slug, model):
     """
     term = get_object_or_404(TERM_MODELS[model], slug=slug)
     page = _page_number(request)
-    results = search(ArchiveQuery(filters={model: (slug,)}, sort="newest", page=page))
+    query = ArchiveQuery(filters={model: (slug,)}, sort="newest", page=page)
+    results = search(query, disjunctive=False)
     if not results.total:
         # A term only drafts use (e.g. a topic an import created) stays private.
         raise Http404("No published reports with this term.")

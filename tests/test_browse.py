@@ -36,6 +36,8 @@ def test_region_page_lists_agencies_reported_there_and_links_to_search(client, d
         r'href="/agencies/defense-security-command/">[^<]+</a> <span class="n">1', html
     )
     assert 'href="/search/?region=ryanggang"' in html
+    # Counts are within Ryanggang's reports: North Hamgyong shares one of its two.
+    assert re.search(r'href="/regions/north-hamgyong/">North Hamgyong</a> <span class="n">1', html)
     assert 'href="/regions/north-korea/">North Korea</a>' in html
 
 

@@ -90,8 +90,6 @@ def test_home_lists_the_five_reports_and_fits_the_screen(browser, site, device):
     assert page.locator("h1").count() == 1
     assert page.get_attribute("html", "lang") == "en"
     assert fits_width(page), "the page scrolls sideways"
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"home-{device}.png", full_page=True)
     assert errors == []
     page.close()
 
@@ -104,7 +102,6 @@ def test_reader_goes_from_home_to_a_report_and_on_to_a_region(browser, site, dev
     facts = page.locator("dl.facts").inner_text()
     assert "Date unknown" in facts and "Violet Kim" in facts
     assert fits_width(page)
-    page.screenshot(path=SCREENSHOTS / f"report-{device}.png", full_page=True)
     page.locator("footer .tags").get_by_role("link", name="Ryanggang").click()
     assert page.locator("h1").inner_text() == "Ryanggang"
     assert "published report" in page.locator(".count").inner_text()
