@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from .models import Agency, Region, Source, Topic
+from .models import Agency, Region, Report, Source, Topic
 from .search import FACETS, MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery
 
 TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
@@ -63,13 +63,21 @@ def parse_search(data: QueryDict) -> ParsedSearch:
 
     page = 1
     raw_page = data.get("page", "1")
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
+    if not page_number(raw_page):
         messages.append(f"There is no page “{raw_page[:20]}”; showing the first page.")
     else:
-        page = int(raw_page)
+        page = page_number(raw_page)
 
     query = ArchiveQuery(text, filters, start, end, sort, page, PER_PAGE)
     return ParsedSearch(query, to_params(query), messages)
+
+
+def page_number(raw: str) -> int | None:
+    """A page number from 1 to MAX_PAGE, or None ("²", "1.5" and huge numbers are not)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_PAGE)):
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_PAGE else None
 
 
 def to_params(query: ArchiveQuery) -> QueryDict:
@@ -117,7 +125,9 @@ def _known_values(name: str, values: tuple[str, ...]) -> set[str]:
     if not values:
         return set()
     if name in TERM_MODELS:
-        return set(TERM_MODELS[name].objects.filter(slug__in=values).values_list("slug", flat=True))
+        # A term only unpublished reports use is as unknown as one that does not exist.
+        terms = TERM_MODELS[name].objects.filter(slug__in=values)
+        return {t.slug for t in terms if Report.objects.published().tagged_with(t).exists()}
     return {v for v in values if FACET_VALUE_PATTERNS[name].match(v)}
 
 
@@ -139,7 +149,7 @@ def _date(raw: str, label: str, messages: list[str], end: bool) -> datetime.date
             following = first.replace(day=28) + datetime.timedelta(days=4)
             return following - datetime.timedelta(days=following.day)
         return datetime.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         messages.append(f"“{raw[:30]}” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); "
                         f"the “{label}” date was left out.")  # fmt: skip
         return None

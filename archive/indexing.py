@@ -46,14 +46,25 @@ def _report_changed(sender, instance, **kwargs):
 @receiver(m2m_changed, sender=Report.agencies.through)
 @receiver(m2m_changed, sender=Report.topics.through)
 def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        # After the clear the term has no reports left to look up: note them now.
+        instance._cleared_reports = list(
+            sender.objects.filter(**{_term_column(sender, instance): instance.pk}).values_list(
+                "report_id", flat=True
+            )
+        )
     if not action.startswith("post_"):
         return
     if not reverse:
         enqueue([instance.pk])
     elif pk_set is not None:
         enqueue(pk_set)
-    else:  # a term's reports were all cleared
-        enqueue(_reports_of(instance))
+    else:
+        enqueue(getattr(instance, "_cleared_reports", []))
+
+
+def _term_column(through, term) -> str:
+    return f"{term._meta.model_name}_id"
 
 
 TERM_MODELS = (Region, Agency, Topic, Source)
@@ -65,7 +76,13 @@ def _reports_of(term) -> list[int]:
 
 
 def _term_identity(term) -> tuple:
-    return (term.slug, getattr(term, "parent_id", None))
+    """What the index shows of a term: slug and tree for facets, names for the text."""
+    return (
+        term.slug,
+        term.name,
+        getattr(term, "abbreviation", None),
+        getattr(term, "parent_id", None),
+    )
 
 
 def _remember_identity(sender, instance, **kwargs):

@@ -11,7 +11,22 @@ from .dates import EARLIEST_YEAR, PartialDate
 from .text import clean_body, is_subhead, paragraphs
 
 
-class TermManager(models.Manager):
+class TermQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Bulk updates bypass signals: queue the reports these terms tag, here."""
+        from .indexing import enqueue
+
+        with transaction.atomic(using=self.db):
+            terms = list(self)
+            count = super().update(**kwargs)
+            reports = Report.objects.none()
+            for term in terms:
+                reports = reports | Report.objects.tagged_with(term).values("pk")
+            enqueue(reports.values_list("pk", flat=True) if terms else [])
+        return count
+
+
+class TermManager(models.Manager.from_queryset(TermQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
 
-from .models import Agency, Region, Report, Source, Topic
+from .models import Agency, IndexChange, Region, Report, Source, Topic
 
 PER_PAGE = 20
 MAX_QUERY_LENGTH = 500
@@ -86,6 +86,7 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
         disjunctive=disjunctive,
+        exclude_ids=_awaiting_removal(),
     )
     by_id = Report.objects.published().select_related("source").in_bulk(raw.ids)
     reports = [by_id[pk] for pk in raw.ids if pk in by_id]
@@ -95,8 +96,21 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         name: _facet_values(name, raw.facets.get(index_field, {}), query.filters.get(name, ()))
         for name, (index_field, _) in FACETS.items()
     }
-    histogram = sorted(raw.facets.get("year", {}).items())
+    histogram = sorted(raw.histogram.items())
     return ArchiveResults(query, reports, raw.total, facets, histogram, raw.suggestion)
+
+
+def _awaiting_removal() -> tuple[int, ...]:
+    """Reports changed but not yet re-indexed that are no longer public.
+
+    Between a withdrawal and the indexer's next batch (about a second), the
+    index still holds the report; searches leave it out of every count.
+    """
+    pending = set(IndexChange.objects.filter(processed=None).values_list("report_id", flat=True))
+    if not pending:
+        return ()
+    public = set(Report.objects.published().filter(pk__in=pending).values_list("pk", flat=True))
+    return tuple(pending - public)
 
 
 def related(report: Report, limit: int = 5) -> list[Report]:

@@ -180,6 +180,7 @@ class RawResults:
     facets: dict[str, dict[str, int]]
     suggestion: str | None
     terms: list[str]
+    histogram: dict[str, int] = field(default_factory=dict)  # years, within the results
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
@@ -352,7 +353,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             live |= segment_live << offset
         for key in [k for k in self._segments if k[0] == self.path and k not in seen_segments]:
             del self._segments[key]
-        newest_first = sorted(range(size), key=lambda d: (date_keys[d] == 0, -date_keys[d]))
+        # Undated reports last, the latest added first among them.
+        newest_first = sorted(range(size), key=lambda d: (date_keys[d] == 0, -date_keys[d], -d))
         rank = [0] * size
         for position, docnum in enumerate(newest_first):
             rank[docnum] = position
@@ -374,6 +376,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         offset: int = 0,
         limit: int = 20,
         disjunctive: bool = True,
+        exclude_ids: tuple[int, ...] = (),
     ) -> RawResults:
         """Match, filter, count facets and return one page of django ids.
 
@@ -386,7 +389,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         filters = {name: values for name, values in (filters or {}).items() if values}
         query = self.parse(text) if text.strip() else None
 
-        scope = generation.live
+        scope = generation.live & ~self._docnums(searcher, exclude_ids)
         if date_range is not None:
             scope &= generation.date_range(*date_range)
         selected = {
@@ -411,12 +414,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             for other, bits in selected.items():
                 if other != name or not disjunctive:
                     mask &= bits
-            counts = {}
-            for value, bits in generation.facets.get(name, {}).items():
-                count = (bits & mask).bit_count()
-                if count:
-                    counts[value] = count
-            facets[name] = counts
+            facets[name] = self._counts(generation.facets.get(name, {}), mask)
 
         total = matched.bit_count()
         if ranked is not None:
@@ -429,7 +427,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             total=total,
             ids=ids,
             facets=facets,
-            suggestion=self.suggest(searcher, text) if text.strip() else None,
+            suggestion=self.suggest(generation, text, scope) if text.strip() else None,
+            histogram=self._counts(generation.facets.get("year", {}), matched),
             terms=self.query_terms(searcher, query),
         )
 
@@ -439,6 +438,21 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except Exception:
             words = " ".join(WORD_RE.findall(text))
             return self.parser.parse(words) if words else Every()
+
+    @staticmethod
+    def _docnums(searcher, report_ids) -> int:
+        """Index entries of these reports (e.g. unpublished, awaiting the indexer)."""
+        docnums = (searcher.document_number(**{ID: f"archive.report.{pk}"}) for pk in report_ids)
+        return bitsets.from_ids(d for d in docnums if d is not None)
+
+    @staticmethod
+    def _counts(values: dict[str, int], mask: int) -> dict[str, int]:
+        counts = {}
+        for value, bits in values.items():
+            count = (bits & mask).bit_count()
+            if count:
+                counts[value] = count
+        return counts
 
     @staticmethod
     def _any_of(values: dict[str, int], wanted: tuple[str, ...]) -> int:
@@ -483,27 +497,39 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                     break
         return found
 
-    def suggest(self, searcher, text: str) -> str | None:
-        """A corrected query when some word is not in the index, else None."""
-        reader = searcher.reader()
+    def suggest(self, generation: Generation, text: str, live: int) -> str | None:
+        """A corrected query when some word is in no live document, else None.
+
+        Whoosh keeps a deleted document's words in the lexicon until its
+        segment is merged, so every candidate is checked against ``live``:
+        a withdrawn report's words are never suggested.
+        """
+        reader = generation.searcher.reader()
         if SPELLING_FIELD not in reader.schema:
             return None
-        corrector = searcher.corrector(SPELLING_FIELD)
+        corrector = generation.searcher.corrector(SPELLING_FIELD)
         changed = False
+
+        def in_live_document(word: str) -> bool:
+            if (SPELLING_FIELD, word) not in reader:
+                return False
+            ids = reader.postings(SPELLING_FIELD, word).all_ids()
+            return bool(bitsets.from_ids(ids, generation.size) & live)
 
         def correct(match):
             nonlocal changed
             word = match.group(0)
             lowered = word.lower()
-            if word in OPERATORS or (SPELLING_FIELD, lowered) in reader:
+            if word in OPERATORS or in_live_document(lowered):
                 return word
-            suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
-            if suggestions and suggestions[0] != lowered:
-                changed = True
-                return suggestions[0]
+            for suggestion in corrector.suggest(lowered, limit=5, maxdist=2):
+                if suggestion != lowered and in_live_document(suggestion):
+                    changed = True
+                    return suggestion
             return word
 
-        corrected = re.sub(r"(?<![\w*])[^\W\d_]{3,}(?![\w*])", correct, text)
+        # Words of three or more letters; not field names ("text:") nor prefixes ("defect*").
+        corrected = re.sub(r"(?<![\w*:])[^\W\d_]{3,}(?![\w*:])", correct, text)
         return corrected if changed else None
 
     def query_terms(self, searcher, query) -> list[str]:

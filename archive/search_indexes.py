@@ -5,6 +5,9 @@ database). A report's regions include every larger region they lie in, so a
 province's count and filter cover its cities and counties.
 """
 
+import hashlib
+import json
+
 from haystack import indexes
 
 from .models import Region, Report
@@ -23,7 +26,7 @@ class SortKeyField(indexes.IntegerField):
 
 
 class StampField(indexes.CharField):
-    """Stored, not searchable: what the index knows of a report's last change."""
+    """Stored, not searchable: a fingerprint of everything else indexed for the report."""
 
     field_type = "stamp"
 
@@ -32,6 +35,13 @@ class SpellingField(indexes.CharField):
     """Unstemmed words for "did you mean" suggestions."""
 
     field_type = "spelling"
+
+
+def fingerprint(data: dict) -> str:
+    """A short hash of a prepared document, so reconciling sees any difference."""
+    fields = {key: value for key, value in data.items() if key != "stamp"}
+    encoded = json.dumps(fields, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]
 
 
 def date_key(report: Report) -> int:
@@ -96,7 +106,12 @@ class ReportIndex(indexes.SearchIndex, indexes.Indexable):
         return date_key(report)
 
     def prepare_stamp(self, report):
-        return report.updated.isoformat()
+        return ""  # filled in by full_prepare, from all the other fields
+
+    def full_prepare(self, obj):
+        data = super().full_prepare(obj)
+        data["stamp"] = fingerprint(data)
+        return data
 
     def _ancestry(self) -> dict[int, tuple[str, ...]]:
         """Each region's slug with its ancestors' slugs, read once per indexing run."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .dates import MONTH_ABBREVIATIONS
-from .forms import url_with
+from .forms import page_number, url_with
 from .models import Agency, Region, Report, Source, Topic
 from .presentation import histogram, page_links, undated_count
 from .search import ArchiveQuery, related, search
@@ -84,6 +84,8 @@ def term_detail(request, slug, model):
     if not results.total:
         # A term only drafts use (e.g. a topic an import created) stays private.
         raise Http404("No published reports with this term.")
+    if page > results.num_pages:
+        raise Http404("No such page.")
     search_params = QueryDict(mutable=True)
     search_params[model] = slug
     skip = {slug} | ({r.slug for r in term.ancestors()} if model == "region" else set())
@@ -122,6 +124,8 @@ def date_archive(request, year=None, month=None):
     )
     if filters and not results.total:
         raise Http404("No published reports from then.")
+    if results.query.page > results.num_pages:
+        raise Http404("No such page.")
     context = {"year": year, "month": month, "results": results}
     if year is None:
         context["years"] = sorted(results.facets["year"], key=lambda v: v.value, reverse=True)
@@ -141,8 +145,7 @@ def date_archive(request, year=None, month=None):
 
 
 def _page_number(request) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 10_000 else 1
+    return page_number(request.GET.get("page", "1")) or 1
 
 
 def _with_tags(reports: list[Report]) -> list[Report]:

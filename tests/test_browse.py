@@ -44,6 +44,9 @@ def test_region_page_lists_agencies_reported_there_and_links_to_search(client, d
 def test_term_pages_page_through_their_reports(client, demo):
     assert "published report" in page(client, "/topics/corruption/")
     assert "published report" in page(client, "/sources/daily-nk/?page=abc")
+    assert "published report" in page(client, "/sources/daily-nk/?page=²")
+    page(client, "/regions/ryanggang/?page=9999", status=404)
+    page(client, "/archive/2024/4/?page=9999", status=404)
 
 
 def test_date_archive_years_months_reports(client, demo):

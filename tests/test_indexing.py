@@ -217,3 +217,64 @@ def test_reports_imported_as_published_are_queued(write_file):
     call_command("import_reports", str(path), "--status", "published", verbosity=0)
     index_now()
     assert found("imported") == {"Imported"}
+
+
+def test_reconcile_sees_tag_changes_made_behind_the_indexers_back(capsys):
+    topic = make_topic("Markets", slug="markets")
+    report = make_report("Tagged", body="Market words.", topics=[topic])
+    index_now()
+    Report.topics.through.objects.filter(report_id=report.pk).delete()  # no signal
+    call_command("reconcile_search")
+    assert "stale: 1 report(s)" in capsys.readouterr().out
+
+
+def test_clearing_a_terms_reports_and_bulk_term_updates_reach_the_index():
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    province = make_region("Ryanggang", parent=country, slug="ryanggang")
+    other = make_region("Chagang", parent=country, slug="chagang")
+    city = make_region("Hyesan", Region.Kind.CITY, parent=province, slug="hyesan")
+    topic = make_topic("Smuggling", slug="smuggling")
+    make_report("Tagged", body="Tagged words.", regions=[city], topics=[topic])
+    index_now()
+    topic.report_set.clear()
+    Region.objects.filter(pk=city.pk).update(parent=other)
+    index_now()
+    results = search(ArchiveQuery())
+    assert results.facets["topic"] == []
+    regions = {v.value for v in results.facets["region"]}
+    assert "chagang" in regions and "ryanggang" not in regions
+
+
+def test_renaming_a_term_makes_its_new_name_searchable():
+    topic = make_topic("Mobile phones", slug="phones")
+    make_report("Tagged", body="Other words.", topics=[topic])
+    index_now()
+    topic.name = "Zebrafone networks"
+    topic.save()
+    index_now()
+    assert found("zebrafone") == {"Tagged"}
+
+
+def test_a_withdrawn_report_leaves_counts_before_the_indexer_runs(client):
+    topic = make_topic("Secret topic", slug="secret-topic")
+    report = make_report("Going", body="Zygomorphic words.", topics=[topic], pub_year=2019)
+    make_report("Staying", body="Other words.")
+    index_now()
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.WITHDRAWN)
+    results = search(ArchiveQuery(text="zygomorphic"))
+    assert results.total == 0 and results.facets["topic"] == []
+    assert search(ArchiveQuery()).total == 1
+    assert search(ArchiveQuery()).histogram == []
+    assert client.get("/topics/secret-topic/").status_code == 404
+
+
+def test_words_of_removed_reports_are_never_suggested():
+    report = make_report("Informant", body="Informant Pakchangsu spoke.")
+    make_report("Other", body="Border words.")
+    index_now()
+    assert search(ArchiveQuery(text="pakchangs")).suggestion == "pakchangsu"
+    report.body = "A source spoke."
+    report.save()
+    index_now()
+    assert search(ArchiveQuery(text="pakchangs")).suggestion is None
+    assert search(ArchiveQuery(text="stamp:x")).suggestion is None

@@ -97,6 +97,10 @@ def test_did_you_mean_also_on_zero_results(client, site):
         ("/search/?q=AND+OR+NOT", None),
         ("/search/?year=20x4", "There is no year"),
         ("/search/?from=2025&to=2019", "swapped"),
+        ("/search/?page=²", "There is no page “²”"),
+        ("/search/?page=" + "9" * 5000, "There is no page"),
+        ("/search/?to=9999-12", "is not a date"),
+        ("/search/?q=stamp:x", None),
     ],
 )
 def test_bad_parameters_give_a_page_with_a_message(client, site, url, message):
@@ -117,3 +121,27 @@ def test_unpublished_reports_are_not_searchable(client, site):
     index_now()
     html = page(client, "/search/?q=safety")
     assert "Safety agents quit" not in html
+
+
+def test_a_term_only_drafts_use_is_unknown_to_the_search(client, site):
+    from archive.models import Report, Topic
+
+    secret = Topic.objects.create(name="Secret topic", slug="secret-topic")
+    report = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
+    Report.objects.filter(pk=report.pk).update(status="draft")
+    report.topics.add(secret)
+    index_now()
+    html = page(client, "/search/?topic=secret-topic")
+    assert "Secret topic" not in html
+    assert "There is no topic “secret-topic”" in html
+
+
+def test_histogram_counts_only_the_chosen_years(client, site):
+    html = page(client, "/search/?year=2023&year=2024")
+    assert "1 report" in html
+    assert "not shown in the chart" not in html  # no negative "unknown" counts
+
+
+def test_indexed_text_is_not_html_escaped(client, site):
+    assert titles(page(client, "/search/?q=x27")) == []
+    assert len(titles(page(client, "/search/?q=%22People%27s+Army%22"))) == 1

@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand
 from haystack import connections
 
 from archive import indexing
-from archive.models import Report
 
 
 class Command(BaseCommand):
@@ -18,9 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args, fix, **options):
         backend = connections["default"].get_backend()
         indexed = backend.indexed_stamps()
+        index = indexing.report_index()
+        index.reset_caches()
+        # What each entry should be, fingerprinted as the indexer would write it.
         expected = {
-            pk: updated.isoformat()
-            for pk, updated in Report.objects.published().values_list("pk", "updated")
+            report.pk: index.full_prepare(report)["stamp"]
+            for report in index.index_queryset().iterator(chunk_size=1000)
         }
         missing = sorted(set(expected) - set(indexed))
         extra = sorted(set(indexed) - set(expected))
