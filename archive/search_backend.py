@@ -15,6 +15,7 @@ and the rest keep working, and fixes its measured traps:
   switches atomically.
 """
 
+import heapq
 import logging
 import os
 import re
@@ -30,11 +31,13 @@ from haystack.constants import DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import highlight
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.collectors import TopCollector
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import QueryParser
-from whoosh.query import Every
+from whoosh.query import Every, Term
 from whoosh.scoring import BM25F, BM25FScorer
 
 from . import bitsets
@@ -162,7 +165,8 @@ class CachedLengthBM25F(BM25F):
         def score(matcher):
             weight = matcher.weight()
             length = lengths[matcher.id()]
-            return idf * (weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * length / avgfl))
+            # Whoosh's bm25() exactly, operand order included: near-ties rank the same.
+            return idf * ((weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * length / avgfl)))
 
         scorer.score = score
         return scorer
@@ -439,6 +443,54 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             words = " ".join(WORD_RE.findall(text))
             return self.parser.parse(words) if words else Every()
 
+    def _rank_one_word(self, searcher, query, allowed: int, needed: int):
+        """BM25F over one word's postings, read a block at a time.
+
+        Whoosh's collectors spend about 5 µs a posting in layers of Python
+        calls; reading each block's ids and weights directly and scoring them
+        in one loop gives the same scores and order (score, then docnum) in a
+        fraction of that. Returns None when the postings are not in the
+        expected format, and the general path answers instead.
+        """
+        weighting = searcher.weighting
+        if not isinstance(weighting, BM25F):
+            return None
+        field_name, text = query.fieldname, query.text
+        if (field_name, text) not in searcher.reader():
+            return 0, []  # no such word (and no idf to take of an empty index)
+        idf = searcher.idf(field_name, text)
+        avgfl = searcher.avg_field_length(field_name) or 1
+        b, k1 = weighting.B, weighting.K1
+        size = searcher.doc_count_all()
+        found = bytearray((size + 8) // 8)
+        allowed_bytes = bitsets.as_bytes(allowed).ljust(len(found), b"\0")
+        scored = []
+        for reader, offset in searcher.reader().leaf_readers():
+            segment = reader.segment()
+            if segment is None or (field_name, text) not in reader:
+                continue
+            facts = self._segments.get((self.path, segment.segment_id()))
+            matcher = reader.postings(field_name, text)
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child  # deletions are in ``allowed`` already
+            if facts is None or not isinstance(matcher, W3LeafMatcher):
+                return None
+            lengths = facts.lengths
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                if matcher._weights is None:
+                    matcher._read_weights()
+                for local, weight in zip(matcher._ids, matcher._weights, strict=True):
+                    docnum = local + offset
+                    found[docnum >> 3] |= 1 << (docnum & 7)
+                    if allowed_bytes[docnum >> 3] >> (docnum & 7) & 1:
+                        norm = (1 - b) + b * lengths[local] / avgfl
+                        scored.append((idf * ((weight * (k1 + 1)) / (weight + k1 * norm)), -docnum))
+                matcher._next_block()
+        best = heapq.nlargest(max(needed, 0), scored)
+        return int.from_bytes(found, "little"), [-negated for _, negated in best]
+
     @staticmethod
     def _docnums(searcher, report_ids) -> int:
         """Index entries of these reports (e.g. unpublished, awaiting the indexer)."""
@@ -461,13 +513,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             bits |= values.get(value, 0)
         return bits
 
-    @staticmethod
-    def _match_and_rank(searcher, query, allowed: int, needed: int) -> tuple[int, list[int]]:
+    def _match_and_rank(self, searcher, query, allowed: int, needed: int) -> tuple[int, list[int]]:
         """One pass over the postings: every match as a bitset, the best allowed ones ranked.
 
         Matching and scoring separately reads the postings twice (and checks a
         phrase's word positions twice); collecting both at once halves that.
+        A single word, the commonest search, takes a faster path still.
         """
+        if isinstance(query, Term) and query.fieldname == self.content_field_name:
+            fast = self._rank_one_word(searcher, query, allowed, needed)
+            if fast is not None:
+                return fast
         collector = _MatchingTopCollector(
             limit=max(needed, 1), allowed=bitsets.as_bytes(allowed), size=searcher.doc_count_all()
         )
@@ -509,12 +565,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return None
         corrector = generation.searcher.corrector(SPELLING_FIELD)
         changed = False
+        live_bytes = bitsets.as_bytes(live)
 
         def in_live_document(word: str) -> bool:
             if (SPELLING_FIELD, word) not in reader:
                 return False
+            # Stops at the first live document: a common word costs one step.
             ids = reader.postings(SPELLING_FIELD, word).all_ids()
-            return bool(bitsets.from_ids(ids, generation.size) & live)
+            return any(bitsets.contains(live_bytes, docnum) for docnum in ids)
 
         def correct(match):
             nonlocal changed

@@ -6,6 +6,7 @@ import random
 import pytest
 from django.utils import timezone
 
+from archive import bitsets
 from archive.models import Region, Report, Source
 from archive.search import ArchiveQuery, search
 
@@ -277,3 +278,28 @@ def test_relevance_order_is_whooshs_own_bm25f(search_index):
         ]
     by_id = {str(r.pk): r.headline for r in Report.objects.all()}
     assert ours == [by_id[pk] for pk in stock]
+
+
+def test_the_one_word_fast_path_agrees_with_whooshs_collector(search_index):
+    from whoosh.query import Or
+
+    rng = random.Random(3)
+    words = ["border", "guard", "market", "phone", "rice", "border border"]
+    reports = [make_report(f"R{i}", body=" ".join(rng.choices(words, k=rng.randint(3, 40))))
+               for i in range(60)]  # fmt: skip
+    index_now()
+    for report in reports[:10]:  # deletions in the first segment
+        report.delete()
+    for i in range(20):  # and a second segment
+        make_report(f"S{i}", body=" ".join(rng.choices(words, k=rng.randint(3, 40))))
+    index_now()
+    generation = search_index.generation()
+    searcher = generation.searcher
+    assert len(searcher.reader().leaf_readers()) > 1 or searcher.reader().has_deletions()
+    query = search_index.parse("border")
+    allowed = generation.live & ~bitsets.from_ids(range(0, generation.size, 3))
+    fast = search_index._rank_one_word(searcher, query, allowed, 25)
+    general = search_index._match_and_rank(searcher, Or([query]), allowed, 25)
+    assert fast is not None
+    assert fast[0] & generation.live == general[0] & generation.live
+    assert fast[1] == general[1]
