@@ -1,19 +1,4 @@
-"""The archive's Whoosh backend: the only module that knows about Whoosh.
-
-It subclasses haystack's backend, so ``SearchQuerySet``, ``update_index``
-and the rest keep working, and fixes its measured traps:
-
-- facet fields are exact keywords (``SlugsField``): no stemming, no comma
-  splitting, dots and hyphens kept;
-- ``archive_search`` counts facets and applies filters with bitsets cached
-  per index segment, reuses one searcher per index generation, and never
-  scores a browse without words;
-- writes go through one writer with a lock timeout that raises instead of
-  failing silently, and segments are written non-compound;
-- the index lives in a generation folder named by a ``CURRENT`` pointer, so a
-  rebuild fills a new folder while searches answer from the old one, then
-  switches atomically.
-"""
+"""The haystack backend subclass: schema, one writer, generations and ``archive_search``."""
 
 import heapq
 import logging
@@ -21,8 +6,6 @@ import os
 import re
 import shutil
 import threading
-import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,21 +15,20 @@ from haystack.utils import get_identifier
 from whoosh import highlight
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.collectors import TopCollector
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import QueryParser
 from whoosh.query import Every, Term
-from whoosh.scoring import BM25F, BM25FScorer
+from whoosh.scoring import BM25F
 
-from . import bitsets
+from .. import bitsets
+from .facts import FACET_FIELDS, Generation, SegmentFacts, oldest_first, segment_facts
+from .generations import active_folder, new_folder_name, point_to
+from .ranking import CachedLengthBM25F, MatchingTopCollector
 
 log = logging.getLogger(__name__)
 
-POINTER = "CURRENT"
-FACET_FIELDS = ("regions", "agencies", "topics", "source", "year", "month")
-SORT_FIELD = "date_key"
 SPELLING_FIELD = "spelling"
 STAMP_FIELD = "stamp"
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -55,124 +37,6 @@ OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 class IndexBusy(Exception):
     """Another writer holds the index lock; the change stays queued."""
-
-
-# --- Generations: which folder holds the live index -------------------------
-
-
-def active_folder(root: Path) -> Path:
-    """The folder the pointer names, created (empty) on first use."""
-    pointer = root / POINTER
-    try:
-        name = pointer.read_text().strip()
-    except FileNotFoundError:
-        name = ""
-    if not name:
-        root.mkdir(parents=True, exist_ok=True)
-        name = new_folder_name()
-        (root / name).mkdir()
-        point_to(root, name)
-    return root / name
-
-
-def new_folder_name() -> str:
-    return time.strftime("gen-%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-
-
-def point_to(root: Path, name: str) -> None:
-    """Switch the live index atomically: readers see the old or the new name."""
-    temporary = root / f".{POINTER}.{uuid.uuid4().hex}"
-    temporary.write_text(name)
-    os.replace(temporary, root / POINTER)
-
-
-# --- Per-segment and per-generation facts -----------------------------------
-
-
-@dataclass
-class SegmentFacts:
-    """What one immutable segment contributes; its deletions are applied later."""
-
-    size: int
-    facets: dict[str, dict[str, int]]
-    date_keys: list[int]
-    lengths: list[int]  # of the content field, for scoring without a column read per hit
-
-
-@dataclass
-class Generation:
-    """Everything derived from one open searcher."""
-
-    searcher: object
-    size: int
-    live: int
-    facets: dict[str, dict[str, int]]
-    date_keys: list[int]
-    newest_first: list[int]
-    rank: list[int]
-    range_cache: dict = field(default_factory=dict)
-
-    def date_range(self, start: int, end: int) -> int:
-        key = (start, end)
-        if key not in self.range_cache:
-            if len(self.range_cache) > 64:
-                self.range_cache.clear()
-            keys = self.date_keys
-            self.range_cache[key] = bitsets.from_ids(
-                (d for d in range(self.size) if start <= keys[d] <= end and keys[d]),
-                self.size,
-            )
-        return self.range_cache[key]
-
-
-def segment_facts(reader, content_field: str) -> SegmentFacts:
-    size = reader.doc_count_all()
-    facets = {}
-    for name in FACET_FIELDS:
-        values = {}
-        if name in reader.schema:
-            for term in reader.lexicon(name):
-                ids = reader.postings(name, term).all_ids()
-                values[term.decode("utf-8")] = bitsets.from_ids(ids, size)
-        facets[name] = values
-    if reader.has_column(SORT_FIELD):
-        column = reader.column_reader(SORT_FIELD)
-        date_keys = [int(column[d] or 0) for d in range(size)]
-    else:
-        date_keys = [0] * size
-    lengths = [reader.doc_field_length(d, content_field, 1) for d in range(size)]
-    return SegmentFacts(size, facets, date_keys, lengths)
-
-
-class CachedLengthBM25F(BM25F):
-    """Whoosh's BM25F, reading document lengths from a per-segment Python list.
-
-    Scoring is most of a search's time, and most of that was reading each
-    hit's field length from its column; the scores are the same.
-    """
-
-    def __init__(self, lengths_for, **kwargs):
-        super().__init__(**kwargs)
-        self.lengths_for = lengths_for
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        lengths = self.lengths_for(searcher, fieldname)
-        if lengths is None or not isinstance(scorer, BM25FScorer):
-            return scorer
-        idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-
-        def score(matcher):
-            weight = matcher.weight()
-            length = lengths[matcher.id()]
-            # Whoosh's bm25() exactly, operand order included: near-ties rank the same.
-            return idf * ((weight * (k1 + 1)) / (weight + k1 * ((1 - b) + b * length / avgfl)))
-
-        scorer.score = score
-        return scorer
-
-
-# --- Results ----------------------------------------------------------------
 
 
 @dataclass
@@ -524,7 +388,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             fast = self._rank_one_word(searcher, query, allowed, needed)
             if fast is not None:
                 return fast
-        collector = _MatchingTopCollector(
+        collector = MatchingTopCollector(
             limit=max(needed, 1), allowed=bitsets.as_bytes(allowed), size=searcher.doc_count_all()
         )
         searcher.search_with_collector(query, collector)
@@ -539,12 +403,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if total * 8 < generation.size:
             docnums = sorted(bitsets.iter_ids(matched), key=rank.__getitem__)
             if oldest:
-                docnums = _oldest_first(docnums, generation.date_keys)
+                docnums = oldest_first(docnums, generation.date_keys)
             return docnums[:needed]
         data = bitsets.as_bytes(matched)
         order = generation.newest_first
         if oldest:
-            order = _oldest_first(order, generation.date_keys)
+            order = oldest_first(order, generation.date_keys)
         found = []
         for docnum in order:
             if bitsets.contains(data, docnum):
@@ -622,32 +486,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def contains_term(self, field_name: str, value: str) -> bool:
         return (field_name, value) in self.generation().searcher.reader()
-
-
-class _MatchingTopCollector(TopCollector):
-    """Top-N scoring of allowed documents that also records every match.
-
-    Block-quality skipping and matcher replacement are off: they would skip
-    documents that must still be counted.
-    """
-
-    def __init__(self, limit, allowed: bytes, size: int):
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.allowed = allowed
-        self.found = bytearray((size + 8) // 8)
-
-    def collect(self, sub_docnum):
-        docnum = self.offset + sub_docnum
-        self.found[docnum >> 3] |= 1 << (docnum & 7)
-        if bitsets.contains(self.allowed, docnum):
-            return super().collect(sub_docnum)
-        return None
-
-
-def _oldest_first(order: list[int], date_keys: list[int]) -> list[int]:
-    """Known dates oldest first, unknown dates still last."""
-    known = [d for d in order if date_keys[d]]
-    return known[::-1] + [d for d in order if not date_keys[d]]
 
 
 class _MarkFormatter(highlight.HtmlFormatter):
