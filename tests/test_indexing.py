@@ -23,6 +23,18 @@ def found(text="") -> set[str]:
 
 
 @pytest.fixture
+def places(db):
+    """North Korea > Ryanggang > Hyesan, and Chagang to move Hyesan into."""
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    province = make_region("Ryanggang", parent=country, slug="ryanggang")
+    return {
+        "ryanggang": province,
+        "chagang": make_region("Chagang", parent=country, slug="chagang"),
+        "hyesan": make_region("Hyesan", Region.Kind.CITY, parent=province, slug="hyesan"),
+    }
+
+
+@pytest.fixture
 def held_lock(search_index, monkeypatch):
     """Another writer (a bulk import, say) holds the index lock."""
     monkeypatch.setattr(search_index, "lock_timeout", 0.2)
@@ -145,11 +157,8 @@ def test_bulk_status_changes_are_queued():
     assert found("bulk") == {"Report 2"}
 
 
-def test_tag_and_vocabulary_changes_update_facets():
-    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
-    province = make_region("Ryanggang", parent=country, slug="ryanggang")
-    other = make_region("Chagang", parent=country, slug="chagang")
-    city = make_region("Hyesan", Region.Kind.CITY, parent=province, slug="hyesan")
+def test_tag_and_vocabulary_changes_update_facets(places):
+    other, city = places["chagang"], places["hyesan"]
     topic = make_topic("Markets", slug="markets")
     report = make_report("Tagged", regions=[city])
     index_now()
@@ -228,11 +237,8 @@ def test_reconcile_sees_tag_changes_made_behind_the_indexers_back(capsys):
     assert "stale: 1 report(s)" in capsys.readouterr().out
 
 
-def test_clearing_a_terms_reports_and_bulk_term_updates_reach_the_index():
-    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
-    province = make_region("Ryanggang", parent=country, slug="ryanggang")
-    other = make_region("Chagang", parent=country, slug="chagang")
-    city = make_region("Hyesan", Region.Kind.CITY, parent=province, slug="hyesan")
+def test_clearing_a_terms_reports_and_bulk_term_updates_reach_the_index(places):
+    other, city = places["chagang"], places["hyesan"]
     topic = make_topic("Smuggling", slug="smuggling")
     make_report("Tagged", body="Tagged words.", regions=[city], topics=[topic])
     index_now()
