@@ -48,10 +48,9 @@ def _report_changed(sender, instance, **kwargs):
 def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action == "pre_clear" and reverse:
         # After the clear the term has no reports left to look up: note them now.
+        column = f"{instance._meta.model_name}_id"  # region_id, agency_id, topic_id
         instance._cleared_reports = list(
-            sender.objects.filter(**{_term_column(sender, instance): instance.pk}).values_list(
-                "report_id", flat=True
-            )
+            sender.objects.filter(**{column: instance.pk}).values_list("report_id", flat=True)
         )
     if not action.startswith("post_"):
         return
@@ -61,10 +60,6 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         enqueue(pk_set)
     else:
         enqueue(getattr(instance, "_cleared_reports", []))
-
-
-def _term_column(through, term) -> str:
-    return f"{term._meta.model_name}_id"
 
 
 TERM_MODELS = (Region, Agency, Topic, Source)

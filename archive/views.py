@@ -15,7 +15,6 @@ from .presentation import histogram, page_links, undated_count
 from .search import ArchiveQuery, related, search
 
 TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
-PAGE_SIZE = 20
 
 
 def _tagged(reports):

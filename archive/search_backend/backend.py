@@ -484,9 +484,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def document_count(self) -> int:
         return self.generation().live.bit_count()
 
-    def contains_term(self, field_name: str, value: str) -> bool:
-        return (field_name, value) in self.generation().searcher.reader()
-
 
 class _MarkFormatter(highlight.HtmlFormatter):
     def __init__(self, between):
