@@ -1,5 +1,7 @@
 """Public pages. Every query of reports starts from ``Report.objects.published()``."""
 
+from dataclasses import replace
+
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db.models import prefetch_related_objects
@@ -9,12 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .dates import MONTH_ABBREVIATIONS
-from .forms import page_number, url_with
-from .models import Agency, Region, Report, Source, Topic
-from .presentation import histogram, page_links, undated_count
-from .search import ArchiveQuery, related, search
-
-TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
+from .forms import TERM_MODELS, page_number, parse_search, url_with
+from .models import Report
+from .presentation import (
+    chips,
+    facet_boxes,
+    histogram,
+    page_links,
+    sort_links,
+    undated_count,
+)
+from .search import FACETS, ArchiveQuery, related, search
 
 
 def _tagged(reports):
@@ -181,19 +188,6 @@ def search_page(request):
     ``pages``, ``sorts``, ``messages_`` (what was wrong with the parameters),
     ``params`` and ``clear_url``.
     """
-    from dataclasses import replace
-
-    from .forms import parse_search, url_with
-    from .presentation import (
-        chips,
-        facet_boxes,
-        histogram,
-        page_links,
-        sort_links,
-        undated_count,
-    )
-    from .search import search
-
     parsed = parse_search(request.GET)
     results = search(parsed.query)
     if results.total and parsed.query.page > results.num_pages:
@@ -212,14 +206,11 @@ def search_page(request):
         "pages": page_links(results, params),
         "sorts": sort_links(params, results.query.sort, bool(results.query.text)),
         "messages_": parsed.messages,
-        "clear_url": url_with(params, drop=("page", *FACET_PARAMS)),
+        "clear_url": url_with(params, drop=("page", *FACETS, "from", "to")),
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
         "feed_query": url_with(params).rstrip("?"),
     }
     return render(request, "archive/search.html", context)
-
-
-FACET_PARAMS = ("region", "agency", "topic", "source", "year", "month", "from", "to")
 
 
 def opensearch(request):
