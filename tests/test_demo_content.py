@@ -89,3 +89,18 @@ def test_load_initial_data_builds_a_searchable_index(db):
     assert SearchQuerySet().filter(content="Hyesan").count() == 1
     call_command("load_initial_data", "--if-empty", verbosity=0)
     assert Report.objects.count() == 5
+
+
+def test_restarting_with_a_lost_index_rebuilds_it(db, search_index):
+    import shutil
+
+    from haystack.query import SearchQuerySet
+
+    from archive.models import IndexChange
+
+    call_command("load_initial_data", verbosity=0)
+    call_command("run_indexer", "--once", verbosity=0)
+    assert not IndexChange.objects.filter(processed=None).exists()  # nothing left to replay
+    shutil.rmtree(search_index.root)  # var/index deleted, the database kept
+    call_command("load_initial_data", "--if-empty", verbosity=0)
+    assert SearchQuerySet().count() == 5

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from haystack import connections
 
 from archive.models import Report
 
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         if options["if_empty"] and Report.objects.exists():
             self.stdout.write("The archive already has reports; demo content not loaded.")
             call_command("run_indexer", "--once", verbosity=verbosity)
+            indexed = connections["default"].get_backend().document_count()
+            if indexed != Report.objects.published().count():
+                # e.g. var/index was removed: build it again rather than serve an empty search.
+                call_command("rebuild_search", verbosity=verbosity)
             return
         fixture_dir = settings.BASE_DIR / "fixtures"
         call_command("loaddata", *(fixture_dir / name for name in FIXTURES), verbosity=verbosity)
