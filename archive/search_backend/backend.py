@@ -109,14 +109,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             for key, value in doc.items()
         }
 
-    def write(self, index, updates, deletes, folder: Path | None = None) -> None:
+    def write(self, index, updates, deletes) -> None:
         """Apply one batch with one writer: delete, then add the new versions.
 
         Raises IndexBusy when the lock cannot be had in time, so callers keep
         the batch and try again instead of losing it.
         """
         self.refresh_setup()
-        ix = self.index if folder is None else self.storage.__class__(str(folder)).open_index()
+        ix = self.index
         try:
             writer = ix.writer(timeout=self.lock_timeout, compound=False)
         except LockError as exc:
