@@ -1,12 +1,24 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import indexing
-from .models import Agency, Region, Report, Source, Topic
+from . import indexing, tagging
+from .merging import merge_terms
+from .models import (
+    Agency,
+    AgencyAlias,
+    Region,
+    RegionAlias,
+    Report,
+    Source,
+    TagSuggestion,
+    Topic,
+    TopicAlias,
+)
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -19,8 +31,66 @@ class TermAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class AliasInline(admin.TabularInline):
+    fields = ["name", "kind", "used_from", "used_until", "ambiguous", "note"]
+    extra = 1
+    classes = ["aliases"]
+
+
+class RegionAliasInline(AliasInline):
+    model = RegionAlias
+
+
+class AgencyAliasInline(AliasInline):
+    model = AgencyAlias
+
+
+class TopicAliasInline(AliasInline):
+    model = TopicAlias
+    extra = 0
+
+
+class AliasedTermAdmin(TermAdmin):
+    """Regions, agencies and topics: names inline, and merging of duplicates."""
+
+    search_fields = [*TermAdmin.search_fields, "aliases__name"]
+    actions = ["merge"]
+
+    @admin.action(description=_("Merge the selected into one"), permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        """Ask which term to keep, then move everything to it (see archive.merging)."""
+        terms = list(queryset.order_by("name"))
+        if len(terms) < 2:
+            self.message_user(request, _("Select two or more to merge."), messages.WARNING)
+            return None
+        keep_pk = request.POST.get("keep")
+        keep = next((t for t in terms if str(t.pk) == keep_pk), None)
+        if keep is None:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Merge %(things)s") % {"things": self.opts.verbose_name_plural},
+                "opts": self.opts,
+                "terms": [(term, term.report_set.count()) for term in terms],
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/archive/merge_terms.html", context)
+        merged = [t for t in terms if t.pk != keep.pk]
+        moved = merge_terms(keep, merged)
+        self.message_user(
+            request,
+            _(
+                "Merged %(names)s into %(keep)s (their names are now aliases); "
+                "%(n)d report(s) moved."
+            )
+            % {"names": ", ".join(t.name for t in merged), "keep": keep.name, "n": moved},
+            messages.SUCCESS,
+        )
+        return None
+
+
 @admin.register(Region)
-class RegionAdmin(TermAdmin):
+class RegionAdmin(AliasedTermAdmin):
+    inlines = [RegionAliasInline]
     list_display = ["name", "kind", "parent", "slug"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -38,16 +108,17 @@ class RegionAdmin(TermAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(TermAdmin):
+class AgencyAdmin(AliasedTermAdmin):
+    inlines = [AgencyAliasInline]
     list_display = ["name", "abbreviation", "parent", "slug"]
     list_select_related = ["parent"]
-    search_fields = [*TermAdmin.search_fields, "abbreviation"]
+    search_fields = [*AliasedTermAdmin.search_fields, "abbreviation"]
     autocomplete_fields = ["parent"]
 
 
 @admin.register(Topic)
-class TopicAdmin(TermAdmin):
-    pass
+class TopicAdmin(AliasedTermAdmin):
+    inlines = [TopicAliasInline]
 
 
 @admin.register(Source)
@@ -55,8 +126,30 @@ class SourceAdmin(TermAdmin):
     list_display = ["name", "homepage", "slug"]
 
 
+class TagSuggestionInline(admin.TabularInline):
+    """Regions and agencies the text names: the editor accepts or rejects each."""
+
+    model = TagSuggestion
+    fields = ["term", "evidence", "decision"]
+    readonly_fields = ["term", "evidence"]
+    extra = 0
+    max_num = 0  # suggestions come from the text, not from the form
+    can_delete = False
+    verbose_name = _("suggested tag")
+    verbose_name_plural = _("suggested tags (found in the text; accept to tag)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region", "agency")
+
+    @admin.display(description=_("region or agency"))
+    def term(self, suggestion):
+        kind = _("Region") if suggestion.region_id else _("Agency")
+        return f"{kind}: {suggestion.term}"
+
+
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
+    inlines = [TagSuggestionInline]
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
     list_display_links = ["title"]
@@ -64,6 +157,7 @@ class ReportAdmin(admin.ModelAdmin):
         "status",
         "source",
         "headline_supplied",
+        ("tag_suggestions__decision", admin.ChoicesFieldListFilter),
         ("regions", admin.RelatedOnlyFieldListFilter),
         ("agencies", admin.RelatedOnlyFieldListFilter),
         ("topics", admin.RelatedOnlyFieldListFilter),
@@ -111,6 +205,29 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions", "agencies")
+
+    def save_formset(self, request, form, formset, change):
+        """Accepted suggestions tag the report (after the form's own tags are saved)."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is TagSuggestion:
+            for suggestion, changed in formset.changed_objects:
+                if "decision" in changed and suggestion.decision == TagSuggestion.Decision.ACCEPTED:
+                    tagging.accept(suggestion)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        added = tagging.suggest(form.instance)
+        if added:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d tag suggested from the text: see “Suggested tags” below.",
+                    "%(n)d tags suggested from the text: see “Suggested tags” below.",
+                    added,
+                )
+                % {"n": added},
+                messages.INFO,
+            )
 
     def changelist_view(self, request, extra_context=None):
         """The list, with the search indexer's lag so editors know when search catches up."""

@@ -8,4 +8,5 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Report archive")
 
     def ready(self):
-        from . import indexing  # noqa: F401  (connects the signals that queue index changes)
+        # Connect the signals that queue index changes and refresh the vocabulary.
+        from . import indexing, vocabulary  # noqa: F401

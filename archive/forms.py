@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from . import vocabulary
 from .models import Agency, Region, Report, Source, Topic
 from .search import FACETS, MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery
 
@@ -41,6 +42,7 @@ def parse_search(data: QueryDict) -> ParsedSearch:
     filters = {}
     for name in FACETS:
         values = tuple(dict.fromkeys(v.strip() for v in data.getlist(name) if v.strip()))
+        values = _by_any_name(name, values, messages)
         known = _known_values(name, values)
         for value in values:
             if value not in known:
@@ -119,6 +121,22 @@ def toggle(params: QueryDict, name: str, value: str) -> str:
     values = params.getlist(name)
     values = [v for v in values if v != value] if value in values else [*values, value]
     return url_with(params, **{name: values or None})
+
+
+def _by_any_name(name: str, values: tuple[str, ...], messages: list[str]) -> tuple[str, ...]:
+    """Values that are a term's other name (“bowibu”, “north-hamkyung”) become its slug."""
+    if name not in vocabulary.MODELS or not values:
+        return values
+    slugs = set(TERM_MODELS[name].objects.filter(slug__in=values).values_list("slug", flat=True))
+    names = vocabulary.current()
+    resolved = []
+    for value in values:
+        entry = None if value in slugs else names.resolve(name, value)
+        if entry is not None:
+            messages.append(f"“{value[:60]}” is another name for {entry.name}; filtering by that.")
+            value = entry.slug
+        resolved.append(value)
+    return tuple(dict.fromkeys(resolved))
 
 
 def _known_values(name: str, values: tuple[str, ...]) -> set[str]:

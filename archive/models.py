@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dates import EARLIEST_YEAR, PartialDate
+from .romanization import ABBREVIATION, alias_key
 from .text import clean_body, is_subhead, paragraphs
 
 
@@ -15,8 +16,10 @@ class TermQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """Bulk updates bypass signals: queue the reports these terms tag, here."""
         from .indexing import enqueue
+        from .vocabulary import changed
 
         with transaction.atomic(using=self.db):
+            changed()
             terms = list(self)
             count = super().update(**kwargs)
             reports = Report.objects.none()
@@ -364,6 +367,212 @@ class Report(models.Model):
             raise ValidationError({"pub_year": "; ".join(problems).capitalize() + "."})
         if self.status == self.Status.PUBLISHED and not self.headline:
             raise ValidationError({"headline": _("A report needs a headline to be published.")})
+
+
+class Alias(models.Model):
+    """Another name a term goes by: a spelling, an abbreviation, a former name.
+
+    Searching any name of a term finds reports that use any other; the
+    ``key`` is the name folded (see ``archive.romanization``) so that
+    spellings not listed still find their term.
+    """
+
+    class Kind(models.TextChoices):
+        MCCUNE_REISCHAUER = "mr", _("McCune-Reischauer")
+        REVISED = "rr", _("Revised Romanization")
+        DPRK = "dprk", _("DPRK official")
+        PRESS = "press", _("Press spelling")
+        ABBREVIATION = ABBREVIATION, _("Abbreviation")
+        FORMER = "former", _("Former name")
+        KOREAN = "korean", _("Korean script")
+        OTHER = "other", _("Other name")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    used_from = models.PositiveSmallIntegerField(
+        _("in use from (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    used_until = models.PositiveSmallIntegerField(
+        _("in use until (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("For a former name: the year it was replaced, e.g. 2020."),
+    )
+    ambiguous = models.BooleanField(
+        _("also means other things"),
+        default=False,
+        help_text=_(
+            "Tick for names like “NSA” that other organisations share: the facet filter "
+            "still finds the term by it, but searches are not widened with it and it "
+            "suggests no tags."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    key = models.CharField(_("folded key"), max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.key = alias_key(self.name, self.kind)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (*self.term.natural_key(), self.name)
+
+    def clean(self):
+        if not alias_key(self.name, self.kind):
+            raise ValidationError({"name": _("A name needs more than generic words.")})
+        if self.used_from and self.used_until and self.used_from > self.used_until:
+            raise ValidationError({"used_until": _("A name cannot go out of use before it began.")})
+
+    @property
+    def years(self) -> str:
+        if self.used_from and self.used_until:
+            return f"{self.used_from}–{self.used_until}"
+        if self.used_until:
+            return str(_("until %(year)s") % {"year": self.used_until})
+        if self.used_from:
+            return str(_("from %(year)s") % {"year": self.used_from})
+        return ""
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, slug, name):
+        return self.get(**{f"{self.model.term_field}__slug": slug, "name": name})
+
+
+class RegionAlias(Alias):
+    term_field = "region"
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    objects = AliasManager()
+
+    class Meta(Alias.Meta):
+        verbose_name = _("region alias")
+        verbose_name_plural = _("region aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unique_region_alias")
+        ]
+
+    @property
+    def term(self):
+        return self.region
+
+
+class AgencyAlias(Alias):
+    term_field = "agency"
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    objects = AliasManager()
+
+    class Meta(Alias.Meta):
+        verbose_name = _("agency alias")
+        verbose_name_plural = _("agency aliases")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="unique_agency_alias")
+        ]
+
+    @property
+    def term(self):
+        return self.agency
+
+
+class TopicAlias(Alias):
+    term_field = "topic"
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    objects = AliasManager()
+
+    class Meta(Alias.Meta):
+        verbose_name = _("topic alias")
+        verbose_name_plural = _("topic aliases")
+        constraints = [models.UniqueConstraint(fields=["topic", "name"], name="unique_topic_alias")]
+
+    @property
+    def term(self):
+        return self.topic
+
+
+class TagSuggestion(models.Model):
+    """A region or agency the text names, awaiting an editor's decision.
+
+    The importer and the admin suggest; only an editor tags. A rejected
+    suggestion is kept so that it is not made again.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Undecided")
+        ACCEPTED = "accepted", _("Accept: tag the report")
+        REJECTED = "rejected", _("Reject")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="tag_suggestions", verbose_name=_("report")
+    )
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("region")
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("agency")
+    )
+    evidence = models.CharField(
+        _("found as"), max_length=300, help_text=_("The words in the text, e.g. “Hamkyung”.")
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    created = models.DateTimeField(_("suggested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tag suggestion")
+        verbose_name_plural = _("tag suggestions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(region__isnull=False, agency__isnull=True)
+                | models.Q(region__isnull=True, agency__isnull=False),
+                name="tag_suggestion_one_term",
+            ),
+            models.UniqueConstraint(fields=["report", "region"], name="unique_region_suggestion"),
+            models.UniqueConstraint(fields=["report", "agency"], name="unique_agency_suggestion"),
+        ]
+
+    def __str__(self):
+        return f"{self.term} ({self.evidence})"
+
+    @property
+    def term(self):
+        return self.region or self.agency
+
+
+class VocabularyState(models.Model):
+    """One row whose version changes with every change to a term or an alias.
+
+    Each process keeps the names of all terms in memory and re-reads them
+    when the version moves, so an alias added in the admin is searched at once.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("vocabulary state")
+
+    def __str__(self):
+        return f"vocabulary version {self.version}"
 
 
 class IndexChange(models.Model):

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.http import QueryDict
 
+from . import vocabulary
 from .dates import MONTH_ABBREVIATIONS
 from .forms import toggle, url_with
+from .models import Alias
 from .search import ArchiveResults, FacetValue
 
 FACET_TITLES = {
@@ -27,6 +29,7 @@ class FacetLink:
     selected: bool
     url: str
     depth: int = 0
+    note: str = ""  # e.g. “matched alias Bowibu”
 
 
 @dataclass
@@ -35,6 +38,9 @@ class FacetBox:
     title: str
     top: list[FacetLink]
     rest: list[FacetLink]
+    findable: bool = False  # has a box to find a value by any of its names
+    find: str = ""  # what the reader typed in it
+    found: list[FacetLink] | None = None  # None when nothing was typed
 
 
 @dataclass
@@ -55,7 +61,9 @@ class Bar:
     selected: bool
 
 
-def facet_boxes(results: ArchiveResults, params: QueryDict) -> list[FacetBox]:
+def facet_boxes(results: ArchiveResults, params: QueryDict, finds=None) -> list[FacetBox]:
+    """The sidebar. ``finds`` maps a facet to what was typed in its find box."""
+    finds = finds or {}
     boxes = []
     for name, title in FACET_TITLES.items():
         values = results.facets.get(name, [])
@@ -65,14 +73,34 @@ def facet_boxes(results: ArchiveResults, params: QueryDict) -> list[FacetBox]:
             links = _years_and_months(values, results.facets.get("month", []), params)
         else:
             links = [_link(name, v, params) for v in values]
-        if not links:
+        find = finds.get(name, "")
+        if not links and not find:
             continue
         cut = SHOWN_REGIONS if name == "region" else SHOWN_VALUES
         # Never hide a chosen value behind "show all".
         while any(link.selected for link in links[cut:]) and cut < len(links):
             cut += 1
-        boxes.append(FacetBox(name, title, links[:cut], links[cut:]))
+        box = FacetBox(name, title, links[:cut], links[cut:])
+        if name in vocabulary.MODELS:
+            box.findable = True
+            box.find = find
+            box.found = _found(name, find, values, params) if find else None
+        boxes.append(box)
     return boxes
+
+
+def _found(name: str, text: str, values: list[FacetValue], params: QueryDict) -> list[FacetLink]:
+    """Values of a facet found by any of their names, with the counts of these results."""
+    counts = {v.value: v for v in values}
+    links = []
+    for match in vocabulary.current().find(name, text)[: SHOWN_VALUES * 2]:
+        slug = match.entry.slug
+        value = counts.get(slug) or FacetValue(slug, match.entry.name, 0)
+        link = _link(name, value, params)
+        if match.name is not None:
+            link.note = f"matched alias {match.name.text}"
+        links.append(link)
+    return links
 
 
 def _link(name: str, value: FacetValue, params: QueryDict, depth: int = 0) -> FacetLink:
@@ -194,3 +222,36 @@ def sort_links(params: QueryDict, current: str, has_text: bool) -> list[tuple[st
     sorts = [("relevance", "Relevance")] if has_text else []
     sorts += [("newest", "Newest"), ("oldest", "Oldest")]
     return [(label, url_with(params, sort=value), value == current) for value, label in sorts]
+
+
+@dataclass
+class Renaming:
+    name: str
+    years: str
+    note: str
+    current: bool = False
+
+
+def known_names(term) -> dict:
+    """A term's other names grouped by kind, and its names over time.
+
+    ``names``: [(kind label, [Alias…])] for every alias that is not a former
+    name. ``history``: the former names, oldest first, then the current name
+    "since" the year the last former name went out of use (when known).
+    """
+    aliases = list(term.aliases.all()) if hasattr(term, "aliases") else []
+    former = [a for a in aliases if a.kind == Alias.Kind.FORMER]
+    groups: dict[str, list[Alias]] = {}
+    for alias in aliases:
+        if alias.kind != Alias.Kind.FORMER:
+            groups.setdefault(alias.get_kind_display(), []).append(alias)
+    order = [label for _, label in Alias.Kind.choices]
+    names = sorted(groups.items(), key=lambda item: order.index(item[0]))
+    history = []
+    if former:
+        former.sort(key=lambda a: (a.used_until or 9999, a.used_from or 0, a.name))
+        history = [Renaming(a.name, a.years or "years not recorded", a.note) for a in former]
+        ends = [a.used_until for a in former if a.used_until]
+        since = f"since {max(ends)}" if ends else ""
+        history.append(Renaming(term.name, since, "", current=True))
+    return {"names": names, "history": history}

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from haystack import connections
 
+from . import vocabulary
 from .models import Agency, IndexChange, Region, Report, Source, Topic
 
 PER_PAGE = 20
@@ -69,6 +70,7 @@ class ArchiveResults:
     facets: dict[str, list[FacetValue]]
     histogram: list[tuple[str, int]]
     suggestion: str | None
+    also_searched: list[str] = field(default_factory=list)  # other names of terms named
 
     @property
     def num_pages(self) -> int:
@@ -76,10 +78,16 @@ class ArchiveResults:
 
 
 def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
-    """Run a query. ``disjunctive`` facet counts leave out each facet's own selection."""
+    """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
+
+    A query naming a region, agency or topic by any of its names is widened
+    to all of them (see ``archive.vocabulary``).
+    """
     backend = connections["default"].get_backend()
+    expansion = vocabulary.current().expand(query.text) if query.text.strip() else None
     raw = backend.archive_search(
         text=query.text,
+        query_text=expansion.text if expansion else None,
         filters={FACETS[name][0]: values for name, values in query.filters.items()},
         date_range=_date_range(query.date_from, query.date_to),
         sort=query.sort,
@@ -97,7 +105,9 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         for name, (index_field, _) in FACETS.items()
     }
     histogram = sorted(raw.histogram.items())
-    return ArchiveResults(query, reports, raw.total, facets, histogram, raw.suggestion)
+    also_searched = expansion.also_searched if expansion else []
+    suggestion = None if also_searched and raw.total else raw.suggestion
+    return ArchiveResults(query, reports, raw.total, facets, histogram, suggestion, also_searched)
 
 
 def _awaiting_removal() -> tuple[int, ...]:

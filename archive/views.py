@@ -6,17 +6,19 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from . import vocabulary
 from .dates import MONTH_ABBREVIATIONS
-from .forms import TERM_MODELS, page_number, parse_search, url_with
+from .forms import CONTROL_RE, TERM_MODELS, page_number, parse_search, url_with
 from .models import Report
 from .presentation import (
     chips,
     facet_boxes,
     histogram,
+    known_names,
     page_links,
     sort_links,
     undated_count,
@@ -81,9 +83,17 @@ def term_detail(request, slug, model):
 
     A region's reports include those tagged with places inside it. Context:
     ``term``, ``kind``, ``results``, ``reports``, ``pages``, ``bars``,
-    ``related`` (other terms most often seen with it), ``search_url``.
+    ``related`` (other terms most often seen with it), ``search_url``, and
+    ``names`` and ``history`` (see ``presentation.known_names``). Another
+    name of the term in the address redirects to it.
     """
-    term = get_object_or_404(TERM_MODELS[model], slug=slug)
+    term = TERM_MODELS[model].objects.filter(slug=slug).first()
+    if term is None:
+        # An old address (a merged term) or another spelling: send readers to the term.
+        entry = vocabulary.current().resolve(model, slug) if model in vocabulary.MODELS else None
+        if entry is None:
+            raise Http404("No such term.")
+        return redirect(f"archive:{model}", slug=entry.slug, permanent=True)
     page = _page_number(request)
     query = ArchiveQuery(filters={model: (slug,)}, sort="newest", page=page)
     results = search(query, disjunctive=False)
@@ -110,6 +120,7 @@ def term_detail(request, slug, model):
         "undated": undated_count(results),
         "related": neighbours,
         "search_url": reverse("archive:search") + url_with(search_params),
+        **known_names(term),
     }
     return render(request, "archive/term_detail.html", context)
 
@@ -199,7 +210,7 @@ def search_page(request):
     context = {
         "results": results,
         "params": params,
-        "facets": facet_boxes(results, params),
+        "facets": facet_boxes(results, params, finds=_finds(request)),
         "chips": chips(results, params),
         "bars": histogram(results, params),
         "undated": undated_count(results),
@@ -211,6 +222,14 @@ def search_page(request):
         "feed_query": url_with(params).rstrip("?"),
     }
     return render(request, "archive/search.html", context)
+
+
+def _finds(request) -> dict[str, str]:
+    """What was typed in the facets' find boxes (``find_region=hamkyung``)."""
+    return {
+        name: CONTROL_RE.sub(" ", request.GET.get(f"find_{name}", "")).strip()[:100]
+        for name in TERM_MODELS
+    }
 
 
 def opensearch(request):

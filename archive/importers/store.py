@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..indexing import enqueue
-from ..models import Agency, Region, Report, Source, Topic
+from ..models import Agency, Region, Report, Source, TagSuggestion, Topic
+from ..tagging import new_suggestions
 from ..text import short_slug
+from ..vocabulary import current as current_vocabulary
 from .records import ImportedRecord, RecordProblem, read_file
 
 BATCH_SIZE = 500
@@ -27,6 +29,7 @@ class FileResult:
     created: int = 0
     skipped: int = 0
     in_review: int = 0
+    suggested: int = 0  # tags suggested from the text, awaiting editors
     problems: list[RecordProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -59,7 +62,11 @@ class Vocabulary:
         return index
 
     def resolve(self, record: ImportedRecord) -> tuple[dict, list[str]]:
-        """The record's terms; topics and sources are created, places and agencies must exist."""
+        """The record's terms; topics and sources are created, places and agencies must exist.
+
+        Places and agencies are found by any of their names: “North Hamkyung” is
+        North Hamgyong, “Bowibu” the Ministry of State Security.
+        """
         unknown, terms = [], {}
         for field_name, label, index in (
             ("regions", "region", self.regions),
@@ -68,6 +75,8 @@ class Vocabulary:
             terms[field_name] = []
             for value in getattr(record, field_name):
                 term = index.get(value.casefold())
+                if term is None and (entry := current_vocabulary().resolve(label, value)):
+                    term = index[value.casefold()] = index[entry.slug]
                 if term is None:
                     unknown.append(f"unknown {label} “{value}”: add it to the vocabulary first")
                 else:
@@ -172,8 +181,8 @@ def _write(records, result: FileResult, status: str, progress) -> None:
         result.in_review += report.status == Report.Status.IN_REVIEW
         pending.append((report, terms))
         if len(pending) >= BATCH_SIZE:
-            _flush(pending)
-    _flush(pending)
+            _flush(pending, result)
+    _flush(pending, result)
     result.created = len(first_of_key)
 
 
@@ -230,7 +239,7 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
     )
 
 
-def _flush(pending: list[tuple[Report, dict]]) -> None:
+def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     if not pending:
         return
     reports = Report.objects.bulk_create([report for report, _ in pending])
@@ -246,6 +255,15 @@ def _flush(pending: list[tuple[Report, dict]]) -> None:
             for term in dict.fromkeys(terms[name])
         ]
         through.objects.bulk_create(links)
+    # Regions and agencies the text names, for an editor to accept or reject.
+    names = current_vocabulary()
+    suggestions = []
+    for report, (_, terms) in zip(reports, pending, strict=True):
+        tagged = {("region", t.pk) for t in terms["regions"]}
+        tagged |= {("agency", t.pk) for t in terms["agencies"]}
+        suggestions += new_suggestions(report, tagged, names)
+    TagSuggestion.objects.bulk_create(suggestions)
+    result.suggested += len(suggestions)
     # bulk_create sends no signals: queue what the public may see for the indexer.
     enqueue(report.pk for report in reports if report.status == Report.Status.PUBLISHED)
     pending.clear()

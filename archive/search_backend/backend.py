@@ -238,6 +238,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def archive_search(
         self,
         text: str = "",
+        query_text: str | None = None,
         filters: dict[str, tuple[str, ...]] | None = None,
         date_range: tuple[int, int] | None = None,
         sort: str = "relevance",
@@ -251,11 +252,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         With ``disjunctive`` (a search page), a facet's counts ignore that
         facet's own selection, so more of its values can be added with OR;
         without it (a term's page), all counts are within the results.
+        ``query_text``, when given, is what is matched (``text`` widened with
+        other names); spelling suggestions are for ``text`` as typed.
         """
         generation = self.generation()
         searcher = generation.searcher
         filters = {name: values for name, values in (filters or {}).items() if values}
-        query = self.parse(text) if text.strip() else None
+        query_text = text if query_text is None else query_text
+        query = self.parse(query_text) if query_text.strip() else None
 
         scope = generation.live & ~self._docnums(searcher, exclude_ids)
         if date_range is not None:

@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *paths, **options):
         failed = 0
-        totals = {"created": 0, "skipped": 0, "in_review": 0}
+        totals = {"created": 0, "skipped": 0, "in_review": 0, "suggested": 0}
         for path in dict.fromkeys(options["paths"]):  # a file named twice is read once
             result = import_file(
                 path,
@@ -59,6 +59,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{totals['created']} report(s) {verb}, {totals['skipped']} skipped as already "
                 f"present, {totals['in_review']} in review; {failed} file(s) failed."
+                + (
+                    f" {totals['suggested']} tag(s) suggested from the texts await review."
+                    if totals["suggested"]
+                    else ""
+                )
             )
         )
         if failed:

@@ -1,0 +1,374 @@
+"""Every name of every term, in memory: alias-aware search, facet lookup, tag suggestions.
+
+A region, agency or topic is known by its name, its abbreviation and its
+aliases. ``current()`` returns them as a ``Vocabulary``, re-read whenever an
+editor changes a term or an alias (``VocabularyState`` holds the version), so
+new aliases work at once in every process without touching the search index:
+searches are widened at query time.
+"""
+
+import functools
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from django.db.models.signals import post_delete, post_save
+from django.utils.text import slugify
+
+from .models import (
+    Agency,
+    AgencyAlias,
+    Alias,
+    Region,
+    RegionAlias,
+    Topic,
+    TopicAlias,
+    VocabularyState,
+)
+from .romanization import alias_key, fold, plain
+
+MAX_NAME_WORDS = 6
+MAX_EXPANSION = 24  # names searched for one term, at most
+PHRASE_RE = re.compile(r'"([^"]*)"')
+# A plain word of a query: letters, digits, apostrophes and inner hyphens.
+QUERY_WORD_RE = re.compile(r"^[^\W_](?:[\w'’\-]*[^\W_])?$")
+TEXT_WORD_RE = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+CANONICAL = "canonical"
+# Facet name -> (term model, alias model).
+MODELS = {
+    "region": (Region, RegionAlias),
+    "agency": (Agency, AgencyAlias),
+    "topic": (Topic, TopicAlias),
+}
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    kind: str  # an Alias.Kind, or CANONICAL for the term's own name
+    ambiguous: bool = False
+
+
+@dataclass
+class Entry:
+    """One term with all its names."""
+
+    facet: str
+    pk: int
+    slug: str
+    name: str
+    parent_id: int | None
+    kind: str  # a region's kind; "" for other terms
+    names: list[Name] = field(default_factory=list)
+
+    def searchable(self) -> list[str]:
+        """The names a search is widened with: the unambiguous ones, shortest form first."""
+        names = [n.text for n in self.names if not n.ambiguous and '"' not in n.text]
+        return _without_redundant(names)[:MAX_EXPANSION]
+
+
+@dataclass
+class Expansion:
+    text: str  # the query to run
+    also_searched: list[str]  # names added to what the reader typed
+    terms: list[Entry]
+
+
+@dataclass
+class Match:
+    entry: Entry
+    name: Name | None  # the alias matched; None when the term's own name did
+
+
+class Vocabulary:
+    def __init__(self, entries: list[Entry]):
+        self.entries = {(e.facet, e.pk): e for e in entries}
+        self.by_key: dict[str, list[tuple[Entry, Name]]] = {}
+        # What a name's first word can look like, so that a scan tries longer
+        # spans only where a name may begin.
+        self.first_words: set[str] = set()
+        self.longest = 1
+        for entry in entries:
+            for name in entry.names:
+                key = alias_key(name.text, name.kind)
+                if key:
+                    self.by_key.setdefault(key, []).append((entry, name))
+                    words = TEXT_WORD_RE.findall(name.text) or [name.text]
+                    self.first_words |= {_fold_word(words[0]), _abbreviation_word(words[0])}
+                    self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
+
+    def lookup(self, words: str, include_ambiguous: bool = False) -> list[tuple[Entry, Name]]:
+        """Terms one of whose names is these words (folded), each with the name matched."""
+        abbreviation = alias_key(words, Alias.Kind.ABBREVIATION)
+        candidates = [
+            (entry, name)
+            for entry, name in self.by_key.get(fold(words), ())
+            if name.kind != Alias.Kind.ABBREVIATION
+        ] + [
+            (entry, name)
+            for entry, name in self.by_key.get(abbreviation, ())
+            if name.kind == Alias.Kind.ABBREVIATION
+        ]
+        return [(e, n) for e, n in candidates if include_ambiguous or not n.ambiguous]
+
+    # -- search ------------------------------------------------------------
+
+    def expand(self, text: str) -> Expansion:
+        """Widen a query: each run of words that names a term becomes all its names.
+
+        ``bowibu arrests`` becomes ``("bowibu" OR "Ministry of State Security"
+        OR …) arrests``. Inside a quoted phrase, the first name found is
+        replaced by each of the others in turn. Operators, fields and
+        wildcards are left as they are.
+        """
+        added: dict[str, None] = {}
+        terms: dict[tuple[str, int], Entry] = {}
+        pieces = []
+        position = 0
+        for match in PHRASE_RE.finditer(text):
+            pieces.append(self._expand_words(text[position : match.start()], added, terms))
+            pieces.append(self._expand_phrase(match.group(1), added, terms))
+            position = match.end()
+        pieces.append(self._expand_words(text[position:], added, terms))
+        return Expansion("".join(pieces), list(added), list(terms.values()))
+
+    def _expand_words(self, text: str, added, terms) -> str:
+        tokens = re.split(r"(\s+)", text)
+        out, run = [], []
+        for token in tokens:
+            if token.isspace() or not token:
+                if not run:
+                    out.append(token)
+                continue
+            if QUERY_WORD_RE.match(token) and token not in OPERATORS:
+                run.append(token)
+                continue
+            if run:
+                out.append(self._expand_run(run, added, terms) + " ")
+                run = []
+            out.append(token + " ")
+        if run:
+            out.append(self._expand_run(run, added, terms))
+        return "".join(out)
+
+    def _expand_run(self, words: list[str], added, terms) -> str:
+        out, i = [], 0
+        while i < len(words):
+            span = self._longest_name(words, i)
+            if span is None:
+                out.append(words[i])
+                i += 1
+                continue
+            j, entries = span
+            typed = " ".join(words[i:j])
+            names = self._names_for(entries, typed, added, terms)
+            out.append("(" + " OR ".join(f'"{n}"' for n in names) + ")")
+            i = j
+        return " ".join(out)
+
+    def _expand_phrase(self, phrase: str, added, terms) -> str:
+        words = phrase.split()
+        for i in range(len(words)):
+            span = self._longest_name(words, i)
+            if span is None:
+                continue
+            j, entries = span
+            names = self._names_for(entries, " ".join(words[i:j]), added, terms)
+            variants = [" ".join([*words[:i], name, *words[j:]]) for name in names]
+            return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
+        return f'"{phrase}"'
+
+    def _longest_name(self, words: list[str], start: int):
+        for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
+            found = self.lookup(" ".join(words[start:end]))
+            if found:
+                return end, list({(e.facet, e.pk): e for e, _ in found}.values())
+        return None
+
+    @staticmethod
+    def _names_for(entries: list[Entry], typed: str, added, terms) -> list[str]:
+        names = [typed]
+        for entry in entries:
+            terms[(entry.facet, entry.pk)] = entry
+            names += entry.searchable()
+        names = _without_redundant(names)
+        for name in names:
+            if _words(name) != _words(typed):
+                added[name] = None
+        return names
+
+    # -- facets and filters ----------------------------------------------
+
+    def find(self, facet: str, text: str) -> list[Match]:
+        """Terms of a facet whose name or any alias contains the text, or folds to it."""
+        wanted, key = plain(text).strip(), fold(text)
+        if not wanted:
+            return []
+        found = {}
+        for entry in self._of(facet):
+            for name in entry.names:
+                if wanted in plain(name.text) or (key and alias_key(name.text, name.kind) == key):
+                    matched = None if name.kind == CANONICAL else name
+                    previous = found.get(entry.pk)
+                    if previous is None or (previous.name is not None and matched is None):
+                        found[entry.pk] = Match(entry, matched)
+        return sorted(found.values(), key=lambda m: (m.name is not None, m.entry.name))
+
+    def resolve(self, facet: str, value: str) -> Entry | None:
+        """The one term of a facet that a name, an alias or an alias's slug denotes."""
+        found = self.lookup(value, include_ambiguous=True)
+        matches = {e.pk: e for e, _ in found if e.facet == facet}
+        if not matches:
+            matches = {
+                e.pk: e for e in self._of(facet) if any(slugify(n.text) == value for n in e.names)
+            }
+        return next(iter(matches.values())) if len(matches) == 1 else None
+
+    def _of(self, facet: str):
+        return (e for e in self.entries.values() if e.facet == facet)
+
+    # -- tagging -----------------------------------------------------------
+
+    def scan(self, text: str, facets=("region", "agency")) -> list[tuple[Entry, str]]:
+        """Terms the text names, each with the words that named it, in order of appearance.
+
+        Abbreviations count only in capitals ("MSS", not "mss"); a plural
+        ("state security departments") counts as its singular. A place
+        inside a province also names the province.
+        """
+        words = TEXT_WORD_RE.findall(text)
+        found: dict[tuple[str, int], tuple[Entry, str]] = {}
+        i = 0
+        while i < len(words):
+            hit = None
+            first = words[i]
+            if _fold_word(first) not in self.first_words and (
+                _abbreviation_word(first) not in self.first_words
+            ):
+                i += 1
+                continue
+            for end in range(min(len(words), i + self.longest), i, -1):
+                typed = " ".join(words[i:end])
+                candidates = self.lookup(typed) or (
+                    self.lookup(typed[:-1]) if typed.endswith("s") else []
+                )
+                candidates = [
+                    (e, n)
+                    for e, n in candidates
+                    if e.facet in facets and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
+                ]
+                if candidates:
+                    hit = (end, typed, candidates)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            end, typed, candidates = hit
+            for entry, _ in candidates:
+                found.setdefault((entry.facet, entry.pk), (entry, typed))
+                for ancestor in self.provinces_of(entry):
+                    found.setdefault(("region", ancestor.pk), (ancestor, f"in {entry.name}"))
+            i = end
+        return list(found.values())
+
+    def provinces_of(self, entry: Entry) -> list[Entry]:
+        """The larger places holding a region, up to but not including its country."""
+        chain, seen = [], {entry.pk}
+        parent = self.entries.get(("region", entry.parent_id)) if entry.facet == "region" else None
+        while parent is not None and parent.kind != Region.Kind.COUNTRY and parent.pk not in seen:
+            chain.append(parent)
+            seen.add(parent.pk)
+            parent = self.entries.get(("region", parent.parent_id))
+        return chain
+
+
+@functools.lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _abbreviation_word(word: str) -> str:
+    return alias_key(word, Alias.Kind.ABBREVIATION)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[^\W_]+", name.casefold()))
+
+
+def _without_redundant(names: list[str]) -> list[str]:
+    """Drop names another name already finds: repeats, and ones containing a shorter name.
+
+    A phrase search for "North Hamgyong" finds every report that says
+    "North Hamgyong Province", so the longer name adds nothing but cost.
+    """
+    kept: list[tuple[str, tuple[str, ...]]] = []
+    for name in sorted(dict.fromkeys(names), key=lambda n: len(_words(n))):
+        words = _words(name)
+        if not words or any(_contains(words, shorter) for _, shorter in kept):
+            continue
+        kept.append((name, words))
+    order = {name: i for i, name in enumerate(names)}
+    return sorted((name for name, _ in kept), key=order.__getitem__)
+
+
+def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+# --- The per-process copy -------------------------------------------------
+
+_lock = threading.Lock()
+_loaded: dict[str, object] = {"version": None, "vocabulary": None}
+
+
+def current() -> Vocabulary:
+    """The vocabulary as the database has it now (one small query when unchanged)."""
+    version = VocabularyState.objects.values_list("version", flat=True).first()
+    with _lock:
+        if _loaded["vocabulary"] is None or _loaded["version"] != version:
+            _loaded["vocabulary"] = _load()
+            _loaded["version"] = version
+        return _loaded["vocabulary"]
+
+
+def _load() -> Vocabulary:
+    entries = []
+    for facet, (model, alias_model) in MODELS.items():
+        by_pk = {}
+        for term in model.objects.all():
+            entry = Entry(
+                facet=facet,
+                pk=term.pk,
+                slug=term.slug,
+                name=term.name,
+                parent_id=getattr(term, "parent_id", None),
+                kind=getattr(term, "kind", ""),
+                names=[Name(term.name, CANONICAL)],
+            )
+            if getattr(term, "abbreviation", ""):
+                entry.names.append(Name(term.abbreviation, Alias.Kind.ABBREVIATION))
+            by_pk[term.pk] = entry
+        for alias in alias_model.objects.all():
+            entry = by_pk.get(getattr(alias, f"{alias_model.term_field}_id"))
+            if entry is not None:
+                entry.names.append(Name(alias.name, alias.kind, alias.ambiguous))
+        entries += by_pk.values()
+    return Vocabulary(entries)
+
+
+def changed(**kwargs) -> None:
+    """Mark the vocabulary changed, so that every process re-reads it.
+
+    The version is random rather than counted: a rolled-back transaction
+    cannot bring back a number some process already holds.
+    """
+    VocabularyState.objects.update_or_create(pk=1, defaults={"version": secrets.randbits(62)})
+
+
+for _model in (Region, Agency, Topic, RegionAlias, AgencyAlias, TopicAlias):
+    post_save.connect(changed, sender=_model, dispatch_uid=f"vocabulary-{_model.__name__}")
+    post_delete.connect(changed, sender=_model, dispatch_uid=f"vocabulary-{_model.__name__}-del")
