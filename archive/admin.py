@@ -206,6 +206,10 @@ class ReportAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions", "agencies")
 
+    def get_inlines(self, request, obj):
+        """Suggestions are made from a saved text: a new report has none yet."""
+        return self.inlines if obj is not None else []
+
     def save_formset(self, request, form, formset, change):
         """Accepted suggestions tag the report (after the form's own tags are saved)."""
         super().save_formset(request, form, formset, change)

@@ -1,7 +1,8 @@
 """The Editors group: what someone who prepares and publishes reports may do.
 
-Editors add and change reports (withdrawing rather than deleting them) and
-keep the vocabularies; they cannot see or manage users, groups or
+Editors add and change reports (withdrawing rather than deleting them),
+decide on the tags suggested for them, and keep the vocabularies and their
+aliases; they cannot see or manage users, groups or
 permissions. A data migration creates the group on every new database.
 """
 
@@ -12,6 +13,10 @@ EDITOR_PERMISSIONS = {
     "agency": ["add", "change", "delete", "view"],
     "topic": ["add", "change", "delete", "view"],
     "source": ["add", "change", "delete", "view"],
+    "regionalias": ["add", "change", "delete", "view"],
+    "agencyalias": ["add", "change", "delete", "view"],
+    "topicalias": ["add", "change", "delete", "view"],
+    "tagsuggestion": ["change", "view"],
 }
 
 

@@ -85,6 +85,7 @@ class Match:
 class Vocabulary:
     def __init__(self, entries: list[Entry]):
         self.entries = {(e.facet, e.pk): e for e in entries}
+        self.parents = {("region", e.parent_id) for e in entries if e.facet == "region"}
         self.by_key: dict[str, list[tuple[Entry, Name]]] = {}
         # What a name's first word can look like, so that a scan tries longer
         # spans only where a name may begin.
@@ -236,7 +237,9 @@ class Vocabulary:
 
         Abbreviations count only in capitals ("MSS", not "mss"); a plural
         ("state security departments") counts as its singular. A place
-        inside a province also names the province.
+        inside a province also names the province. The country whose
+        provinces the vocabulary holds is not suggested: every report is
+        about North Korea, and is tagged with the places inside it.
         """
         words = TEXT_WORD_RE.findall(text)
         found: dict[tuple[str, int], tuple[Entry, str]] = {}
@@ -257,7 +260,9 @@ class Vocabulary:
                 candidates = [
                     (e, n)
                     for e, n in candidates
-                    if e.facet in facets and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
+                    if e.facet in facets
+                    and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
+                    and not (e.kind == Region.Kind.COUNTRY and (e.facet, e.pk) in self.parents)
                 ]
                 if candidates:
                     hit = (end, typed, candidates)

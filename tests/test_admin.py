@@ -31,7 +31,14 @@ def test_editors_group_has_exactly_the_archive_permissions():
         for model in ("region", "agency", "topic", "source")
         for action in ("add", "change", "delete", "view")
     }
-    assert codenames == vocabularies | {"add_report", "change_report", "view_report"}
+    aliases = {
+        f"{action}_{model}alias"
+        for model in ("region", "agency", "topic")
+        for action in ("add", "change", "delete", "view")
+    }
+    suggestions = {"change_tagsuggestion", "view_tagsuggestion"}
+    reports = {"add_report", "change_report", "view_report"}
+    assert codenames == vocabularies | aliases | suggestions | reports
     assert not Permission.objects.filter(group__name="Editors", content_type__app_label="auth")
 
 

@@ -1,0 +1,316 @@
+"""Every spelling finds the same reports: aliases in search, facets, pages, tagging, merging."""
+
+import json
+import os
+import re
+from html import unescape
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.urls import reverse
+
+from archive import tagging
+from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion
+from archive.romanization import alias_key
+from archive.search import ArchiveQuery, search
+
+from .conftest import FIXTURES, SEEDS, SHARED_DATA, index_now
+from .factories import make_region, make_report
+
+pytestmark = pytest.mark.django_db
+
+# (canonical name, another name, its kind): each must find the same reports.
+VARIANTS = [
+    ("North Hamgyong", "North Hamkyung", "press spelling"),
+    ("North Hamgyong", "Hamgyŏng-bukto", "McCune-Reischauer"),
+    ("North Hamgyong", "Hamgyeongbuk-do", "Revised Romanization"),
+    ("North Hamgyong", "hamgyong bukto", "folded, not listed"),
+    ("Ryanggang", "Yanggang", "Revised Romanization"),
+    ("Ryanggang", "Yangkang", "press spelling"),
+    ("Pyongyang", "Phyongyang", "DPRK official"),
+    ("Hoeryong", "Hoeryeong", "Revised Romanization"),
+    ("Ministry of State Security", "Bowibu", "press spelling"),
+    ("Ministry of State Security", "SSD", "abbreviation"),
+    ("Ministry of State Security", "State Security Department", "former name"),
+    ("Ministry of State Security", "국가보위성", "Korean script"),
+    ("Ministry of Social Security", "Ministry of People's Security", "former name"),
+    ("Ministry of Social Security", "safety agents", "press spelling"),
+]
+
+
+@pytest.fixture
+def seeds(demo):
+    index_now()
+
+
+def found(text: str) -> set[str]:
+    return {r.slug for r in search(ArchiveQuery(text=text, per_page=100)).reports}
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return unescape(response.content.decode())
+
+
+@pytest.mark.parametrize("canonical, variant, kind", VARIANTS, ids=[v[2] for v in VARIANTS])
+def test_each_kind_of_variant_finds_what_the_canonical_name_finds(seeds, canonical, variant, kind):
+    assert found(variant) == found(canonical) != set()
+
+
+def test_the_canonical_name_finds_reports_that_only_use_a_variant(vocabularies):
+    make_report(headline="Arrests", slug="arrests", body="A source in North Hamkyung said so.")
+    index_now()
+    assert found("Hamgyong") == set()  # the report never says it
+    assert found("North Hamgyong") == {"arrests"}
+
+
+def test_names_inside_phrases_are_widened_too(seeds):
+    assert found('"source in North Hamgyong Province"') == {"safety-agents-quit-for-safer-jobs"}
+    assert found('"source in South Hamgyong Province"') == set()
+
+
+def test_an_ambiguous_alias_does_not_widen_a_search(seeds):
+    # "NSA" is also the US National Security Agency.
+    assert AgencyAlias.objects.get(name="NSA").ambiguous
+    assert found("NSA") == set()
+
+
+def test_the_results_page_says_what_else_it_searched(client, seeds):
+    html = page(client, "/search/?q=Bowibu")
+    also = re.search(r'<p class="also-searched">Also searched: ([^<]+)</p>', html).group(1)
+    assert "Ministry of State Security" in also and "State Security Department" in also
+    assert "Bowibu" not in also.split(", ")
+    assert "Did you mean" not in html  # "bowibu" is in no report, but it was understood
+    assert "5 reports" in html
+
+
+def test_snippets_mark_the_name_the_report_actually_uses(client, seeds):
+    html = page(client, "/search/?q=North+Hamgyong")
+    assert "<mark>Hamkyung</mark>" in html  # seed 002's own spelling
+    assert "<mark>Hamgyong</mark>" in html
+
+
+def test_facet_filter_by_an_alias(client, seeds):
+    by_slug = page(client, "/search/?agency=ministry-of-state-security")
+    by_alias = page(client, "/search/?agency=bowibu")
+    assert "“bowibu” is another name for Ministry of State Security" in by_alias
+    cards = r'<h2 class="card-title"><a href="([^"]+)">'
+    assert re.findall(cards, by_alias) == re.findall(cards, by_slug)
+    assert "Agency: Ministry of State Security" in by_alias  # the chip shows the canonical name
+    by_spelling = page(client, "/search/?region=north-hamkyung")
+    assert "Region: North Hamgyong" in by_spelling
+
+
+def test_facet_find_box_finds_a_value_by_any_name(client, seeds):
+    html = page(client, "/search/?find_agency=bowibu")
+    found_box = re.search(r'<div class="found" role="status">(.*?)</div>', html, re.S).group(1)
+    assert "Ministry of State Security" in found_box
+    assert "matched alias Bowibu" in found_box
+    assert "agency=ministry-of-state-security" in found_box
+    html = page(client, "/search/?find_region=hamkyung")
+    assert "North Hamgyong" in html and "matched alias North Hamkyung" in html
+    assert "Nothing here is called “zzzz”" in page(client, "/search/?find_region=zzzz")
+
+
+def test_an_alias_added_in_the_admin_is_searched_at_once(client, seeds):
+    editor = User.objects.create_user("editor", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    agency = Agency.objects.get(slug="ministry-of-state-security")
+    assert found("Kukka Bowibu") == set()
+    data = {
+        "name": agency.name,
+        "slug": agency.slug,
+        "abbreviation": agency.abbreviation,
+        "description": agency.description,
+        "aliases-TOTAL_FORMS": agency.aliases.count() + 1,
+        "aliases-INITIAL_FORMS": agency.aliases.count(),
+        "aliases-MIN_NUM_FORMS": 0,
+        "aliases-MAX_NUM_FORMS": 1000,
+    }
+    fields = ["name", "kind", "used_from", "used_until", "note"]
+    for i, alias in enumerate(agency.aliases.all()):
+        data |= {f"aliases-{i}-{f}": getattr(alias, f) or "" for f in fields}
+        data |= {f"aliases-{i}-id": alias.pk, f"aliases-{i}-agency": agency.pk}
+        if alias.ambiguous:
+            data[f"aliases-{i}-ambiguous"] = "on"
+    new = agency.aliases.count()
+    data |= {f"aliases-{new}-name": "Kukka Bowibu", f"aliases-{new}-kind": "press"}
+    response = client.post(reverse("admin:archive_agency_change", args=[agency.pk]), data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    assert found("Kukka Bowibu") == found("Ministry of State Security") != set()
+    assert index_now() == 0  # nothing was re-indexed for it
+
+
+def test_agency_page_shows_the_renaming_history(client, seeds):
+    html = page(client, "/agencies/ministry-of-social-security/")
+    history = re.search(r'<ol class="renamings">(.*?)</ol>', html, re.S).group(1)
+    assert re.search(r"Ministry of People's Security <span class=\"years\">until 2020", history)
+    assert "<strong>Ministry of Social Security</strong>" in history
+    assert "current name, since 2020" in history
+    # Former names come first, the current one last.
+    assert history.index("People's Security") < history.index("Social Security</strong>")
+
+
+def test_region_page_lists_known_names_by_kind(client, seeds):
+    html = page(client, "/regions/north-hamgyong/")
+    names = re.search(r'<dl class="names">(.*?)</dl>', html, re.S).group(1)
+    assert re.search(r"<dt>McCune-Reischauer</dt><dd>.*Hamgyŏng-bukto", names)
+    assert re.search(r"<dt>Press spelling</dt><dd>.*North Hamkyung", names)
+    assert 'lang="ko">함경북도' in names
+
+
+def test_another_spelling_in_the_address_redirects_to_the_term(client, seeds):
+    response = client.get("/regions/north-hamkyung/")
+    assert response.status_code == 301
+    assert response["Location"] == "/regions/north-hamgyong/"
+    assert client.get("/regions/nowhere-at-all/").status_code == 404
+
+
+def test_fixture_alias_keys_match_the_folding_key():
+    """Fixtures are loaded raw (no save()); a stale key would never match a search."""
+    objects = json.loads((FIXTURES / "vocabularies.json").read_text(encoding="utf-8"))
+    aliases = [o["fields"] for o in objects if o["model"].endswith("alias")]
+    assert len(aliases) > 200
+    stale = [a["name"] for a in aliases if a["key"] != alias_key(a["name"], a["kind"])]
+    assert stale == []
+
+
+# --- Suggested tags ---------------------------------------------------------
+
+
+def suggested(report) -> set[str]:
+    return {s.term.slug for s in tagging.new_suggestions(report, set())}
+
+
+def test_suggestions_on_the_five_seeds_against_the_hand_tags(seeds):
+    evaluation = tagging.evaluate(Report.objects.all())
+    assert evaluation.tagged == 32
+    assert evaluation.recall >= 0.9, evaluation.misses
+    assert evaluation.precision >= 0.8, evaluation.extras
+    safety = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
+    names = suggested(safety)
+    assert "north-hamgyong" in names  # written "North Hamkyung Province"
+    assert "ministry-of-social-security" in names  # "safety agents"
+    assert {"hoeryong", "chongjin", "kimchaek", "rajin"} <= names
+    assert "north-korea" not in names  # every report is about North Korea
+
+
+def test_a_place_suggests_its_province_too(vocabularies):
+    report = make_report(body="Smugglers were caught near Hyesan last week.")
+    found_as = {s.term.slug: s.evidence for s in tagging.new_suggestions(report, set())}
+    assert found_as == {"hyesan": "Hyesan", "ryanggang": "in Hyesan"}
+
+
+def test_abbreviations_suggest_only_in_capitals(vocabularies):
+    assert suggested(make_report(body="The MSS arrested him.")) == {"ministry-of-state-security"}
+    assert suggested(make_report(body="Loose mss were found.")) == set()
+
+
+def test_import_suggests_but_never_tags(write_file):
+    call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
+    seed = next(s for s in SEEDS if s.name.startswith("002"))
+    path = write_file("002.txt", seed.read_text(encoding="utf-8"))
+    call_command("import_reports", str(path), verbosity=0)
+    report = Report.objects.get()
+    assert not report.regions.exists() and not report.agencies.exists()
+    pending = report.tag_suggestions.filter(decision=TagSuggestion.Decision.PENDING)
+    assert {s.term.slug for s in pending} >= {"north-hamgyong", "ministry-of-social-security"}
+
+
+def test_editor_accepts_one_suggestion_and_rejects_another(client, vocabularies):
+    editor = User.objects.create_superuser("chief", password="pw")
+    client.force_login(editor)
+    report = make_report(body="Agents of the Bowibu searched homes in Hoeryong.")
+    assert tagging.suggest(report) == 3  # MSS, Hoeryong and North Hamgyong
+    suggestions = list(report.tag_suggestions.select_related("region", "agency"))
+    decisions = {
+        s.pk: ("accepted" if s.term.slug == "hoeryong" else "rejected") for s in suggestions
+    }
+    response = client.get(reverse("admin:archive_report_change", args=[report.pk]))
+    form = response.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data |= {
+        "publish_at_0": report.publish_at.date().isoformat(),
+        "publish_at_1": report.publish_at.time().isoformat(timespec="seconds"),
+        "regions": [], "agencies": [], "topics": [],
+        "tag_suggestions-TOTAL_FORMS": len(suggestions),
+        "tag_suggestions-INITIAL_FORMS": len(suggestions),
+        "tag_suggestions-MIN_NUM_FORMS": 0,
+        "tag_suggestions-MAX_NUM_FORMS": 0,
+    }  # fmt: skip
+    data.pop("publish_at", None)
+    for i, suggestion in enumerate(suggestions):
+        data |= {
+            f"tag_suggestions-{i}-id": suggestion.pk,
+            f"tag_suggestions-{i}-report": report.pk,
+            f"tag_suggestions-{i}-decision": decisions[suggestion.pk],
+        }
+    response = client.post(reverse("admin:archive_report_change", args=[report.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [r.slug for r in report.regions.all()] == ["hoeryong"]
+    assert not report.agencies.exists()
+    # Saving again suggests nothing already decided on.
+    assert tagging.suggest(report) == 0
+
+
+def test_merging_duplicates_keeps_names_as_aliases_and_moves_reports(client, vocabularies):
+    client.force_login(User.objects.create_superuser("chief", password="pw"))
+    keep = Region.objects.get(slug="hyesan")
+    duplicate = make_region("Hyesan-si (dup)", kind=Region.Kind.CITY, slug="hyesan-si-dup")
+    Region.objects.filter(pk=duplicate.pk).update(parent=keep.parent)
+    RegionAlias = keep.aliases.model
+    RegionAlias.objects.create(region=duplicate, name="Hyesan Town", kind=Alias.Kind.OTHER)
+    report = make_report(headline="Market closed", body="The market closed.")
+    report.regions.add(duplicate)
+    index_now()
+
+    url = reverse("admin:archive_region_changelist")
+    chosen = {"action": "merge", "_selected_action": [keep.pk, duplicate.pk]}
+    confirm = client.post(url, chosen)
+    assert confirm.status_code == 200
+    assert b"Choose the one to keep" in confirm.content
+    done = client.post(url, chosen | {"keep": keep.pk})
+    assert done.status_code == 302
+
+    assert not Region.objects.filter(pk=duplicate.pk).exists()
+    assert list(report.regions.all()) == [keep]
+    names = set(keep.aliases.values_list("name", flat=True))
+    assert {"Hyesan-si (dup)", "Hyesan Town"} <= names
+    index_now()
+    results = search(ArchiveQuery(filters={"region": ("hyesan",)}))
+    assert [r.slug for r in results.reports] == [report.slug]
+    assert client.get("/regions/hyesan-si-dup/")["Location"] == "/regions/hyesan/"
+
+
+# --- Real data --------------------------------------------------------------
+
+CORPUS = SHARED_DATA / "kcna_corpus.jsonl"
+
+
+@pytest.mark.skipif(
+    not CORPUS.exists() and not os.environ.get("CI"), reason=f"{CORPUS} is not here"
+)
+def test_kcna_spellings_find_the_same_reports(write_file):
+    """KCNA writes "North Phyongan" and "South Hamgyong"; other spellings find them."""
+    call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
+    lines = [
+        line
+        for line in CORPUS.read_text(encoding="utf-8").splitlines()
+        if re.search(r"Phyongan|Hamgyong|Ryanggang", line)
+    ][:400]
+    call_command(
+        "import_reports", str(write_file("kcna.jsonl", "\n".join(lines))), "--status", "published"
+    )
+    index_now()
+    for canonical, variants in {
+        "North Pyongan": ["North Phyongan", "P'yŏngan-bukto", "Pyeonganbuk-do"],
+        "South Hamgyong": ["Hamgyŏng-namdo", "South Hamkyung", "Hamgyeongnam-do"],
+        "Ryanggang": ["Yanggang", "Yanggang-do"],
+    }.items():
+        expected = found(canonical)
+        assert len(expected) >= 5, canonical
+        for variant in variants:
+            assert found(variant) == expected, variant
