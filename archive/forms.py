@@ -43,7 +43,7 @@ def parse_search(data: QueryDict) -> ParsedSearch:
     for name in FACETS:
         values = tuple(dict.fromkeys(v.strip() for v in data.getlist(name) if v.strip()))
         values = _by_any_name(name, values, messages)
-        known = _known_values(name, values)
+        known = known_values(name, values)
         for value in values:
             if value not in known:
                 messages.append(f"There is no {name} “{value[:60]}”; that filter was left out.")
@@ -139,7 +139,8 @@ def _by_any_name(name: str, values: tuple[str, ...], messages: list[str]) -> tup
     return tuple(dict.fromkeys(resolved))
 
 
-def _known_values(name: str, values: tuple[str, ...]) -> set[str]:
+def known_values(name: str, values: tuple[str, ...]) -> set[str]:
+    """The values a reader may filter by: valid, and used by a published report."""
     if not values:
         return set()
     if name in TERM_MODELS:

@@ -95,6 +95,8 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         limit=query.per_page,
         disjunctive=disjunctive,
         exclude_ids=_awaiting_removal(),
+        # A name the vocabulary knows is understood, not misspelt.
+        suggest=not (expansion and expansion.terms),
     )
     by_id = Report.objects.published().select_related("source").in_bulk(raw.ids)
     reports = [by_id[pk] for pk in raw.ids if pk in by_id]
@@ -106,8 +108,9 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     }
     histogram = sorted(raw.histogram.items())
     also_searched = expansion.also_searched if expansion else []
-    suggestion = None if also_searched and raw.total else raw.suggestion
-    return ArchiveResults(query, reports, raw.total, facets, histogram, suggestion, also_searched)
+    return ArchiveResults(
+        query, reports, raw.total, facets, histogram, raw.suggestion, also_searched
+    )
 
 
 def _awaiting_removal() -> tuple[int, ...]:

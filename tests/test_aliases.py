@@ -17,6 +17,7 @@ from archive.search import ArchiveQuery, search
 
 from .conftest import FIXTURES, SEEDS, SHARED_DATA, index_now
 from .factories import make_region, make_report
+from .forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -229,26 +230,12 @@ def test_editor_accepts_one_suggestion_and_rejects_another(client, vocabularies)
     decisions = {
         s.pk: ("accepted" if s.term.slug == "hoeryong" else "rejected") for s in suggestions
     }
-    response = client.get(reverse("admin:archive_report_change", args=[report.pk]))
-    form = response.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
-    data |= {
-        "publish_at_0": report.publish_at.date().isoformat(),
-        "publish_at_1": report.publish_at.time().isoformat(timespec="seconds"),
-        "regions": [], "agencies": [], "topics": [],
-        "tag_suggestions-TOTAL_FORMS": len(suggestions),
-        "tag_suggestions-INITIAL_FORMS": len(suggestions),
-        "tag_suggestions-MIN_NUM_FORMS": 0,
-        "tag_suggestions-MAX_NUM_FORMS": 0,
-    }  # fmt: skip
-    data.pop("publish_at", None)
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    data = form_data(client.get(url).content.decode(), "report_form")
     for i, suggestion in enumerate(suggestions):
-        data |= {
-            f"tag_suggestions-{i}-id": suggestion.pk,
-            f"tag_suggestions-{i}-report": report.pk,
-            f"tag_suggestions-{i}-decision": decisions[suggestion.pk],
-        }
-    response = client.post(reverse("admin:archive_report_change", args=[report.pk]), data)
+        assert data[f"tag_suggestions-{i}-id"] == [str(suggestion.pk)]
+        data[f"tag_suggestions-{i}-decision"] = [decisions[suggestion.pk]]
+    response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert [r.slug for r in report.regions.all()] == ["hoeryong"]
     assert not report.agencies.exists()
@@ -314,3 +301,11 @@ def test_kcna_spellings_find_the_same_reports(write_file):
         assert len(expected) >= 5, canonical
         for variant in variants:
             assert found(variant) == expected, variant
+
+
+def test_phrases_are_marked_only_where_their_words_stand_together(client, seeds):
+    html = page(client, "/search/?q=Ministry+of+State+Security")
+    assert "<mark>Ministry</mark> of <mark>State</mark> <mark>Security</mark>" in html
+    assert "<mark>state</mark> <mark>security</mark> <mark>departments</mark>" in html  # an alias
+    # "security" alone ("security reasons", "Security agents") is not marked.
+    assert not re.search(r"(?i)(?<!<mark>state</mark> )<mark>security</mark>", html)

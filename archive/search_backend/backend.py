@@ -19,7 +19,7 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import QueryParser
-from whoosh.query import Every, Term
+from whoosh.query import Every, Phrase, Term
 from whoosh.scoring import BM25F
 
 from .. import bitsets
@@ -47,7 +47,7 @@ class RawResults:
     ids: list[int]
     facets: dict[str, dict[str, int]]
     suggestion: str | None
-    terms: list[str]
+    terms: list[str | tuple[str, ...]]  # to mark in snippets: words and phrases
     histogram: dict[str, int] = field(default_factory=dict)  # years, within the results
 
 
@@ -246,6 +246,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         limit: int = 20,
         disjunctive: bool = True,
         exclude_ids: tuple[int, ...] = (),
+        suggest: bool = True,
     ) -> RawResults:
         """Match, filter, count facets and return one page of django ids.
 
@@ -253,7 +254,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         facet's own selection, so more of its values can be added with OR;
         without it (a term's page), all counts are within the results.
         ``query_text``, when given, is what is matched (``text`` widened with
-        other names); spelling suggestions are for ``text`` as typed.
+        other names); spelling suggestions are for ``text`` as typed, unless
+        ``suggest`` is off.
         """
         generation = self.generation()
         searcher = generation.searcher
@@ -299,7 +301,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             total=total,
             ids=ids,
             facets=facets,
-            suggestion=self.suggest(generation, text, scope) if text.strip() else None,
+            suggestion=self.suggest(generation, text, scope) if suggest and text.strip() else None,
             histogram=self._counts(generation.facets.get("year", {}), matched),
             terms=self.query_terms(searcher, query),
         )
@@ -458,23 +460,51 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         corrected = re.sub(r"(?<![\w*:])[^\W\d_]{3,}(?![\w*:])", correct, text)
         return corrected if changed else None
 
-    def query_terms(self, searcher, query) -> list[str]:
+    def query_terms(self, searcher, query) -> list[str | tuple[str, ...]]:
+        """What to mark in snippets: indexed words, and phrases as tuples of words.
+
+        A phrase is marked only where its words stand together, so a search for
+        "Ministry of State Security" does not light up every "security".
+        """
         if query is None:
             return []
-        try:
-            terms = query.existing_terms(searcher.reader(), expand=True)
-        except Exception:
-            return []
-        return sorted({text.decode() if isinstance(text, bytes) else text for _, text in terms})
+        words, phrases = set(), set()
+        reader = searcher.reader()
+        for leaf in query.leaves():
+            if isinstance(leaf, Phrase) and len(leaf.words) > 1:
+                if leaf.fieldname == self.content_field_name:
+                    phrases.add(tuple(leaf.words))
+                continue
+            try:
+                found = leaf.existing_terms(reader, expand=True)
+            except Exception:
+                continue
+            words |= {text.decode() if isinstance(text, bytes) else text for _, text in found}
+        return [*sorted(words), *sorted(phrases)]
 
-    def highlight(self, text: str, terms: list[str], characters: int = 240) -> str:
-        """An HTML-safe snippet of ``text`` with the matched words in <mark>."""
+    def highlight(self, text: str, terms: list, characters: int = 240) -> str:
+        """An HTML-safe snippet of ``text`` with the matched words and phrases in <mark>."""
         if not terms:
             return ""
+        words = {t for t in terms if isinstance(t, str)}
+        phrases = [t for t in terms if isinstance(t, tuple)]
         analyzer = self.schema[self.content_field_name].analyzer
+        tokens = [t.copy() for t in analyzer(text, chars=True, mode="query", removestops=False)]
+        for token in tokens:
+            token.matched = token.text in words
+        # Stop words ("of") do not break a phrase, as they do not in the index.
+        content = [i for i, token in enumerate(tokens) if not token.stopped]
+        texts = [tokens[i].text for i in content]
+        for phrase in phrases:
+            for start in range(len(texts) - len(phrase) + 1):
+                if tuple(texts[start : start + len(phrase)]) == phrase:
+                    for i in content[start : start + len(phrase)]:
+                        tokens[i].matched = True
         fragmenter = highlight.ContextFragmenter(maxchars=characters, surround=60)
-        formatter = _MarkFormatter(between=" … ")
-        return highlight.highlight(text, frozenset(terms), analyzer, fragmenter, formatter, top=2)
+        fragments = fragmenter.fragment_tokens(text, iter(tokens))
+        scorer = highlight.BasicFragmentScorer()
+        best = highlight.top_fragments(fragments, 2, scorer, highlight.FIRST, 1)
+        return _MarkFormatter(between=" … ")(text, best)
 
     def similar(self, report_id: int, text: str, limit: int = 5) -> list[int]:
         """Django ids of the indexed reports most like this one, best first."""

@@ -31,6 +31,9 @@ RARE = ["Hyesan", "Rason", "Kaesong", "Hoeryong", "Sinuiju", "Chongjin", "Wonsan
 PHRASES = ['"Workers\' Party"', '"national reunification"', '"Kim Jong Un"',
            '"United States"', '"South Korea"', '"supreme leader"', '"Korean People\'s Army"',
            '"mass games"']  # fmt: skip
+# Other names of terms: each search is widened to all the term's names.
+ALIASES = ["North Phyongan", "Hamgyŏng-bukto", "Yanggang", "South Hamkyung", "Phyongyang",
+           "Bowibu", "State Security Department", "safety agents"]  # fmt: skip
 
 
 def query_mix() -> list[tuple[str, str, dict]]:
@@ -38,6 +41,7 @@ def query_mix() -> list[tuple[str, str, dict]]:
     mix = [("common word", word, {}) for word in COMMON]
     mix += [("rare name", word, {}) for word in RARE]
     mix += [("phrase", phrase, {}) for phrase in PHRASES]
+    mix += [("other name", name, {}) for name in ALIASES]
     mix += [
         ("facet filter", "korea", {"region": ("ryanggang",)}),
         ("facet filter", "party", {"agency": ("ministry-of-state-security",)}),
