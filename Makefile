@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine:
 #   make serve   virtualenv, dependencies, database, demo content, search index,
 #                gunicorn on http://127.0.0.1:8000
-#   make test    ruff, migrations check and the whole pytest suite (browser included)
+#   make test    ruff, migrations check and the whole pytest suite (browser included),
+#                on SQLite and again on a throwaway PostgreSQL server
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,8 @@ PORT ?= 8000
 WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint migrations-check pytest browser-deps reset-demo bench clean
+.PHONY: serve test lint migrations-check pytest pytest-postgres browser-deps reset-demo bench \
+	soak clean
 
 BENCH_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 \
 	ARCHIVE_INDEX_DIR=$(CURDIR)/var/bench/index
@@ -44,7 +46,7 @@ serve: $(VENV)/.installed-runtime
 	trap 'kill $$INDEXER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
-test: lint migrations-check pytest
+test: lint migrations-check pytest pytest-postgres
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -55,6 +57,12 @@ migrations-check: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev browser-deps
 	$(BIN)/pytest
+
+# The same suite against PostgreSQL (installed from Debian's packages if missing,
+# started on 127.0.0.1 in a temporary folder, stopped after). The URL fuzzing
+# tests parsing, not the database: it runs once, above.
+pytest-postgres: $(VENV)/.installed-dev browser-deps
+	.ci/postgres run -- $(BIN)/pytest -p no:cacheprovider -m "not fuzz"
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime
@@ -68,6 +76,15 @@ bench: $(VENV)/.installed-dev
 	mkdir -p var/bench
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
+
+# Load and faults: gunicorn (2 workers) and the indexer on 127.0.0.1 under load while
+# another process edits; then SIGKILL of the indexer mid-batch, then a rebuild under load.
+SOAK_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/soak/soak.sqlite3 \
+	ARCHIVE_INDEX_DIR=$(CURDIR)/var/soak/index
+soak: $(VENV)/.installed-dev
+	rm -rf var/soak && mkdir -p var/soak
+	$(SOAK_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(SOAK_ENV) $(BIN)/python manage.py soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

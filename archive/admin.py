@@ -1,3 +1,5 @@
+import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.template.response import TemplateResponse
@@ -5,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
 from . import indexing, tagging
 from .merging import merge_terms
 from .models import (
     Agency,
     AgencyAlias,
+    Correction,
     Region,
     RegionAlias,
     Report,
@@ -24,11 +28,16 @@ from .models import (
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(VersionAdmin):
+    """Every term's changes are kept: "History" lists them and reverts any."""
+
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    class Media:
+        css = {"all": ["archive/admin.css"]}
 
 
 class AliasInline(admin.TabularInline):
@@ -147,9 +156,60 @@ class TagSuggestionInline(admin.TabularInline):
         return f"{kind}: {suggestion.term}"
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    fields = ["note", "created"]
+    readonly_fields = ["created"]
+    extra = 0
+    verbose_name_plural = _("corrections shown to readers")
+
+
+class ReportForm(forms.ModelForm):
+    """The report form, with a correction note and a check against lost edits."""
+
+    correction = forms.CharField(
+        label=_("Correction note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "When this change corrects a fact readers saw, say so here: the note is shown "
+            "under the report, with today's date. Leave empty for an ordinary edit."
+        ),
+    )
+    opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Report
+        fields = []  # the admin passes the fields of its fieldsets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_at"].initial = self.instance.updated
+
+    def clean(self):
+        """Refuse to overwrite a save made by someone else since this form was opened."""
+        cleaned = super().clean()
+        opened = cleaned.get("opened_at")
+        if self.instance.pk and opened:
+            current = Report.objects.filter(pk=self.instance.pk).values_list("updated", flat=True)
+            if current and current[0] > opened:
+                raise forms.ValidationError(
+                    _(
+                        "Someone else saved this report after you opened it. Nothing was "
+                        "saved: copy your changes, reload the page and apply them again."
+                    ),
+                    code="stale",
+                )
+        return cleaned
+
+
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    inlines = [TagSuggestionInline]
+class ReportAdmin(VersionAdmin):
+    # The list with the indexer's lag, and reversion's "Recover deleted reports".
+    change_list_template = "admin/archive/report/change_list.html"
+    form = ReportForm
+    inlines = [CorrectionInline, TagSuggestionInline]
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
     list_display_links = ["title"]
@@ -172,7 +232,7 @@ class ReportAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["archive/admin.css"]}
 
-    actions = ["publish", "unpublish", "withdraw"]
+    actions = ["send_to_review", "publish", "unpublish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["headline", "headline_supplied", "slug", "dek"]}),
         (_("Text"), {"fields": ["body", "photo_caption"]}),
@@ -196,7 +256,10 @@ class ReportAdmin(admin.ModelAdmin):
             },
         ),
         (_("Tags"), {"fields": ["regions", "agencies", "topics"]}),
-        (_("Publication"), {"fields": ["status", "publish_at", "editor_notes"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "publish_at", "correction", "editor_notes", "opened_at"]},
+        ),
         (
             _("Record"),
             {"fields": ["created", "updated", "import_key"], "classes": ["collapse"]},
@@ -207,8 +270,22 @@ class ReportAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("regions", "agencies")
 
     def get_inlines(self, request, obj):
-        """Suggestions are made from a saved text: a new report has none yet."""
+        """Corrections and suggestions concern a saved report: a new one has none."""
         return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        note = form.cleaned_data.get("correction", "").strip()
+        if note:
+            Correction.objects.create(report=obj, note=note)
+            request.archive_correction = note
+
+    def log_change(self, request, obj, message):
+        """The history labels a correction as such (VersionAdmin labels it first)."""
+        super().log_change(request, obj, message)
+        note = getattr(request, "archive_correction", "")
+        if note:
+            reversion.set_comment(f"Correction: {note}")
 
     def save_formset(self, request, form, formset, change):
         """Accepted suggestions tag the report (after the form's own tags are saved)."""
@@ -260,6 +337,10 @@ class ReportAdmin(admin.ModelAdmin):
             return report.get_absolute_url()
         return reverse("archive:report-preview", kwargs={"slug": report.slug})
 
+    @admin.action(description=_("Send the selected reports to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._set_status(request, queryset, Report.Status.IN_REVIEW, _("sent to review"))
+
     @admin.action(description=_("Publish the selected reports"), permissions=["change"])
     def publish(self, request, queryset):
         without_headline = queryset.filter(headline="")
@@ -270,22 +351,45 @@ class ReportAdmin(admin.ModelAdmin):
                 % ", ".join(r.slug for r in without_headline),
                 messages.WARNING,
             )
-        ready = queryset.exclude(headline="")
         now = timezone.now()
-        # A schedule in the future is kept; otherwise the report goes public now.
-        scheduled = ready.filter(publish_at__gt=now).update(status=Report.Status.PUBLISHED)
-        immediate = ready.exclude(status=Report.Status.PUBLISHED).update(
-            status=Report.Status.PUBLISHED, publish_at=now
+
+        def go_public_now(report):
+            # A schedule in the future is kept; otherwise the report goes public now.
+            if report.publish_at <= now:
+                report.publish_at = now
+
+        self._set_status(
+            request,
+            queryset.exclude(headline=""),
+            Report.Status.PUBLISHED,
+            _("published"),
+            skip=lambda r: r.status == Report.Status.PUBLISHED and r.publish_at <= now,
+            adjust=go_public_now,
         )
-        self._done(request, scheduled + immediate, _("published"))
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
-        self._done(request, queryset.update(status=Report.Status.DRAFT), _("set to draft"))
+        self._set_status(request, queryset, Report.Status.DRAFT, _("set to draft"))
 
     @admin.action(description=_("Withdraw the selected reports"), permissions=["change"])
     def withdraw(self, request, queryset):
-        self._done(request, queryset.update(status=Report.Status.WITHDRAWN), _("withdrawn"))
+        self._set_status(request, queryset, Report.Status.WITHDRAWN, _("withdrawn"))
+
+    def _set_status(self, request, queryset, status, what, skip=None, adjust=None):
+        """Change each report's status with a save, so that its history records it."""
+        changed = 0
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(f"{str(what).capitalize()} from the list of reports.")
+            for report in queryset:
+                if report.status == status or (skip and skip(report)):
+                    continue
+                report.status = status
+                if adjust:
+                    adjust(report)
+                report.save()
+                changed += 1
+        self._done(request, changed, what)
 
     def _done(self, request, count, what):
         message = ngettext("%(count)d report %(what)s.", "%(count)d reports %(what)s.", count)

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .forms import parse_search, url_with
@@ -34,7 +35,8 @@ class LatestReportsFeed(Feed):
         return report.title
 
     def item_description(self, report):
-        return report.dek or Truncator(report.body).words(60)
+        # Feed readers show descriptions as HTML: plain text is escaped first.
+        return escape(report.dek or Truncator(report.body).words(60))
 
     def item_pubdate(self, report):
         return report.publish_at

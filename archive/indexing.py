@@ -201,3 +201,23 @@ def changes_since(last_pk: int) -> list[int]:
 
 def last_change_pk() -> int:
     return IndexChange.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def disagreements() -> dict[str, list[int]]:
+    """Reports whose index entry is missing, present though not public, or stale.
+
+    Each entry's stored fingerprint is compared with the one the indexer
+    would write now from the database.
+    """
+    indexed = connections["default"].get_backend().indexed_stamps()
+    index = report_index()
+    index.reset_caches()
+    expected = {
+        report.pk: index.full_prepare(report)["stamp"]
+        for report in index.index_queryset().iterator(chunk_size=1000)
+    }
+    return {
+        "missing": sorted(set(expected) - set(indexed)),
+        "not public": sorted(set(indexed) - set(expected)),
+        "stale": sorted(pk for pk in set(expected) & set(indexed) if expected[pk] != indexed[pk]),
+    }

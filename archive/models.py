@@ -354,6 +354,14 @@ class Report(models.Model):
         return [(is_subhead(p), p) for p in self.paragraphs]
 
     @property
+    def original_link(self) -> str:
+        return web_address(self.original_url)
+
+    @property
+    def korean_link(self) -> str:
+        return web_address(self.korean_url)
+
+    @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
@@ -367,6 +375,29 @@ class Report(models.Model):
             raise ValidationError({"pub_year": "; ".join(problems).capitalize() + "."})
         if self.status == self.Status.PUBLISHED and not self.headline:
             raise ValidationError({"headline": _("A report needs a headline to be published.")})
+
+
+class Correction(models.Model):
+    """A note to readers that a published report was corrected, and how."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("report")
+    )
+    note = models.TextField(
+        _("correction"),
+        help_text=_(
+            "Shown to readers under the report, e.g. “An earlier version named the wrong county.”"
+        ),
+    )
+    created = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d}: {self.note[:60]}"
 
 
 class Alias(models.Model):
@@ -573,6 +604,11 @@ class VocabularyState(models.Model):
 
     def __str__(self):
         return f"vocabulary version {self.version}"
+
+
+def web_address(url: str) -> str:
+    """The address if it is http(s), else "": a stored "javascript:" link never becomes one."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 class IndexChange(models.Model):

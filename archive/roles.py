@@ -17,6 +17,7 @@ EDITOR_PERMISSIONS = {
     "agencyalias": ["add", "change", "delete", "view"],
     "topicalias": ["add", "change", "delete", "view"],
     "tagsuggestion": ["change", "view"],
+    "correction": ["add", "change", "delete", "view"],
 }
 
 

@@ -53,9 +53,15 @@ def home(request):
 def report_detail(request, slug):
     """One published report with related reports and a citation.
 
-    Context: ``report``, ``related``, ``permalink``.
+    A withdrawn report answers 410 Gone with a short notice. Context:
+    ``report``, ``related``, ``permalink``, ``corrections``.
     """
-    report = get_object_or_404(_tagged(Report.objects.published()), slug=slug)
+    report = _tagged(Report.objects.published()).filter(slug=slug).first()
+    if report is None:
+        if Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).exists():
+            # Gone, not missing: tell readers and search engines, and show nothing of it.
+            return render(request, "archive/report_withdrawn.html", status=410)
+        raise Http404("No such report.")
     return _render_report(request, report)
 
 
@@ -72,6 +78,7 @@ def _render_report(request, report, preview=False):
         "report": report,
         "preview": preview,
         "related": related(report),
+        "corrections": report.corrections.all(),
         "permalink": request.build_absolute_uri(report.get_absolute_url()),
         "accessed": timezone.now(),
     }

@@ -72,6 +72,8 @@ def open_page(browser, url, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Content Security Policy violations (an inline style or script) are console errors.
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
     response = page.goto(url)
     assert response.status == 200

@@ -41,10 +41,14 @@ def test_report_page_shows_facts_and_unknown_dates_honestly(client):
     assert 'href="/regions/ryanggang/"' in page
 
 
-def test_unpublished_reports_are_not_found(client):
-    for status in (Report.Status.DRAFT, Report.Status.IN_REVIEW, Report.Status.WITHDRAWN):
+def test_unpublished_reports_are_not_found_and_withdrawn_ones_are_gone(client):
+    for status, code in (
+        (Report.Status.DRAFT, 404),
+        (Report.Status.IN_REVIEW, 404),
+        (Report.Status.WITHDRAWN, 410),
+    ):
         report = make_report(status=status)
-        assert client.get(report.get_absolute_url()).status_code == 404
+        assert client.get(report.get_absolute_url()).status_code == code
 
 
 def test_preview_is_for_staff_only(client, django_user_model):

@@ -1,0 +1,43 @@
+"""Fuzzed search URLs: whatever the parameters, never a server error."""
+
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive.forms import PARAMETERS
+
+from .conftest import index_now
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.fuzz]
+
+NAMES = st.sampled_from([*PARAMETERS, "find_region", "find_agency", "find_topic", "x"])
+TRICKY = st.sampled_from([
+    "", " ", "0", "-1", "1e9", "99999999999999999999", "²", "١٢", "2024-02-30", "9999-12",
+    "0000-00-00", "2024-13", "NOT", "AND OR", '"', '""', "*", "?", "(", ")", "text:", "a" * 600,
+    "north-hamkyung", "bowibu", "ryanggang", "hyesan", "2024", "2024-04", "newest", "relevance",
+    "\x00", "\u200b", "%00", "<script>", "../../etc/passwd", "Hamgyŏng-bukto", "함경북도",
+])  # fmt: skip
+VALUES = st.one_of(TRICKY, st.text(max_size=40), st.integers().map(str))
+PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
+PATHS = st.sampled_from(["/search/", "/search/", "/search/", "/search/rss/", "/search/atom/"])
+
+
+@pytest.fixture
+def archive(demo):
+    """The demo archive, indexed once for all the generated URLs."""
+    index_now()
+
+
+@settings(
+    max_examples=10_000,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(path=PATHS, params=PARAMS)
+def test_no_search_url_gives_a_server_error(client, archive, path, params):
+    # The test client raises the view's exception instead of answering 500.
+    response = client.get(f"{path}?{urlencode(params)}")
+    assert response.status_code in (200, 301, 302, 404)

@@ -1,0 +1,146 @@
+"""Production settings, security headers, login throttling and hostile report text."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from .conftest import index_now
+from .factories import make_agency, make_region, make_report
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">click</a>',
+    "\"><svg onload=alert(1)>",
+]  # fmt: skip
+
+
+class _ActiveParts(HTMLParser):
+    """What a browser would run: scripts without src, on… handlers, javascript: links."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"<{tag} {name}={value}>")
+        if tag == "script" and not dict(attrs).get("src"):
+            self.found.append("<script> inline")
+
+
+def active_parts(html: str) -> list[str]:
+    parser = _ActiveParts()
+    parser.feed(html)
+    return parser.found
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "archive.settings",
+        "DJANGO_HTTPS": "1",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "archive.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ARCHIVE_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DJANGO_DEBUG", None)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_pages_send_the_security_headers(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "style-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_templates_have_no_inline_script_or_style():
+    """What the policy would block: inline <script>, <style>, style= and on…= handlers."""
+    found = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        for pattern in (r"<script(?![^>]*\bsrc=)", r"<style", r"\sstyle=", r"\son[a-z]+="):
+            if re.search(pattern, html):
+                found.append(f"{path.relative_to(ROOT)}: {pattern}")
+    assert found == []
+
+
+def test_admin_login_is_throttled(client):
+    User.objects.create_superuser("chief", password="right-password-123")
+    User.objects.create_superuser("other", password="right-password-456")
+    url = "/admin/login/?next=/admin/"
+    for _ in range(4):
+        response = client.post(url, {"username": "chief", "password": "wrong"})
+        assert response.status_code == 200  # the form again, with its error
+    fifth = client.post(url, {"username": "chief", "password": "wrong"})
+    assert fifth.status_code == 429
+    assert "Too many failed logins" in fifth.content.decode()
+    # Locked: even the right password is refused now.
+    locked = client.post(url, {"username": "chief", "password": "right-password-123"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another account from the same address is not locked out.
+    other = client.post(url, {"username": "other", "password": "right-password-456"})
+    assert other.status_code == 302
+
+
+def test_hostile_text_is_inert_on_every_page_snippet_and_feed(client):
+    place = make_region(f"Hyesan {HOSTILE[0]}", slug="hyesan")
+    agency = make_agency(f"Bureau {HOSTILE[1]}", slug="bureau")
+    report = make_report(
+        f"Alert {HOSTILE[0]}",
+        slug="alert",
+        dek=f"Dek {HOSTILE[1]}",
+        body="\n\n".join(f"Alert paragraph {h}" for h in HOSTILE),
+        keywords=HOSTILE[3],
+        reporter=HOSTILE[2],
+        photo_caption=HOSTILE[1],
+        original_url="javascript:alert(1)",
+        regions=[place],
+        agencies=[agency],
+    )
+    index_now()
+    pages = ["/", report.get_absolute_url(), "/search/?q=alert", "/search/?q=alert+paragraph",
+             "/regions/hyesan/", "/agencies/bureau/", "/search/?find_region=hyesan"]  # fmt: skip
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Alert" in html, url
+        assert active_parts(html) == [], url
+    for url in ["/feeds/latest/rss/", "/feeds/latest/atom/", "/search/rss/?q=alert",
+                "/search/atom/?q=alert"]:  # fmt: skip
+        tree = ElementTree.fromstring(client.get(url).content)
+        escaped = False
+        for element in tree.iter():
+            # Descriptions and summaries are HTML to a feed reader once the XML is
+            # read; titles are text.
+            if element.tag.rsplit("}", 1)[-1] in ("description", "summary", "content"):
+                value = element.text or ""
+                assert active_parts(value) == [], (url, element.tag)
+                escaped = escaped or "&lt;img src=x onerror" in value
+        assert escaped, url  # the hostile dek is there, as escaped text

@@ -1,0 +1,148 @@
+"""Nothing unpublished is visible on any public path.
+
+Drafts, reports in review, scheduled reports and withdrawn reports are
+present, each with words, a place, an agency, a topic, a source and a year
+that no public report has. Every public URL pattern is visited (the test
+fails when a pattern is added without being listed here), with the index
+both stale (the hidden reports were public when it was built) and current.
+"""
+
+import datetime
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import get_resolver
+from django.utils import timezone
+
+from archive.models import Agency, Region, Report, Source, Topic
+
+from .conftest import index_now
+from .factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = {  # unique word -> (status, publish_at from now)
+    "zorblax": (Report.Status.DRAFT, -1),
+    "quoppel": (Report.Status.IN_REVIEW, -1),
+    "vintrac": (Report.Status.PUBLISHED, +24),  # scheduled for tomorrow
+    "wexmoor": (Report.Status.WITHDRAWN, -1),
+}
+SECRET_YEAR = 1951
+NEAR_MISSES = ["zorblaxx", "quopel", "vintrak", "wexmor"]  # for "did you mean"
+
+
+@pytest.fixture
+def hidden(demo):
+    """Public demo reports, plus four hidden ones that the index still holds."""
+    ryanggang = Region.objects.get(slug="ryanggang")
+    place = Region.objects.create(
+        name="Leakville", slug="leakville", kind=Region.Kind.CITY, parent=ryanggang
+    )
+    agency = Agency.objects.create(name="Leak Bureau", slug="leak-bureau")
+    topic = Topic.objects.create(name="Leak topic", slug="leak-topic")
+    source = Source.objects.create(name="Leak Source", slug="leak-source")
+    public_text = Report.objects.get(slug="safety-agents-quit-for-safer-jobs").body
+    reports = []
+    for word in HIDDEN:
+        reports.append(
+            make_report(
+                f"{word.capitalize()} report on safety agents",
+                slug=f"{word}-report",
+                dek=f"The {word} dek",
+                body=f"{word} {word}. {public_text}",  # so that it would be "related"
+                keywords=word,
+                pub_year=SECRET_YEAR,
+                source=source,
+                regions=[place],
+                agencies=[agency],
+                topics=[topic],
+            )
+        )
+    index_now()  # indexed while public: the worst case for the index
+    now = timezone.now()
+    for report, (status, hours) in zip(reports, HIDDEN.values(), strict=True):
+        report.status = status
+        report.publish_at = now + datetime.timedelta(hours=hours)
+        report.save()
+    return reports
+
+
+def public_urls(hidden) -> dict[str, list[str]]:
+    """Every public URL pattern, with the addresses that exercise it."""
+    words = [*HIDDEN, *NEAR_MISSES]
+    reports = list(Report.objects.published()) + hidden
+    terms = {
+        "region": [*Region.objects.values_list("slug", flat=True)],
+        "agency": [*Agency.objects.values_list("slug", flat=True)],
+        "topic": [*Topic.objects.values_list("slug", flat=True)],
+        "source": [*Source.objects.values_list("slug", flat=True)],
+    }
+    plural = {"region": "regions", "agency": "agencies", "topic": "topics", "source": "sources"}
+    searches = ["", "?q=safety+agents", "?q=report", "?region=leakville", "?agency=leak-bureau",
+                f"?year={SECRET_YEAR}", "?source=leak-source", "?find_region=leak",
+                "?find_agency=leak", "?find_topic=leak", f"?from={SECRET_YEAR}&to={SECRET_YEAR}",
+                *(f"?q={word}" for word in words)]  # fmt: skip
+    return {
+        "home": ["/"],
+        "health": ["/health/"],
+        "search": [f"/search/{query}" for query in searches],
+        "search-rss": [f"/search/rss/{query}" for query in searches],
+        "search-atom": [f"/search/atom/{query}" for query in searches],
+        "latest-rss": ["/feeds/latest/rss/"],
+        "latest-atom": ["/feeds/latest/atom/"],
+        "sitemap": ["/sitemap.xml"],
+        "opensearch": ["/opensearch.xml"],
+        "robots": ["/robots.txt"],
+        "dates": ["/archive/"],
+        "year": ["/archive/2024/", f"/archive/{SECRET_YEAR}/"],
+        "month": ["/archive/2024/4/", f"/archive/{SECRET_YEAR}/1/"],
+        "report": [r.get_absolute_url() for r in reports],
+        "report-preview": [f"{r.get_absolute_url()}preview/" for r in reports],
+        **{name: [f"/{plural[name]}/{slug}/" for slug in slugs] for name, slugs in terms.items()},
+    }
+
+
+def leaks(content: str, hidden, typed: str = "") -> list[str]:
+    """Secrets in a page; the word a reader typed may be echoed back, nothing else."""
+    words = [*HIDDEN, "leakville", "leak bureau", "leak topic", "leak source"]
+    found = [r.slug for r in hidden if r.slug in content]
+    found += [
+        word
+        for word in words
+        if word not in typed and re.search(rf"(?i)\b{re.escape(word)}\b", content)
+    ]
+    # The secret year as a facet value, a bar's or a list's label, or a link.
+    year = str(SECRET_YEAR)
+    if year not in typed and re.search(rf"year={year}|>\s*{year}\s*<|/archive/{year}/", content):
+        found.append(year)
+    return found
+
+
+def test_every_public_pattern_is_walked(hidden):
+    patterns = {p.name for p in get_resolver("archive.urls").url_patterns[1].url_patterns}
+    assert set(public_urls(hidden)) == patterns, "list the new path's addresses in public_urls"
+
+
+@pytest.mark.parametrize("index", ["stale", "current"])
+def test_no_public_path_shows_unpublished_work(client, hidden, index):
+    if index == "current":
+        assert index_now() == len(HIDDEN)
+    visited = 0
+    for name, urls in public_urls(hidden).items():
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in (200, 301, 302, 404, 410), url
+            # What the reader typed may be echoed ("There is no region “leakville”").
+            echoed = " ".join(v for vs in parse_qs(urlsplit(url).query).values() for v in vs)
+            found = leaks(response.content.decode(), hidden, typed=echoed)
+            assert found == [], f"{url} ({name}) shows {found}"
+            visited += 1
+    assert visited > 100
+    # The hidden reports' own pages say nothing but "not found" or "withdrawn".
+    statuses = {r.slug: client.get(r.get_absolute_url()).status_code for r in hidden}
+    assert statuses == {"zorblax-report": 404, "quoppel-report": 404, "vintrac-report": 404,
+                        "wexmoor-report": 410}  # fmt: skip
+    # Their terms have no public page, and previews need a login.
+    assert client.get("/regions/leakville/").status_code == 404
+    assert client.get("/reports/zorblax-report/preview/").status_code == 302

@@ -1,0 +1,170 @@
+"""The editorial workflow: scheduling, withdrawal, history and corrections."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from archive.models import Correction, Region, Report
+
+from .conftest import index_now
+from .factories import make_region, make_report
+from .forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def text(client, url, status=200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_a_scheduled_report_appears_everywhere_at_its_time(client, monkeypatch):
+    """Nobody acts at 09:00: the clock moves, the indexer's loop runs, the report is public."""
+    nine = (timezone.now() + datetime.timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    place = make_region("Hyesan", slug="hyesan", kind=Region.Kind.CITY)
+    report = make_report("Quarantine lifted", body="Quarantine lifted in Hyesan.", publish_at=nine)
+    report.regions.add(place)
+    index_now()
+    public_pages = ["/", "/search/?q=quarantine", "/feeds/latest/rss/", "/sitemap.xml"]
+
+    def visible() -> list[str]:
+        pages = {url: text(client, url) for url in public_pages}
+        return [url for url, page in pages.items() if report.slug in page]
+
+    assert visible() == []
+    assert client.get(report.get_absolute_url()).status_code == 404
+    assert client.get("/regions/hyesan/").status_code == 404  # only an unpublished report
+
+    monkeypatch.setattr(timezone, "now", lambda: nine - datetime.timedelta(seconds=1))
+    index_now()
+    assert visible() == []
+
+    monkeypatch.setattr(timezone, "now", lambda: nine + datetime.timedelta(seconds=1))
+    index_now()  # one turn of the indexer's loop, as run_indexer does every second
+    assert visible() == public_pages
+    assert client.get(report.get_absolute_url()).status_code == 200
+    assert "Quarantine lifted" in text(client, "/regions/hyesan/")
+
+
+def test_a_withdrawn_report_is_gone_and_leaves_every_list(client):
+    report = make_report("Sources exposed", body="A story with sensitive details.")
+    kept = make_report("Kept story", body="Another story.")
+    index_now()
+    assert "Sources exposed" in text(client, "/feeds/latest/rss/")
+    report.status = Report.Status.WITHDRAWN
+    report.save()
+    index_now()
+
+    gone = client.get(report.get_absolute_url())
+    assert gone.status_code == 410
+    body = gone.content.decode()
+    assert "This report has been withdrawn" in body
+    assert "Sources exposed" not in body and "sensitive" not in body
+    for url in ["/", "/search/?q=story", "/feeds/latest/rss/", "/feeds/latest/atom/",
+                "/search/rss/?q=story", "/sitemap.xml", "/archive/"]:  # fmt: skip
+        page = text(client, url)
+        assert "Sources exposed" not in page and report.slug not in page, url
+    assert kept.slug in text(client, "/sitemap.xml")
+    # A draft is simply not found: its address says nothing about it.
+    draft = make_report("Unfinished", status=Report.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def post_change(client, report, **changes):
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    data = form_data(text(client, url), "report_form") | {k: [v] for k, v in changes.items()}
+    return client.post(url, data)
+
+
+def test_every_admin_change_is_kept_and_can_be_reverted(client, editor):
+    report = make_report("Arrests in Hyesan", body="Twelve people were arrested.")
+    response = post_change(client, report, headline="Arrests in Hoeryong")
+    assert response.status_code == 302
+    response = post_change(client, report, body="Twenty people were arrested.")
+    assert response.status_code == 302
+    versions = Version.objects.get_for_object(report)
+    assert len(versions) == 2
+    history = text(client, reverse("admin:archive_report_history", args=[report.pk]))
+    assert history.count("Changed") >= 2
+
+    # Revert to the first saved version through the admin's revision page.
+    oldest = versions.last()
+    url = reverse("admin:archive_report_revision", args=[report.pk, oldest.pk])
+    response = client.post(url, form_data(text(client, url), "report_form"))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.headline == "Arrests in Hoeryong"
+    assert report.body == "Twelve people were arrested."
+    index_now()
+    assert "Twelve people" in text(client, report.get_absolute_url())
+
+
+def test_a_correction_is_noted_for_readers(client, editor):
+    report = make_report("Fire at a market", body="The fire was in Hyesan.")
+    response = post_change(
+        client,
+        report,
+        body="The fire was in Hoeryong.",
+        correction="An earlier version placed the fire in Hyesan.",
+    )
+    assert response.status_code == 302
+    assert Correction.objects.get(report=report).note.startswith("An earlier version")
+    page = text(client, report.get_absolute_url())
+    assert re.search(r"Corrected \w+\.? \d+, \d{4}", page)
+    assert "An earlier version placed the fire in Hyesan." in page
+    comment = Version.objects.get_for_object(report).first().revision.comment
+    assert comment == "Correction: An earlier version placed the fire in Hyesan."
+    # An ordinary edit adds no note.
+    post_change(client, report, dek="A new dek.")
+    assert Correction.objects.filter(report=report).count() == 1
+
+
+def test_a_save_made_meanwhile_is_not_overwritten(client, editor):
+    report = make_report("Original headline", body="Text.")
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    stale = form_data(text(client, url), "report_form")
+    Report.objects.filter(pk=report.pk).update(updated=timezone.now() + datetime.timedelta(1))
+    stale["headline"] = ["My headline"]
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert "Someone else saved this report after you opened it" in response.content.decode()
+    report.refresh_from_db()
+    assert report.headline == "Original headline"
+
+
+def test_list_actions_are_recorded_in_the_history(client, editor):
+    report = make_report("Ready", status=Report.Status.IN_REVIEW)
+    url = reverse("admin:archive_report_changelist")
+    response = client.post(url, {"action": "publish", "_selected_action": [report.pk]})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.PUBLISHED
+    revision = Version.objects.get_for_object(report).first().revision
+    assert revision.comment == "Published from the list of reports."
+    assert revision.user == editor
+
+
+def test_term_changes_are_kept_with_their_aliases(client, editor):
+    region = make_region("Ryanggang", slug="ryanggang")
+    url = reverse("admin:archive_region_change", args=[region.pk])
+    data = form_data(text(client, url), "region_form")
+    data |= {"name": ["Yanggang"], "aliases-0-name": ["Ryanggang"], "aliases-0-kind": ["dprk"]}
+    assert client.post(url, data).status_code == 302
+    region.refresh_from_db()
+    assert region.name == "Yanggang"
+    version = Version.objects.get_for_object(region).first()
+    assert {v.object_repr for v in version.revision.version_set.all()} == {"Yanggang", "Ryanggang"}
