@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from . import indexing, tagging
-from .merging import merge_terms
+from .merging import merge_problem, merge_terms
 from .models import (
     Agency,
     AgencyAlias,
@@ -41,7 +41,7 @@ class TermAdmin(VersionAdmin):
 
 
 class AliasInline(admin.TabularInline):
-    fields = ["name", "kind", "used_from", "used_until", "ambiguous", "note"]
+    fields = ["name", "kind", "used_from", "used_until", "ambiguous", "note", "former_slug"]
     extra = 1
     classes = ["aliases"]
 
@@ -84,6 +84,10 @@ class AliasedTermAdmin(TermAdmin):
             }
             return TemplateResponse(request, "admin/archive/merge_terms.html", context)
         merged = [t for t in terms if t.pk != keep.pk]
+        problem = merge_problem(keep, merged)
+        if problem:
+            self.message_user(request, _("Not merged: %s") % problem, messages.ERROR)
+            return None
         moved = merge_terms(keep, merged)
         self.message_user(
             request,
@@ -202,6 +206,11 @@ class ReportForm(forms.ModelForm):
                     code="stale",
                 )
         return cleaned
+
+
+# A report's versions hold its fields and tags, not its corrections or tag
+# suggestions: reverting must never delete a correction readers were shown.
+reversion.register(Report)
 
 
 @admin.register(Report)

@@ -14,7 +14,7 @@ from django.http import QueryDict
 
 from . import vocabulary
 from .models import Agency, Region, Report, Source, Topic
-from .search import FACETS, MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery
+from .search import FACETS, MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery, VisibleTerms
 
 TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
 FACET_VALUE_PATTERNS = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
@@ -41,8 +41,10 @@ def parse_search(data: QueryDict) -> ParsedSearch:
 
     filters = {}
     for name in FACETS:
-        values = tuple(dict.fromkeys(v.strip() for v in data.getlist(name) if v.strip()))
-        values = _by_any_name(name, values, messages)
+        values = tuple(
+            dict.fromkeys(CONTROL_RE.sub("", v).strip()[:200] for v in data.getlist(name))
+        )
+        values = _by_any_name(name, tuple(v for v in values if v), messages)
         known = known_values(name, values)
         for value in values:
             if value not in known:
@@ -128,10 +130,10 @@ def _by_any_name(name: str, values: tuple[str, ...], messages: list[str]) -> tup
     if name not in vocabulary.MODELS or not values:
         return values
     slugs = set(TERM_MODELS[name].objects.filter(slug__in=values).values_list("slug", flat=True))
-    names = vocabulary.current()
+    names, visible = vocabulary.current(), VisibleTerms()
     resolved = []
     for value in values:
-        entry = None if value in slugs else names.resolve(name, value)
+        entry = None if value in slugs else names.resolve(name, value, visible)
         if entry is not None:
             messages.append(f"“{value[:60]}” is another name for {entry.name}; filtering by that.")
             value = entry.slug

@@ -5,6 +5,20 @@ from django.db import transaction
 from .models import Agency, Alias, Region, TagSuggestion
 
 
+def merge_problem(keep, merged) -> str | None:
+    """Why these terms cannot be merged, or None: a term cannot be merged into a part of itself."""
+    if not isinstance(keep, Region | Agency):
+        return None
+    merged_pks = {term.pk for term in merged}
+    node, seen = keep.parent, set()
+    while node is not None and node.pk not in seen:
+        if node.pk in merged_pks:
+            return f"{keep.name} lies inside {node.name}: keep {node.name}, or move it first."
+        seen.add(node.pk)
+        node = node.parent
+    return None
+
+
 @transaction.atomic
 def merge_terms(keep, merged) -> int:
     """Fold ``merged`` terms into ``keep``; returns how many reports were re-tagged.
@@ -25,8 +39,11 @@ def merge_terms(keep, merged) -> int:
             taken.add(name.casefold())
             alias_model.objects.create(**{term_field: keep}, name=name, **fields)
 
+    problem = merge_problem(keep, merged)
+    if problem:
+        raise ValueError(problem)
     for term in merged:
-        add_alias(term.name, kind=Alias.Kind.OTHER, note=f"Merged from “{term.slug}”")
+        add_alias(term.name, kind=Alias.Kind.OTHER, former_slug=term.slug)
         if getattr(term, "abbreviation", ""):
             add_alias(term.abbreviation, kind=Alias.Kind.ABBREVIATION)
         for alias in term.aliases.all():

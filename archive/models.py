@@ -202,6 +202,10 @@ class ReportQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
+            if kwargs.get("status") == Report.Status.PUBLISHED:
+                # The plain update: these reports are queued just below anyway.
+                never = Report.objects.filter(pk__in=ids, first_published=None)
+                models.QuerySet.update(never, first_published=models.F("publish_at"))
             enqueue(ids)
         return count
 
@@ -297,6 +301,13 @@ class Report(models.Model):
         default=timezone.now,
         help_text=_("A published report becomes public at this time."),
     )
+    first_published = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When it first went public: a withdrawn report that never did is not “gone”."),
+    )
     editor_notes = models.TextField(
         _("editors' notes"),
         blank=True,
@@ -328,6 +339,8 @@ class Report(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.pub_date = self.date.sort_date()
+        if self.status == self.Status.PUBLISHED and self.first_published is None:
+            self.first_published = self.publish_at
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -364,6 +377,10 @@ class Report(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    @property
+    def was_public(self) -> bool:
+        return self.first_published is not None and self.first_published <= timezone.now()
 
     @property
     def is_public(self) -> bool:
@@ -443,7 +460,12 @@ class Alias(models.Model):
         ),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    key = models.CharField(_("folded key"), max_length=200, editable=False, db_index=True)
+    former_slug = models.SlugField(
+        _("former address"),
+        max_length=200,
+        blank=True,
+        help_text=_("The term's slug under this name, if it had one (set when terms are merged)."),
+    )
 
     class Meta:
         abstract = True
@@ -451,10 +473,6 @@ class Alias(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.key = alias_key(self.name, self.kind)
-        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (*self.term.natural_key(), self.name)
@@ -476,7 +494,25 @@ class Alias(models.Model):
         return ""
 
 
-class AliasManager(models.Manager):
+class AliasQuerySet(models.QuerySet):
+    """Bulk changes bypass signals: they mark the vocabulary changed here."""
+
+    def update(self, **kwargs):
+        from .vocabulary import changed
+
+        count = super().update(**kwargs)
+        changed()
+        return count
+
+    def bulk_create(self, *args, **kwargs):
+        from .vocabulary import changed
+
+        created = super().bulk_create(*args, **kwargs)
+        changed()
+        return created
+
+
+class AliasManager(models.Manager.from_queryset(AliasQuerySet)):
     def get_by_natural_key(self, slug, name):
         return self.get(**{f"{self.model.term_field}__slug": slug, "name": name})
 

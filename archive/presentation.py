@@ -1,14 +1,15 @@
 """Turning search results into what templates loop over: links, trees, bars."""
 
+import itertools
 from dataclasses import dataclass
 
 from django.http import QueryDict
 
 from . import vocabulary
 from .dates import MONTH_ABBREVIATIONS
-from .forms import known_values, toggle, url_with
+from .forms import toggle, url_with
 from .models import Alias
-from .search import ArchiveResults, FacetValue
+from .search import ArchiveResults, FacetValue, VisibleTerms
 
 FACET_TITLES = {
     "region": "Region",
@@ -92,11 +93,11 @@ def facet_boxes(results: ArchiveResults, params: QueryDict, finds=None) -> list[
 def _found(name: str, text: str, values: list[FacetValue], params: QueryDict) -> list[FacetLink]:
     """Values of a facet found by any of their names, with the counts of these results."""
     counts = {v.value: v for v in values}
-    matches = vocabulary.current().find(name, text)
     # A term only unpublished reports use stays private, as on its own page.
-    public = known_values(name, tuple(m.entry.slug for m in matches))
+    visible = VisibleTerms()
+    matches = (m for m in vocabulary.current().find(name, text) if visible(m.entry))
     links = []
-    for match in [m for m in matches if m.entry.slug in public][: SHOWN_VALUES * 2]:
+    for match in itertools.islice(matches, SHOWN_VALUES * 2):
         slug = match.entry.slug
         value = counts.get(slug) or FacetValue(slug, match.entry.name, 0)
         link = _link(name, value, params)

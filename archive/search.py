@@ -84,7 +84,9 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     to all of them (see ``archive.vocabulary``).
     """
     backend = connections["default"].get_backend()
-    expansion = vocabulary.current().expand(query.text) if query.text.strip() else None
+    expansion = None
+    if query.text.strip():
+        expansion = vocabulary.current().expand(query.text, visible=VisibleTerms())
     raw = backend.archive_search(
         text=query.text,
         query_text=expansion.text if expansion else None,
@@ -111,6 +113,32 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     return ArchiveResults(
         query, reports, raw.total, facets, histogram, raw.suggestion, also_searched
     )
+
+
+class VisibleTerms:
+    """Which terms readers may see named: a term only unpublished reports use is private.
+
+    A term counts as public when published reports carry it (read from the
+    search index, where a region counts when a place inside it is tagged),
+    or when no report carries it at all: the reference vocabulary, such as
+    the gazetteer's places. Call it with a vocabulary entry.
+    """
+
+    fields = {"region": "regions", "agency": "agencies", "topic": "topics"}
+
+    def __init__(self):
+        backend = connections["default"].get_backend()
+        self.present = backend.present_values(self.fields.values(), _awaiting_removal())
+        self.unused: dict[tuple[str, int], bool] = {}
+
+    def __call__(self, entry) -> bool:
+        if entry.slug in self.present[self.fields[entry.facet]]:
+            return True
+        key = (entry.facet, entry.pk)
+        if key not in self.unused:
+            tagged = Report.objects.filter(**{f"{self.fields[entry.facet]}__pk": entry.pk})
+            self.unused[key] = not tagged.exists()
+        return self.unused[key]
 
 
 def _awaiting_removal() -> tuple[int, ...]:

@@ -23,7 +23,7 @@ from .presentation import (
     sort_links,
     undated_count,
 )
-from .search import FACETS, ArchiveQuery, related, search
+from .search import FACETS, ArchiveQuery, VisibleTerms, related, search
 
 
 def _tagged(reports):
@@ -58,7 +58,8 @@ def report_detail(request, slug):
     """
     report = _tagged(Report.objects.published()).filter(slug=slug).first()
     if report is None:
-        if Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).exists():
+        withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
+        if withdrawn is not None and withdrawn.was_public:
             # Gone, not missing: tell readers and search engines, and show nothing of it.
             return render(request, "archive/report_withdrawn.html", status=410)
         raise Http404("No such report.")
@@ -97,7 +98,9 @@ def term_detail(request, slug, model):
     term = TERM_MODELS[model].objects.filter(slug=slug).first()
     if term is None:
         # An old address (a merged term) or another spelling: send readers to the term.
-        entry = vocabulary.current().resolve(model, slug) if model in vocabulary.MODELS else None
+        entry = None
+        if model in vocabulary.MODELS:
+            entry = vocabulary.current().resolve(model, slug, VisibleTerms())
         if entry is None:
             raise Http404("No such term.")
         return redirect(f"archive:{model}", slug=entry.slug, permanent=True)

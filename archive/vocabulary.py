@@ -49,6 +49,7 @@ class Name:
     text: str
     kind: str  # an Alias.Kind, or CANONICAL for the term's own name
     ambiguous: bool = False
+    slug: str = ""  # the term's former address under this name (a merged term's)
 
 
 @dataclass
@@ -101,7 +102,12 @@ class Vocabulary:
                     self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
 
     def lookup(self, words: str, include_ambiguous: bool = False) -> list[tuple[Entry, Name]]:
-        """Terms one of whose names is these words (folded), each with the name matched."""
+        """Terms one of whose names is these words (folded), each with the name matched.
+
+        A term is left out when the words are, as written, a name of it
+        marked ambiguous: "Gangwon" is also South Korea's province, and
+        "Kim Jong Suk" a person before it is a county.
+        """
         abbreviation = alias_key(words, Alias.Kind.ABBREVIATION)
         candidates = [
             (entry, name)
@@ -112,93 +118,52 @@ class Vocabulary:
             for entry, name in self.by_key.get(abbreviation, ())
             if name.kind == Alias.Kind.ABBREVIATION
         ]
-        return [(e, n) for e, n in candidates if include_ambiguous or not n.ambiguous]
+        if include_ambiguous:
+            return candidates
+        written = plain(words)
+        doubtful = {
+            (e.facet, e.pk) for e, n in candidates if n.ambiguous and plain(n.text) == written
+        }
+        return [
+            (e, n) for e, n in candidates if not n.ambiguous and (e.facet, e.pk) not in doubtful
+        ]
 
     # -- search ------------------------------------------------------------
 
-    def expand(self, text: str) -> Expansion:
+    def expand(self, text: str, visible=None) -> Expansion:
         """Widen a query: each run of words that names a term becomes all its names.
 
         ``bowibu arrests`` becomes ``("bowibu" OR "Ministry of State Security"
         OR …) arrests``. Inside a quoted phrase, the first name found is
-        replaced by each of the others in turn. Operators, fields and
-        wildcards are left as they are.
+        replaced by each of the others in turn. Operators, fields, boosts and
+        wildcards are left as they are, and so is the spacing. Only terms
+        ``visible(entry)`` allows, when given, are named (see
+        ``archive.search.VisibleTerms``).
         """
-        added: dict[str, None] = {}
-        terms: dict[tuple[str, int], Entry] = {}
-        pieces = []
-        position = 0
+        state = _Expanding(self, visible)
+        pieces, position = [], 0
         for match in PHRASE_RE.finditer(text):
-            pieces.append(self._expand_words(text[position : match.start()], added, terms))
-            pieces.append(self._expand_phrase(match.group(1), added, terms))
+            pieces.append(state.words(text[position : match.start()]))
+            attached = (match.start() > 0 and not text[match.start() - 1].isspace()) or (
+                match.end() < len(text) and not text[match.end()].isspace()
+            )
+            # A phrase with a field before it or a boost or slop after it is left alone.
+            pieces.append(match.group(0) if attached else state.phrase(match.group(1)))
             position = match.end()
-        pieces.append(self._expand_words(text[position:], added, terms))
-        return Expansion("".join(pieces), list(added), list(terms.values()))
+        pieces.append(state.words(text[position:]))
+        return Expansion("".join(pieces), list(state.added), list(state.terms.values()))
 
-    def _expand_words(self, text: str, added, terms) -> str:
-        tokens = re.split(r"(\s+)", text)
-        out, run = [], []
-        for token in tokens:
-            if token.isspace() or not token:
-                if not run:
-                    out.append(token)
-                continue
-            if QUERY_WORD_RE.match(token) and token not in OPERATORS:
-                run.append(token)
-                continue
-            if run:
-                out.append(self._expand_run(run, added, terms) + " ")
-                run = []
-            out.append(token + " ")
-        if run:
-            out.append(self._expand_run(run, added, terms))
-        return "".join(out)
-
-    def _expand_run(self, words: list[str], added, terms) -> str:
-        out, i = [], 0
-        while i < len(words):
-            span = self._longest_name(words, i)
-            if span is None:
-                out.append(words[i])
-                i += 1
-                continue
-            j, entries = span
-            typed = " ".join(words[i:j])
-            names = self._names_for(entries, typed, added, terms)
-            out.append("(" + " OR ".join(f'"{n}"' for n in names) + ")")
-            i = j
-        return " ".join(out)
-
-    def _expand_phrase(self, phrase: str, added, terms) -> str:
-        words = phrase.split()
-        for i in range(len(words)):
-            span = self._longest_name(words, i)
-            if span is None:
-                continue
-            j, entries = span
-            names = self._names_for(entries, " ".join(words[i:j]), added, terms)
-            variants = [" ".join([*words[:i], name, *words[j:]]) for name in names]
-            return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
-        return f'"{phrase}"'
-
-    def _longest_name(self, words: list[str], start: int):
+    def longest_name(self, words: list[str], start: int, visible=None):
+        """(end, terms) for the longest run of words from ``start`` that names terms."""
         for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
-            found = self.lookup(" ".join(words[start:end]))
+            found = [
+                e
+                for e, _ in self.lookup(" ".join(words[start:end]))
+                if visible is None or visible(e)
+            ]
             if found:
-                return end, list({(e.facet, e.pk): e for e, _ in found}.values())
+                return end, list({(e.facet, e.pk): e for e in found}.values())
         return None
-
-    @staticmethod
-    def _names_for(entries: list[Entry], typed: str, added, terms) -> list[str]:
-        names = [typed]
-        for entry in entries:
-            terms[(entry.facet, entry.pk)] = entry
-            names += entry.searchable()
-        names = _without_redundant(names)
-        for name in names:
-            if _words(name) != _words(typed):
-                added[name] = None
-        return names
 
     # -- facets and filters ----------------------------------------------
 
@@ -217,14 +182,21 @@ class Vocabulary:
                         found[entry.pk] = Match(entry, matched)
         return sorted(found.values(), key=lambda m: (m.name is not None, m.entry.name))
 
-    def resolve(self, facet: str, value: str) -> Entry | None:
-        """The one term of a facet that a name, an alias or an alias's slug denotes."""
+    def resolve(self, facet: str, value: str, visible=None) -> Entry | None:
+        """The one term of a facet that a name, an alias or a former address denotes.
+
+        Terms ``visible(entry)`` refuses, when given, are not found: their
+        names say nothing.
+        """
         found = self.lookup(value, include_ambiguous=True)
         matches = {e.pk: e for e, _ in found if e.facet == facet}
         if not matches:
             matches = {
-                e.pk: e for e in self._of(facet) if any(slugify(n.text) == value for n in e.names)
+                e.pk: e
+                for e in self._of(facet)
+                if any(value in (slugify(n.text), n.slug) for n in e.names)
             }
+        matches = {pk: e for pk, e in matches.items() if visible is None or visible(e)}
         return next(iter(matches.values())) if len(matches) == 1 else None
 
     def _of(self, facet: str):
@@ -287,6 +259,77 @@ class Vocabulary:
             seen.add(parent.pk)
             parent = self.entries.get(("region", parent.parent_id))
         return chain
+
+
+class _Expanding:
+    """One query's expansion: what was added and which terms were named."""
+
+    def __init__(self, vocabulary: Vocabulary, visible):
+        self.vocabulary, self.visible = vocabulary, visible
+        self.added: dict[str, None] = {}
+        self.terms: dict[tuple[str, int], Entry] = {}
+
+    def words(self, text: str) -> str:
+        """Runs of plain words are expanded; everything else, spacing included, is kept."""
+        tokens = re.split(r"(\s+)", text)
+        out, run = [], []  # run: plain words and the spaces between them
+        for token in tokens:
+            if (
+                token
+                and not token.isspace()
+                and QUERY_WORD_RE.match(token)
+                and (token not in OPERATORS)
+            ) or (run and (not token or token.isspace())):
+                run.append(token)
+            else:
+                out.append(self.run(run))
+                run = []
+                out.append(token)
+        out.append(self.run(run))
+        return "".join(out)
+
+    def run(self, run: list[str]) -> str:
+        trailing = ""
+        while run and (not run[-1] or run[-1].isspace()):
+            trailing = run.pop() + trailing
+        words = [t for t in run if t and not t.isspace()]
+        if not words:
+            return "".join(run) + trailing
+        out, i = [], 0
+        while i < len(words):
+            span = self.vocabulary.longest_name(words, i, self.visible)
+            if span is None:
+                out.append(words[i])
+                i += 1
+                continue
+            end, entries = span
+            names = self.names_for(entries, " ".join(words[i:end]))
+            out.append("(" + " OR ".join(f'"{n}"' for n in names) + ")")
+            i = end
+        return " ".join(out) + trailing
+
+    def phrase(self, phrase: str) -> str:
+        words = phrase.split()
+        for i in range(len(words)):
+            span = self.vocabulary.longest_name(words, i, self.visible)
+            if span is None:
+                continue
+            end, entries = span
+            names = self.names_for(entries, " ".join(words[i:end]))
+            variants = [" ".join([*words[:i], name, *words[end:]]) for name in names]
+            return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
+        return f'"{phrase}"'
+
+    def names_for(self, entries: list[Entry], typed: str) -> list[str]:
+        names = [typed]
+        for entry in entries:
+            self.terms[(entry.facet, entry.pk)] = entry
+            names += entry.searchable()
+        names = _without_redundant(names)
+        for name in names:
+            if _words(name) != _words(typed):
+                self.added[name] = None
+        return names
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -360,7 +403,7 @@ def _load() -> Vocabulary:
         for alias in alias_model.objects.all():
             entry = by_pk.get(getattr(alias, f"{alias_model.term_field}_id"))
             if entry is not None:
-                entry.names.append(Name(alias.name, alias.kind, alias.ambiguous))
+                entry.names.append(Name(alias.name, alias.kind, alias.ambiguous, alias.former_slug))
         entries += by_pk.values()
     return Vocabulary(entries)
 

@@ -1,6 +1,5 @@
 """Every spelling finds the same reports: aliases in search, facets, pages, tagging, merging."""
 
-import json
 import os
 import re
 from html import unescape
@@ -11,8 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from archive import tagging
-from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion
-from archive.romanization import alias_key
+from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion, Topic
 from archive.search import ArchiveQuery, search
 
 from .conftest import FIXTURES, SEEDS, SHARED_DATA, index_now
@@ -170,13 +168,42 @@ def test_another_spelling_in_the_address_redirects_to_the_term(client, seeds):
     assert client.get("/regions/nowhere-at-all/").status_code == 404
 
 
-def test_fixture_alias_keys_match_the_folding_key():
-    """Fixtures are loaded raw (no save()); a stale key would never match a search."""
-    objects = json.loads((FIXTURES / "vocabularies.json").read_text(encoding="utf-8"))
-    aliases = [o["fields"] for o in objects if o["model"].endswith("alias")]
-    assert len(aliases) > 200
-    stale = [a["name"] for a in aliases if a["key"] != alias_key(a["name"], a["kind"])]
-    assert stale == []
+def test_an_ambiguous_name_widens_nothing_even_when_a_sibling_name_folds_alike(seeds):
+    # "Gangwon" folds like "Kangwon" but is also South Korea's province.
+    from archive import vocabulary
+
+    names = vocabulary.current()
+    assert names.expand("Gangwon").also_searched == []
+    assert names.expand("Kangwon").also_searched  # the canonical name still widens
+    # A person is not the county named after them; the county's full name is.
+    assert names.expand("Kim Jong Suk").also_searched == []
+    assert "Kimjongsuk County" in names.expand("Kim Jong Suk County").also_searched
+
+
+def test_expansion_keeps_fields_boosts_and_spacing(seeds):
+    from archive import vocabulary
+
+    names = vocabulary.current()
+    assert names.expand('regions:"ryanggang"').text == 'regions:"ryanggang"'
+    assert names.expand('"Bowibu"^2 arrests').text == '"Bowibu"^2 arrests'
+    widened = names.expand("arrests by Bowibu  NOT  Hyesan*").text
+    assert widened.startswith('arrests by ("Ministry of State Security" OR ')
+    assert widened.endswith(")  NOT  Hyesan*")  # operators and wildcards as typed
+
+
+def test_the_names_of_a_term_only_unpublished_reports_use_stay_private(client, vocabularies):
+    from archive.models import Topic
+
+    secret = Topic.objects.create(name="Operation Nightfall", slug="secret-op")
+    secret.aliases.create(name="Nightfall Plan", kind=Alias.Kind.OTHER)
+    make_report("Draft", status=Report.Status.DRAFT, body="Nightfall Plan.", topics=[secret])
+    make_report("Public", body="Something public.")
+    index_now()
+    for url in ["/search/?topic=nightfall-plan", "/search/?q=Nightfall+Plan",
+                "/search/?find_topic=nightfall"]:  # fmt: skip
+        html = page(client, url)
+        assert "Operation Nightfall" not in html and "secret-op" not in html, url
+    assert client.get("/topics/nightfall-plan/").status_code == 404  # no redirect to it
 
 
 # --- Suggested tags ---------------------------------------------------------
@@ -270,6 +297,31 @@ def test_merging_duplicates_keeps_names_as_aliases_and_moves_reports(client, voc
     results = search(ArchiveQuery(filters={"region": ("hyesan",)}))
     assert [r.slug for r in results.reports] == [report.slug]
     assert client.get("/regions/hyesan-si-dup/")["Location"] == "/regions/hyesan/"
+
+
+def test_a_merged_term_keeps_its_old_address_even_unlike_its_name(client, demo):
+    client.force_login(User.objects.create_superuser("chief", password="pw"))
+    keep = Topic.objects.get(slug="smuggling")
+    old = Topic.objects.get(slug="corruption")  # named "Corruption and bribery"
+    url = reverse("admin:archive_topic_changelist")
+    chosen = {"action": "merge", "_selected_action": [keep.pk, old.pk], "keep": keep.pk}
+    assert client.post(url, chosen).status_code == 302
+    index_now()
+    assert client.get("/topics/corruption/")["Location"] == "/topics/smuggling/"
+    assert "“corruption” is another name for Smuggling" in page(client, "/search/?topic=corruption")
+
+
+def test_a_term_cannot_be_merged_into_a_place_inside_it(client, vocabularies):
+    client.force_login(User.objects.create_superuser("chief", password="pw"))
+    province = Region.objects.get(slug="north-hamgyong")
+    city = Region.objects.get(slug="chongjin")
+    url = reverse("admin:archive_region_changelist")
+    chosen = {"action": "merge", "_selected_action": [province.pk, city.pk], "keep": city.pk}
+    response = client.post(url, chosen, follow=True)
+    assert "Not merged: Chongjin lies inside North Hamgyong" in response.content.decode()
+    assert Region.objects.filter(pk=province.pk).exists()
+    city.refresh_from_db()
+    assert city.parent == province
 
 
 # --- Real data --------------------------------------------------------------

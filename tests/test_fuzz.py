@@ -1,5 +1,6 @@
 """Fuzzed search URLs: whatever the parameters, never a server error."""
 
+import os
 from urllib.parse import urlencode
 
 import pytest
@@ -10,7 +11,7 @@ from archive.forms import PARAMETERS
 
 from .conftest import index_now
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.fuzz]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NAMES = st.sampled_from([*PARAMETERS, "find_region", "find_agency", "find_topic", "x"])
 TRICKY = st.sampled_from([
@@ -31,7 +32,7 @@ def archive(demo):
 
 
 @settings(
-    max_examples=10_000,
+    max_examples=int(os.environ.get("ARCHIVE_FUZZ_URLS", "10000")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

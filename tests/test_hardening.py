@@ -144,3 +144,20 @@ def test_hostile_text_is_inert_on_every_page_snippet_and_feed(client):
                 assert active_parts(value) == [], (url, element.tag)
                 escaped = escaped or "&lt;img src=x onerror" in value
         assert escaped, url  # the hostile dek is there, as escaped text
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("region=%00", ""),  # nothing left of it: simply no filter
+        ("source=a%00b", "There is no source “ab”"),
+        ("agency=%00nowhere", "There is no agency “nowhere”"),
+        ("topic=" + "x" * 5000, "There is no topic “xxxx"),
+        ("q=%00", ""),
+    ],
+)
+def test_control_characters_and_huge_values_are_refused_politely(client, query, message):
+    """PostgreSQL refuses NUL in text: such values must never reach a query."""
+    response = client.get(f"/search/?{query}")
+    assert response.status_code == 200
+    assert message in response.content.decode()

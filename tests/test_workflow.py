@@ -79,8 +79,12 @@ def test_a_withdrawn_report_is_gone_and_leaves_every_list(client):
         page = text(client, url)
         assert "Sources exposed" not in page and report.slug not in page, url
     assert kept.slug in text(client, "/sitemap.xml")
-    # A draft is simply not found: its address says nothing about it.
+    # A draft is simply not found: its address says nothing about it; nor
+    # does the address of one withdrawn before it was ever public.
     draft = make_report("Unfinished", status=Report.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    draft.status = Report.Status.WITHDRAWN
+    draft.save()
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
@@ -130,6 +134,10 @@ def test_a_correction_is_noted_for_readers(client, editor):
     assert comment == "Correction: An earlier version placed the fire in Hyesan."
     # An ordinary edit adds no note.
     post_change(client, report, dek="A new dek.")
+    assert Correction.objects.filter(report=report).count() == 1
+    # Reverting to the version before the correction keeps the note readers saw.
+    first = Version.objects.get_for_object(report).last()
+    first.revision.revert(delete=True)
     assert Correction.objects.filter(report=report).count() == 1
 
 

@@ -515,6 +515,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         hits = searcher.more_like(docnum, self.content_field_name, text=text, top=limit)
         return [int(hit[DJANGO_ID]) for hit in hits]
 
+    def present_values(self, fields, exclude_ids: tuple[int, ...] = ()) -> dict[str, set[str]]:
+        """Facet values at least one live document has (one bitset test per value)."""
+        generation = self.generation()
+        live = generation.live & ~self._docnums(generation.searcher, exclude_ids)
+        return {
+            name: {value for value, bits in generation.facets.get(name, {}).items() if bits & live}
+            for name in fields
+        }
+
     def document_count(self) -> int:
         return self.generation().live.bit_count()
 
