@@ -127,11 +127,13 @@ class VisibleTerms:
     fields = {"region": "regions", "agency": "agencies", "topic": "topics"}
 
     def __init__(self):
-        backend = connections["default"].get_backend()
-        self.present = backend.present_values(self.fields.values(), _awaiting_removal())
+        self.present: dict[str, set[str]] | None = None  # read when first needed
         self.unused: dict[tuple[str, int], bool] = {}
 
     def __call__(self, entry) -> bool:
+        if self.present is None:
+            backend = connections["default"].get_backend()
+            self.present = backend.present_values(self.fields.values(), _awaiting_removal())
         if entry.slug in self.present[self.fields[entry.facet]]:
             return True
         key = (entry.facet, entry.pk)
