@@ -19,6 +19,17 @@ def demo(db):
 
 
 @pytest.fixture
+def editor(db, client):
+    """A member of the Editors group, logged in with ``client``."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def vocabularies(db):
     call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
 

@@ -5,7 +5,7 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -113,10 +113,7 @@ def test_facet_find_box_finds_a_value_by_any_name(client, seeds):
     assert "Nothing here is called “zzzz”" in page(client, "/search/?find_region=zzzz")
 
 
-def test_an_alias_added_in_the_admin_is_searched_at_once(client, seeds):
-    editor = User.objects.create_user("editor", password="pw", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+def test_an_alias_added_in_the_admin_is_searched_at_once(client, seeds, editor):
     agency = Agency.objects.get(slug="ministry-of-state-security")
     assert found("Kukka Bowibu") == set()
     data = {
