@@ -160,6 +160,20 @@ class TagSuggestionInline(admin.TabularInline):
         return f"{kind}: {suggestion.term}"
 
 
+class PendingSuggestionsFilter(admin.SimpleListFilter):
+    title = _("suggested tags")
+    parameter_name = "suggestions"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Awaiting a decision"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            pending = TagSuggestion.objects.filter(decision=TagSuggestion.Decision.PENDING)
+            return queryset.filter(pk__in=pending.values("report"))
+        return queryset
+
+
 class CorrectionInline(admin.TabularInline):
     model = Correction
     fields = ["note", "created"]
@@ -226,7 +240,7 @@ class ReportAdmin(VersionAdmin):
         "status",
         "source",
         "headline_supplied",
-        ("tag_suggestions__decision", admin.ChoicesFieldListFilter),
+        PendingSuggestionsFilter,
         ("regions", admin.RelatedOnlyFieldListFilter),
         ("agencies", admin.RelatedOnlyFieldListFilter),
         ("topics", admin.RelatedOnlyFieldListFilter),

@@ -358,3 +358,13 @@ def test_phrases_are_marked_only_where_their_words_stand_together(client, seeds)
     assert "<mark>state</mark> <mark>security</mark> <mark>departments</mark>" in html  # an alias
     # "security" alone ("security reasons", "Security agents") is not marked.
     assert not re.search(r"(?i)(?<!<mark>state</mark> )<mark>security</mark>", html)
+
+
+def test_the_report_list_filters_reports_awaiting_tag_decisions(client, vocabularies, editor):
+    waiting = make_report("Waiting", body="Arrests in Hoeryong.")
+    decided = make_report("Decided", body="Arrests in Hyesan.")
+    tagging.suggest(waiting)
+    tagging.suggest(decided)
+    decided.tag_suggestions.update(decision=TagSuggestion.Decision.REJECTED)
+    html = page(client, reverse("admin:archive_report_changelist") + "?suggestions=pending")
+    assert "Waiting" in html and "Decided" not in html
