@@ -201,11 +201,14 @@ class ReportQuerySet(models.QuerySet):
 
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
+            undated = Report.objects.filter(pk__in=ids, first_published=None)
+            if "status" in kwargs:
+                # Public until now (a withdrawal): note when they went public.
+                # The plain update: these reports are queued just below anyway.
+                models.QuerySet.update(undated.published(), first_published=models.F("publish_at"))
             count = super().update(**kwargs)
             if kwargs.get("status") == Report.Status.PUBLISHED:
-                # The plain update: these reports are queued just below anyway.
-                never = Report.objects.filter(pk__in=ids, first_published=None)
-                models.QuerySet.update(never, first_published=models.F("publish_at"))
+                models.QuerySet.update(undated, first_published=models.F("publish_at"))
             enqueue(ids)
         return count
 
@@ -339,8 +342,12 @@ class Report(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_body(self.body)
         self.pub_date = self.date.sort_date()
-        if self.status == self.Status.PUBLISHED and self.first_published is None:
-            self.first_published = self.publish_at
+        if self.first_published is None:
+            # Going public, or leaving after being public (a report loaded raw,
+            # from a fixture or before this field existed, has no date yet).
+            was_public = self.pk and Report.objects.published().filter(pk=self.pk).exists()
+            if self.status == self.Status.PUBLISHED or was_public:
+                self.first_published = self.publish_at
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

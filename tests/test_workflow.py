@@ -167,3 +167,18 @@ def test_term_changes_are_kept_with_their_aliases(client, editor):
     assert region.name == "Yanggang"
     version = Version.objects.get_for_object(region).first()
     assert {v.object_repr for v in version.revision.version_set.all()} == {"Yanggang", "Ryanggang"}
+
+
+def test_reports_public_before_their_first_date_was_kept_are_still_gone(client, demo, editor):
+    """Reports loaded raw (fixtures) or published before first_published existed."""
+    slugs = [
+        "safety-agents-quit-for-safer-jobs",
+        "n-korea-cracks-down-on-corruption-in-border-patrol",
+    ]
+    Report.objects.filter(slug__in=slugs).update(first_published=None)
+    by_action, by_update = (Report.objects.get(slug=slug) for slug in slugs)
+    url = reverse("admin:archive_report_changelist")
+    client.post(url, {"action": "withdraw", "_selected_action": [by_action.pk]})
+    Report.objects.filter(pk=by_update.pk).update(status=Report.Status.WITHDRAWN)
+    for report in (by_action, by_update):
+        assert client.get(report.get_absolute_url()).status_code == 410
