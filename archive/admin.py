@@ -41,7 +41,7 @@ class TermAdmin(VersionAdmin):
 
 
 class AliasInline(admin.TabularInline):
-    fields = ["name", "kind", "used_from", "used_until", "ambiguous", "note", "former_slug"]
+    fields = ["name", "kind", "used_from", "used_until", "ambiguous", "note"]
     extra = 1
     classes = ["aliases"]
 
@@ -117,6 +117,7 @@ class RegionAdmin(AliasedTermAdmin):
         "latitude",
         "longitude",
         "source_ref",
+        "former_slugs",
     ]
 
 

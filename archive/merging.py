@@ -24,7 +24,7 @@ def merge_terms(keep, merged) -> int:
     """Fold ``merged`` terms into ``keep``; returns how many reports were re-tagged.
 
     Each merged term's name, abbreviation and aliases become aliases of
-    ``keep`` (its old address then redirects there), its reports and
+    ``keep``, its addresses redirect there (``former_slugs``), its reports and
     suggestions are moved, the places or bodies inside it move under
     ``keep``, and the term is deleted. Re-tagging queues the reports for the
     search index through the usual signals.
@@ -43,7 +43,9 @@ def merge_terms(keep, merged) -> int:
     if problem:
         raise ValueError(problem)
     for term in merged:
-        add_alias(term.name, kind=Alias.Kind.OTHER, former_slug=term.slug)
+        add_alias(term.name, kind=Alias.Kind.OTHER, note=f"Merged from “{term.slug}”")
+        addresses = [*keep.former_slug_list, term.slug, *term.former_slug_list]
+        keep.former_slugs = ", ".join(dict.fromkeys(addresses))
         if getattr(term, "abbreviation", ""):
             add_alias(term.abbreviation, kind=Alias.Kind.ABBREVIATION)
         for alias in term.aliases.all():
@@ -56,6 +58,7 @@ def merge_terms(keep, merged) -> int:
             term.children.exclude(pk=keep.pk).update(parent=keep)
             _move_suggestions(term, keep, term_field)
         term.delete()
+    keep.save(update_fields=["former_slugs"])
     return len(moved)
 
 

@@ -49,6 +49,15 @@ class Term(models.Model):
         blank=True,
         help_text=_("A few sentences for readers, shown on the term's page."),
     )
+    former_slugs = models.CharField(
+        _("former addresses"),
+        max_length=1000,
+        blank=True,
+        help_text=_(
+            "Slugs this term had (e.g. of terms merged into it), comma-separated: "
+            "they redirect here."
+        ),
+    )
 
     url_name = ""
 
@@ -66,6 +75,10 @@ class Term(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def former_slug_list(self) -> list[str]:
+        return [slug.strip() for slug in self.former_slugs.split(",") if slug.strip()]
 
 
 class Region(Term):
@@ -208,7 +221,10 @@ class ReportQuerySet(models.QuerySet):
                 models.QuerySet.update(undated.published(), first_published=models.F("publish_at"))
             count = super().update(**kwargs)
             if kwargs.get("status") == Report.Status.PUBLISHED:
-                models.QuerySet.update(undated, first_published=models.F("publish_at"))
+                models.QuerySet.update(
+                    undated.filter(publish_at__lte=timezone.now()),
+                    first_published=models.F("publish_at"),
+                )
             enqueue(ids)
         return count
 
@@ -343,10 +359,11 @@ class Report(models.Model):
         self.body = clean_body(self.body)
         self.pub_date = self.date.sort_date()
         if self.first_published is None:
-            # Going public, or leaving after being public (a report loaded raw,
-            # from a fixture or before this field existed, has no date yet).
+            # Public now, or public until this change (a scheduled report that
+            # came due, or one loaded raw from a fixture, has no date yet).
+            public_now = self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
             was_public = self.pk and Report.objects.published().filter(pk=self.pk).exists()
-            if self.status == self.Status.PUBLISHED or was_public:
+            if public_now or was_public:
                 self.first_published = self.publish_at
         super().save(*args, **kwargs)
 
@@ -467,12 +484,6 @@ class Alias(models.Model):
         ),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    former_slug = models.SlugField(
-        _("former address"),
-        max_length=200,
-        blank=True,
-        help_text=_("The term's slug under this name, if it had one (set when terms are merged)."),
-    )
 
     class Meta:
         abstract = True

@@ -138,7 +138,9 @@ class VisibleTerms:
             return True
         key = (entry.facet, entry.pk)
         if key not in self.unused:
-            tagged = Report.objects.filter(**{f"{self.fields[entry.facet]}__pk": entry.pk})
+            # A region is in use when it or any place inside it is tagged.
+            pks = Region(pk=entry.pk).subtree_ids() if entry.facet == "region" else [entry.pk]
+            tagged = Report.objects.filter(**{f"{self.fields[entry.facet]}__pk__in": pks})
             self.unused[key] = not tagged.exists()
         return self.unused[key]
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "archive.middleware.StripNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -189,11 +190,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-if HTTPS:
-    # Behind the TLS proxy every request comes from the proxy: count the
-    # client's address it adds (DJANGO_PROXY_COUNT proxies in front, default 1).
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
+# Behind the TLS proxy every request comes from the proxy: the client's address
+# is the one the proxy adds to X-Forwarded-For (DJANGO_PROXY_COUNT proxies in
+# front; 1 by default with DJANGO_HTTPS, else none).
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if HTTPS else "0"))
+AXES_CLIENT_IP_CALLABLE = "archive.middleware.client_address"
 
 LOGGING = {
     "version": 1,

@@ -49,7 +49,6 @@ class Name:
     text: str
     kind: str  # an Alias.Kind, or CANONICAL for the term's own name
     ambiguous: bool = False
-    slug: str = ""  # the term's former address under this name (a merged term's)
 
 
 @dataclass
@@ -63,6 +62,7 @@ class Entry:
     parent_id: int | None
     kind: str  # a region's kind; "" for other terms
     names: list[Name] = field(default_factory=list)
+    former_slugs: tuple[str, ...] = ()  # addresses that redirect to it
 
     def searchable(self) -> list[str]:
         """The names a search is widened with: the unambiguous ones, shortest form first."""
@@ -120,9 +120,9 @@ class Vocabulary:
         ]
         if include_ambiguous:
             return candidates
-        written = plain(words)
+        written = _spelled(words)  # "Kim Jong-suk" is written as "Kim Jong Suk" is
         doubtful = {
-            (e.facet, e.pk) for e, n in candidates if n.ambiguous and plain(n.text) == written
+            (e.facet, e.pk) for e, n in candidates if n.ambiguous and _spelled(n.text) == written
         }
         return [
             (e, n) for e, n in candidates if not n.ambiguous and (e.facet, e.pk) not in doubtful
@@ -188,15 +188,19 @@ class Vocabulary:
         Terms ``visible(entry)`` refuses, when given, are not found: their
         names say nothing.
         """
+
+        def shown(entry) -> bool:
+            return visible is None or visible(entry)
+
         found = self.lookup(value, include_ambiguous=True)
-        matches = {e.pk: e for e, _ in found if e.facet == facet}
+        matches = {e.pk: e for e, _ in found if e.facet == facet and shown(e)}
         if not matches:
             matches = {
                 e.pk: e
                 for e in self._of(facet)
-                if any(value in (slugify(n.text), n.slug) for n in e.names)
+                if (value in e.former_slugs or any(slugify(n.text) == value for n in e.names))
+                and shown(e)
             }
-        matches = {pk: e for pk, e in matches.items() if visible is None or visible(e)}
         return next(iter(matches.values())) if len(matches) == 1 else None
 
     def _of(self, facet: str):
@@ -343,7 +347,13 @@ def _abbreviation_word(word: str) -> str:
 
 
 def _words(name: str) -> tuple[str, ...]:
+    """The words of a name as the index sees them, less case (accents count)."""
     return tuple(re.findall(r"[^\W_]+", name.casefold()))
+
+
+def _spelled(name: str) -> tuple[str, ...]:
+    """The words of a name, less case and accents: "Kim Jong-suk" → ("kim", "jong", "suk")."""
+    return tuple(re.findall(r"[^\W_]+", plain(name)))
 
 
 def _without_redundant(names: list[str]) -> list[str]:
@@ -396,6 +406,7 @@ def _load() -> Vocabulary:
                 parent_id=getattr(term, "parent_id", None),
                 kind=getattr(term, "kind", ""),
                 names=[Name(term.name, CANONICAL)],
+                former_slugs=tuple(term.former_slug_list),
             )
             if getattr(term, "abbreviation", ""):
                 entry.names.append(Name(term.abbreviation, Alias.Kind.ABBREVIATION))
@@ -403,7 +414,7 @@ def _load() -> Vocabulary:
         for alias in alias_model.objects.all():
             entry = by_pk.get(getattr(alias, f"{alias_model.term_field}_id"))
             if entry is not None:
-                entry.names.append(Name(alias.name, alias.kind, alias.ambiguous, alias.former_slug))
+                entry.names.append(Name(alias.name, alias.kind, alias.ambiguous))
         entries += by_pk.values()
     return Vocabulary(entries)
 

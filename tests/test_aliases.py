@@ -172,6 +172,9 @@ def test_an_ambiguous_name_widens_nothing_even_when_a_sibling_name_folds_alike(s
     names = vocabulary.current()
     assert names.expand("Gangwon").also_searched == []
     assert names.expand("Kangwon").also_searched  # the canonical name still widens
+    # Spellings that differ only by accents are different words to the index: both are kept.
+    widened = names.expand("North Hamgyong").also_searched
+    assert "Hamgyŏng-bukto" in widened and "Hamgyong-bukto" in widened
     # A person is not the county named after them; the county's full name is.
     assert names.expand("Kim Jong Suk").also_searched == []
     assert "Kimjongsuk County" in names.expand("Kim Jong Suk County").also_searched
@@ -368,3 +371,40 @@ def test_the_report_list_filters_reports_awaiting_tag_decisions(client, vocabula
     decided.tag_suggestions.update(decision=TagSuggestion.Decision.REJECTED)
     html = page(client, reverse("admin:archive_report_changelist") + "?suggestions=pending")
     assert "Waiting" in html and "Decided" not in html
+
+
+def test_merged_addresses_redirect_for_twins_and_through_chains(client, vocabularies):
+    from archive.merging import merge_terms
+
+    keep = Region.objects.get(slug="hyesan")
+    twin = make_region("Hyesan", kind=Region.Kind.CITY, slug="hyesan-2", parent=keep.parent)
+    merge_terms(keep, [twin])  # the same name: only the address is new
+    first = Topic.objects.create(name="Kickbacks", slug="kb-2019")
+    middle = Topic.objects.create(name="Racketeering", slug="racketeering")
+    last = Topic.objects.get(slug="corruption")
+    merge_terms(middle, [first])
+    merge_terms(last, [middle])
+    assert client.get("/regions/hyesan-2/")["Location"] == "/regions/hyesan/"
+    assert client.get("/topics/kb-2019/")["Location"] == "/topics/corruption/"
+    assert client.get("/topics/racketeering/")["Location"] == "/topics/corruption/"
+
+
+def test_a_region_whose_only_use_is_a_draft_inside_it_stays_private(client, vocabularies):
+    ryanggang = Region.objects.get(slug="ryanggang")
+    camp = make_region("Camp Zeta", kind=Region.Kind.DISTRICT, slug="camp-zeta", parent=ryanggang)
+    camp.aliases.create(name="Zetaburg", kind=Alias.Kind.PRESS)
+    block = make_region("Zeta Block", kind=Region.Kind.DISTRICT, slug="zeta-block", parent=camp)
+    make_report("Draft", status=Report.Status.DRAFT, body="Zetaburg.", regions=[block])
+    index_now()
+    for url in ["/search/?find_region=zeta", "/search/?region=zetaburg", "/search/?q=Zetaburg"]:
+        assert "Camp Zeta" not in page(client, url), url
+    assert client.get("/regions/zetaburg/").status_code == 404
+
+
+def test_spellings_of_a_person_do_not_name_the_county(vocabularies):
+    from archive import vocabulary
+
+    names = vocabulary.current()
+    for person in ["Kim Jong-suk", "Kim-Jong-Suk", "kim jong suk"]:
+        assert names.expand(person).also_searched == [], person
+        assert names.scan(f"{person} was born in 1917.") == [], person

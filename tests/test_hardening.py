@@ -161,3 +161,33 @@ def test_control_characters_and_huge_values_are_refused_politely(client, query, 
     response = client.get(f"/search/?{query}")
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_behind_the_proxy_each_client_is_throttled_on_its_own(client, settings):
+    from archive.middleware import client_address
+
+    settings.PROXY_COUNT = 1
+    User.objects.create_superuser("chief", password="right-password-123")
+    url = "/admin/login/?next=/admin/"
+    attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.9"}
+    for n in range(5):
+        # A spoofed first entry changes nothing: the proxy's entry is counted.
+        spoofed = {**attacker, "HTTP_X_FORWARDED_FOR": f"1.1.1.{n}, 203.0.113.9"}
+        client.post(url, {"username": "chief", "password": "wrong"}, **spoofed)
+    locked = client.post(url, {"username": "chief", "password": "right-password-123"}, **attacker)
+    assert locked.status_code == 429
+    editor = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert client.post(url, {"username": "chief", "password": "right-password-123"},
+                       **editor).status_code == 302  # fmt: skip
+
+    class Request:
+        META = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "a, b"}
+
+    assert client_address(Request) == "b"
+
+
+def test_nul_in_any_query_parameter_never_reaches_a_query(client):
+    User.objects.create_superuser("chief", password="pw")
+    client.force_login(User.objects.get(username="chief"))
+    assert client.get("/admin/archive/report/?status=%00").status_code in (200, 302)
+    assert client.get("/admin/archive/region/?q=%00").status_code == 200

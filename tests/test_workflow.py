@@ -182,3 +182,15 @@ def test_reports_public_before_their_first_date_was_kept_are_still_gone(client, 
     Report.objects.filter(pk=by_update.pk).update(status=Report.Status.WITHDRAWN)
     for report in (by_action, by_update):
         assert client.get(report.get_absolute_url()).status_code == 410
+
+
+def test_a_scheduled_report_withdrawn_before_its_time_was_never_public(client, monkeypatch):
+    start = timezone.now()
+    report = make_report("Embargoed", publish_at=start + datetime.timedelta(hours=1))
+    report.publish_at = start + datetime.timedelta(hours=48)  # rescheduled
+    report.save()
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(hours=2))
+    report.status = Report.Status.WITHDRAWN
+    report.save()
+    monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(hours=72))
+    assert client.get(report.get_absolute_url()).status_code == 404

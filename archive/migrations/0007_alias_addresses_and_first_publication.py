@@ -4,11 +4,14 @@ from django.db import migrations, models
 
 
 def note_first_publication(apps, schema_editor):
-    """Reports published (or withdrawn after publication) before this field existed."""
+    """Reports public (or withdrawn, presumably after publication) before this field existed."""
+    from django.utils import timezone
+
     Report = apps.get_model("archive", "Report")
-    Report.objects.filter(status__in=["published", "withdrawn"], first_published=None).update(
-        first_published=models.F("publish_at")
-    )
+    undated = Report.objects.filter(first_published=None)
+    public = undated.filter(status="published", publish_at__lte=timezone.now())
+    public.update(first_published=models.F("publish_at"))
+    undated.filter(status="withdrawn").update(first_published=models.F("publish_at"))
 
 
 class Migration(migrations.Migration):
