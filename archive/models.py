@@ -441,12 +441,36 @@ class Correction(models.Model):
         return f"{self.created:%Y-%m-%d}: {self.note[:60]}"
 
 
+class AliasQuerySet(models.QuerySet):
+    """Bulk changes bypass signals: they mark the vocabulary changed here."""
+
+    def update(self, **kwargs):
+        from .vocabulary import changed
+
+        count = super().update(**kwargs)
+        changed()
+        return count
+
+    def bulk_create(self, *args, **kwargs):
+        from .vocabulary import changed
+
+        created = super().bulk_create(*args, **kwargs)
+        changed()
+        return created
+
+
+class AliasManager(models.Manager.from_queryset(AliasQuerySet)):
+    def get_by_natural_key(self, slug, name):
+        return self.get(**{f"{self.model.term_field}__slug": slug, "name": name})
+
+
 class Alias(models.Model):
     """Another name a term goes by: a spelling, an abbreviation, a former name.
 
-    Searching any name of a term finds reports that use any other; the
-    ``key`` is the name folded (see ``archive.romanization``) so that
-    spellings not listed still find their term.
+    Searching any name of a term finds reports that use any other; names are
+    compared folded (see ``archive.romanization``), so that spellings not
+    listed still find their term. Subclasses name their term's field in
+    ``term_field``.
     """
 
     class Kind(models.TextChoices):
@@ -485,6 +509,10 @@ class Alias(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    term_field = ""
+
+    objects = AliasManager()
+
     class Meta:
         abstract = True
         ordering = ["name"]
@@ -502,6 +530,10 @@ class Alias(models.Model):
             raise ValidationError({"used_until": _("A name cannot go out of use before it began.")})
 
     @property
+    def term(self):
+        return getattr(self, self.term_field)
+
+    @property
     def years(self) -> str:
         if self.used_from and self.used_until:
             return f"{self.used_from}–{self.used_until}"
@@ -512,36 +544,11 @@ class Alias(models.Model):
         return ""
 
 
-class AliasQuerySet(models.QuerySet):
-    """Bulk changes bypass signals: they mark the vocabulary changed here."""
-
-    def update(self, **kwargs):
-        from .vocabulary import changed
-
-        count = super().update(**kwargs)
-        changed()
-        return count
-
-    def bulk_create(self, *args, **kwargs):
-        from .vocabulary import changed
-
-        created = super().bulk_create(*args, **kwargs)
-        changed()
-        return created
-
-
-class AliasManager(models.Manager.from_queryset(AliasQuerySet)):
-    def get_by_natural_key(self, slug, name):
-        return self.get(**{f"{self.model.term_field}__slug": slug, "name": name})
-
-
 class RegionAlias(Alias):
     term_field = "region"
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="aliases"
     )
-
-    objects = AliasManager()
 
     class Meta(Alias.Meta):
         verbose_name = _("region alias")
@@ -550,18 +557,12 @@ class RegionAlias(Alias):
             models.UniqueConstraint(fields=["region", "name"], name="unique_region_alias")
         ]
 
-    @property
-    def term(self):
-        return self.region
-
 
 class AgencyAlias(Alias):
     term_field = "agency"
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="aliases"
     )
-
-    objects = AliasManager()
 
     class Meta(Alias.Meta):
         verbose_name = _("agency alias")
@@ -570,10 +571,6 @@ class AgencyAlias(Alias):
             models.UniqueConstraint(fields=["agency", "name"], name="unique_agency_alias")
         ]
 
-    @property
-    def term(self):
-        return self.agency
-
 
 class TopicAlias(Alias):
     term_field = "topic"
@@ -581,16 +578,10 @@ class TopicAlias(Alias):
         Topic, verbose_name=_("topic"), on_delete=models.CASCADE, related_name="aliases"
     )
 
-    objects = AliasManager()
-
     class Meta(Alias.Meta):
         verbose_name = _("topic alias")
         verbose_name_plural = _("topic aliases")
         constraints = [models.UniqueConstraint(fields=["topic", "name"], name="unique_topic_alias")]
-
-    @property
-    def term(self):
-        return self.topic
 
 
 class TagSuggestion(models.Model):

@@ -84,9 +84,11 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     to all of them (see ``archive.vocabulary``).
     """
     backend = connections["default"].get_backend()
+    awaiting_removal = _awaiting_removal()
     expansion = None
     if query.text.strip():
-        expansion = vocabulary.current().expand(query.text, visible=VisibleTerms())
+        visible = VisibleTerms(awaiting_removal)
+        expansion = vocabulary.current().expand(query.text, visible=visible)
     raw = backend.archive_search(
         text=query.text,
         query_text=expansion.text if expansion else None,
@@ -96,7 +98,7 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
         disjunctive=disjunctive,
-        exclude_ids=_awaiting_removal(),
+        exclude_ids=awaiting_removal,
         # A name the vocabulary knows is understood, not misspelt.
         suggest=not (expansion and expansion.terms),
     )
@@ -126,14 +128,17 @@ class VisibleTerms:
 
     fields = {"region": "regions", "agency": "agencies", "topic": "topics"}
 
-    def __init__(self):
+    def __init__(self, awaiting_removal: tuple[int, ...] | None = None):
+        self.awaiting_removal = awaiting_removal  # read when first needed, if not given
         self.present: dict[str, set[str]] | None = None  # read when first needed
         self.unused: dict[tuple[str, int], bool] = {}
 
     def __call__(self, entry) -> bool:
         if self.present is None:
             backend = connections["default"].get_backend()
-            self.present = backend.present_values(self.fields.values(), _awaiting_removal())
+            if self.awaiting_removal is None:
+                self.awaiting_removal = _awaiting_removal()
+            self.present = backend.present_values(self.fields.values(), self.awaiting_removal)
         if entry.slug in self.present[self.fields[entry.facet]]:
             return True
         key = (entry.facet, entry.pk)

@@ -64,6 +64,7 @@ class Entry:
     names: list[Name] = field(default_factory=list)
     former_slugs: tuple[str, ...] = ()  # addresses that redirect to it
 
+    @functools.cached_property
     def searchable(self) -> list[str]:
         """The names a search is widened with: the unambiguous ones, shortest form first."""
         names = [n.text for n in self.names if not n.ambiguous and '"' not in n.text]
@@ -328,7 +329,7 @@ class _Expanding:
         names = [typed]
         for entry in entries:
             self.terms[(entry.facet, entry.pk)] = entry
-            names += entry.searchable()
+            names += entry.searchable
         names = _without_redundant(names)
         for name in names:
             if _words(name) != _words(typed):

@@ -519,10 +519,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """Facet values at least one live document has (one bitset test per value)."""
         generation = self.generation()
         live = generation.live & ~self._docnums(generation.searcher, exclude_ids)
-        return {
-            name: {value for value, bits in generation.facets.get(name, {}).items() if bits & live}
-            for name in fields
-        }
+        return {name: set(self._counts(generation.facets.get(name, {}), live)) for name in fields}
 
     def document_count(self) -> int:
         return self.generation().live.bit_count()
