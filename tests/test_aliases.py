@@ -104,6 +104,7 @@ def test_facet_filter_by_an_alias(client, seeds):
 
 def test_facet_find_box_finds_a_value_by_any_name(client, seeds):
     html = page(client, "/search/?find_agency=bowibu")
+    assert 'action="#facet-agency"' in html  # the answer is shown where it was asked for
     found_box = re.search(r'<div class="found" role="status">(.*?)</div>', html, re.S).group(1)
     assert "Ministry of State Security" in found_box
     assert "matched alias Bowibu" in found_box
