@@ -5,24 +5,15 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from . import indexing, tagging
+from .facets import TERMS
 from .merging import merge_problem, merge_terms
-from .models import (
-    Agency,
-    AgencyAlias,
-    Correction,
-    Region,
-    RegionAlias,
-    Report,
-    Source,
-    TagSuggestion,
-    Topic,
-    TopicAlias,
-)
+from .models import Agency, Correction, Region, Report, Source, TagSuggestion, Topic
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -46,24 +37,19 @@ class AliasInline(admin.TabularInline):
     classes = ["aliases"]
 
 
-class RegionAliasInline(AliasInline):
-    model = RegionAlias
-
-
-class AgencyAliasInline(AliasInline):
-    model = AgencyAlias
-
-
-class TopicAliasInline(AliasInline):
-    model = TopicAlias
-    extra = 0
-
-
 class AliasedTermAdmin(TermAdmin):
-    """Regions, agencies and topics: names inline, and merging of duplicates."""
+    """Terms with other names: the names inline, and merging of duplicates."""
 
     search_fields = [*TermAdmin.search_fields, "aliases__name"]
     actions = ["merge"]
+
+    def __init__(self, model, admin_site):
+        # The term's aliases are edited inline, and kept in its history (reversion
+        # reads ``inlines`` when the admin is created).
+        alias_model = model._meta.get_field("aliases").related_model
+        inline = type(f"{alias_model.__name__}Inline", (AliasInline,), {"model": alias_model})
+        self.inlines = [inline, *self.inlines]
+        super().__init__(model, admin_site)
 
     @admin.action(description=_("Merge the selected into one"), permissions=["change", "delete"])
     def merge(self, request, queryset):
@@ -103,7 +89,6 @@ class AliasedTermAdmin(TermAdmin):
 
 @admin.register(Region)
 class RegionAdmin(AliasedTermAdmin):
-    inlines = [RegionAliasInline]
     list_display = ["name", "kind", "parent", "slug"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -123,7 +108,6 @@ class RegionAdmin(AliasedTermAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(AliasedTermAdmin):
-    inlines = [AgencyAliasInline]
     list_display = ["name", "abbreviation", "parent", "slug"]
     list_select_related = ["parent"]
     search_fields = [*AliasedTermAdmin.search_fields, "abbreviation"]
@@ -132,7 +116,7 @@ class AgencyAdmin(AliasedTermAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(AliasedTermAdmin):
-    inlines = [TopicAliasInline]
+    pass
 
 
 @admin.register(Source)
@@ -141,7 +125,7 @@ class SourceAdmin(TermAdmin):
 
 
 class TagSuggestionInline(admin.TabularInline):
-    """Regions and agencies the text names: the editor accepts or rejects each."""
+    """Terms the text names: the editor accepts or rejects each."""
 
     model = TagSuggestion
     fields = ["term", "evidence", "decision"]
@@ -153,12 +137,12 @@ class TagSuggestionInline(admin.TabularInline):
     verbose_name_plural = _("suggested tags (found in the text; accept to tag)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("region", "agency")
+        return super().get_queryset(request).select_related("term_type").prefetch_related("term")
 
-    @admin.display(description=_("region or agency"))
+    @admin.display(description=_("term"))
     def term(self, suggestion):
-        kind = _("Region") if suggestion.region_id else _("Agency")
-        return f"{kind}: {suggestion.term}"
+        kind = suggestion.term_type.model_class()._meta.verbose_name
+        return f"{capfirst(kind)}: {suggestion.term}"
 
 
 class PendingSuggestionsFilter(admin.SimpleListFilter):
@@ -418,3 +402,10 @@ class ReportAdmin(VersionAdmin):
     def _done(self, request, count, what):
         message = ngettext("%(count)d report %(what)s.", "%(count)d reports %(what)s.", count)
         self.message_user(request, message % {"count": count, "what": what}, messages.SUCCESS)
+
+
+# Any other vocabulary in ``archive.facets`` gets the generic term admin.
+for _facet in TERMS:
+    if not admin.site.is_registered(_facet.model):
+        _admin = AliasedTermAdmin if _facet.alias_model is not None else TermAdmin
+        admin.site.register(_facet.model, _admin)

@@ -8,5 +8,7 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Report archive")
 
     def ready(self):
-        # Connect the signals that queue index changes and refresh the vocabulary.
-        from . import indexing, vocabulary  # noqa: F401
+        # What saves and deletes set off: the search outbox and the vocabulary's version.
+        from . import signals
+
+        signals.connect()

@@ -10,26 +10,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.dates import MONTHS_AP
 from django.utils.translation import gettext_lazy as _
 
 # Reports on the DPRK's security agencies start after the state was founded;
 # anything outside this window is a typo or a parsing accident.
 EARLIEST_YEAR = 1945
-MONTH_ABBREVIATIONS = [
-    "",
-    "Jan.",
-    "Feb.",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "Aug.",
-    "Sept.",
-    "Oct.",
-    "Nov.",
-    "Dec.",
-]
 
 
 class DatePrecision(models.TextChoices):
@@ -89,7 +75,7 @@ class PartialDate:
         return datetime.date(self.year, self.month or 1, self.day or 1)
 
     def __str__(self) -> str:
-        month = MONTH_ABBREVIATIONS[self.month] if self.month in range(1, 13) else None
+        month = MONTHS_AP[self.month] if self.month in range(1, 13) else None
         match self.precision:
             case DatePrecision.DAY:
                 return f"{month} {self.day}, {self.year}"

@@ -3,14 +3,15 @@
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from .facets import ON_CARDS, TERMS
 from .forms import parse_search, url_with
 from .models import Report
+from .presentation import cards
 from .search import search
 
 FEED_LENGTH = 30
@@ -27,7 +28,7 @@ class LatestReportsFeed(Feed):
         return (
             Report.objects.published()
             .select_related("source")
-            .prefetch_related("regions", "agencies")
+            .prefetch_related(*ON_CARDS)
             .order_by("-publish_at")[:FEED_LENGTH]
         )
 
@@ -45,7 +46,7 @@ class LatestReportsFeed(Feed):
         return report.source.name if report.source else None
 
     def item_categories(self, report):
-        return [t.name for t in (*report.regions.all(), *report.agencies.all())]
+        return [t.name for f in TERMS if f.report_field in ON_CARDS for t in f.terms_of(report)]
 
 
 class LatestReportsAtom(LatestReportsFeed):
@@ -70,9 +71,7 @@ class SearchFeed(LatestReportsFeed):
         return "Reports matching a search in the NK Security Reports Archive."
 
     def items(self, parsed):
-        reports = search(replace(parsed.query, page=1, per_page=FEED_LENGTH)).reports
-        prefetch_related_objects(reports, "regions", "agencies")
-        return reports
+        return cards(search(replace(parsed.query, page=1, per_page=FEED_LENGTH)).reports)
 
 
 class SearchAtom(SearchFeed):

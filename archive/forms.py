@@ -1,8 +1,9 @@
-"""Reading a search page's GET parameters into an ArchiveQuery.
+"""The search form: a page's GET parameters in, an ``ArchiveQuery`` out, and back.
 
 Every state of the search page is a plain URL. Parameters a reader may have
-typed or mangled never cause an error page: what cannot be used is dropped
-and named in a message.
+typed or mangled never cause an error page: a value that cannot be used is
+dropped and named in a message (the form's errors), and the search runs with
+the rest.
 """
 
 import datetime
@@ -10,17 +11,20 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from . import vocabulary
-from .models import Agency, Region, Report, Source, Topic
-from .search import FACETS, MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery, VisibleTerms
+from .facets import FACETS
+from .models import Report
+from .search import MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery, VisibleTerms
 
-TERM_MODELS = {"region": Region, "agency": Agency, "topic": Topic, "source": Source}
 FACET_VALUE_PATTERNS = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_PAGE = 10_000
+MAX_VALUE_LENGTH = 200
 # Parameters that make up a search; anything else in the URL is ignored.
 PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
 
@@ -32,48 +36,157 @@ class ParsedSearch:
     messages: list[str] = field(default_factory=list)
 
 
-def parse_search(data: QueryDict) -> ParsedSearch:
-    messages: list[str] = []
-    text = CONTROL_RE.sub(" ", data.get("q", "")).strip()
-    if len(text) > MAX_QUERY_LENGTH:
-        messages.append(f"Your search was cut to its first {MAX_QUERY_LENGTH} characters.")
-        text = text[:MAX_QUERY_LENGTH]
+def without_controls(text: str, replacement: str = " ") -> str:
+    return CONTROL_RE.sub(replacement, text)
 
-    filters = {}
-    for name in FACETS:
-        values = tuple(
-            dict.fromkeys(CONTROL_RE.sub("", v).strip()[:200] for v in data.getlist(name))
-        )
-        values = _by_any_name(name, tuple(v for v in values if v), messages)
-        known = known_values(name, values)
+
+class ValuesField(forms.Field):
+    """Any number of values of one facet (``?region=a&region=b``), cleaned, each once."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> tuple[str, ...]:
+        values = (without_controls(v, "").strip()[:MAX_VALUE_LENGTH] for v in value or ())
+        return tuple(dict.fromkeys(v for v in values if v))
+
+
+class PartialDateField(forms.CharField):
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: the first day of it, or with ``end`` the last."""
+
+    def __init__(self, *, end: bool, label: str, **kwargs):
+        self.end = end
+        super().__init__(required=False, label=label, **kwargs)
+
+    def to_python(self, value) -> datetime.date | None:
+        raw = super().to_python(value)
+        if not raw:
+            return None
+        match = DATE_RE.match(raw)
+        try:
+            if not match:
+                raise ValueError
+            year, month, day = (int(p) if p else None for p in match.groups())
+            if month is None:
+                return datetime.date(year, 12, 31) if self.end else datetime.date(year, 1, 1)
+            if day is None:
+                first = datetime.date(year, month, 1)
+                if not self.end:
+                    return first
+                following = first.replace(day=28) + datetime.timedelta(days=4)
+                return following - datetime.timedelta(days=following.day)
+            return datetime.date(year, month, day)
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(
+                _("“%(raw)s” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); "
+                  "the “%(label)s” date was left out.") % {"raw": raw[:30], "label": self.label}
+            ) from None  # fmt: skip
+
+
+class SearchForm(forms.Form):
+    """The search page's parameters. Use ``parsed()``: it never fails."""
+
+    q = forms.CharField(required=False, strip=True)
+    sort = forms.CharField(required=False)
+    page = forms.CharField(required=False)
+
+    def __init__(self, data: QueryDict):
+        super().__init__(data)
+        for name in FACETS:
+            self.fields[name] = ValuesField(required=False)
+        # "from" is a Python keyword: these two are added here rather than declared.
+        self.fields["from"] = PartialDateField(end=False, label="from")
+        self.fields["to"] = PartialDateField(end=True, label="to")
+        self.notices: list[str] = []  # what was changed rather than left out
+
+    def clean_q(self) -> str:
+        text = without_controls(self.cleaned_data["q"]).strip()
+        if len(text) > MAX_QUERY_LENGTH:
+            self.notices.append(
+                _("Your search was cut to its first %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
+            )
+            text = text[:MAX_QUERY_LENGTH]
+        return text
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"]
+        if sort and sort not in SORTS:
+            raise forms.ValidationError(
+                _("Unknown sort “%(sort)s”; showing newest first.") % {"sort": sort[:30]}
+            )
+        return sort
+
+    def clean_page(self) -> int:
+        raw = self.cleaned_data["page"] or "1"
+        number = page_number(raw)
+        if number is None:
+            raise forms.ValidationError(
+                _("There is no page “%(page)s”; showing the first page.") % {"page": raw[:20]}
+            )
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in FACETS:
+            values = self._by_any_name(name, cleaned.get(name, ()))
+            known = known_values(name, values)
+            for value in values:
+                if value not in known:
+                    self.add_error(
+                        name,
+                        _("There is no %(facet)s “%(value)s”; that filter was left out.")
+                        % {"facet": name, "value": value[:60]},
+                    )
+            cleaned[name] = tuple(v for v in values if v in known)
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.notices.append(_("The start date was after the end date; they were swapped."))
+            cleaned["from"], cleaned["to"] = end, start
+        return cleaned
+
+    def _by_any_name(self, name: str, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Values that are a term's other name (“bowibu”, “north-hamkyung”) become its slug."""
+        facet = FACETS[name]
+        if facet.alias_model is None or not values:
+            return values
+        slugs = set(facet.model.objects.filter(slug__in=values).values_list("slug", flat=True))
+        names, visible = vocabulary.current(), VisibleTerms()
+        resolved = []
         for value in values:
-            if value not in known:
-                messages.append(f"There is no {name} “{value[:60]}”; that filter was left out.")
-        if known:
-            filters[name] = tuple(v for v in values if v in known)
+            entry = None if value in slugs else names.resolve(name, value, visible)
+            if entry is not None:
+                self.notices.append(
+                    _("“%(value)s” is another name for %(term)s; filtering by that.")
+                    % {"value": value[:60], "term": entry.name}
+                )
+                value = entry.slug
+            resolved.append(value)
+        return tuple(dict.fromkeys(resolved))
 
-    start = _date(data.get("from", ""), "from", messages, end=False)
-    end = _date(data.get("to", ""), "to", messages, end=True)
-    if start and end and start > end:
-        messages.append("The start date was after the end date; they were swapped.")
-        start, end = end, start
+    def parsed(self) -> ParsedSearch:
+        """The query this form describes, with a message for each thing left out."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        text = cleaned.get("q", "")
+        filters = {name: cleaned[name] for name in FACETS if cleaned.get(name)}
+        sort = cleaned.get("sort") or (
+            "relevance" if text and not self.has_error("sort") else "newest"
+        )
+        if sort == "relevance" and not text:
+            sort = "newest"
+        query = ArchiveQuery(
+            text, filters, cleaned.get("from"), cleaned.get("to"), sort,
+            cleaned.get("page", 1), PER_PAGE,
+        )  # fmt: skip
+        return ParsedSearch(query, to_params(query), self.messages())
 
-    sort = data.get("sort", "relevance" if text else "newest")
-    if sort not in SORTS:
-        messages.append(f"Unknown sort “{sort[:30]}”; showing newest first.")
-        sort = "newest"
-    if sort == "relevance" and not text:
-        sort = "newest"
+    def messages(self) -> list[str]:
+        """What the reader is told: what was changed, then what was left out."""
+        errors = [str(message) for messages in self.errors.values() for message in messages]
+        return self.notices + errors
 
-    page = 1
-    raw_page = data.get("page", "1")
-    if not page_number(raw_page):
-        messages.append(f"There is no page “{raw_page[:20]}”; showing the first page.")
-    else:
-        page = page_number(raw_page)
 
-    query = ArchiveQuery(text, filters, start, end, sort, page, PER_PAGE)
-    return ParsedSearch(query, to_params(query), messages)
+def parse_search(data: QueryDict) -> ParsedSearch:
+    return SearchForm(data).parsed()
 
 
 def page_number(raw: str) -> int | None:
@@ -82,6 +195,18 @@ def page_number(raw: str) -> int | None:
         return None
     number = int(raw)
     return number if 1 <= number <= MAX_PAGE else None
+
+
+def known_values(name: str, values: tuple[str, ...]) -> set[str]:
+    """The values a reader may filter by: valid, and used by a published report."""
+    if not values:
+        return set()
+    facet = FACETS[name]
+    if facet.is_term:
+        # A term only unpublished reports use is as unknown as one that does not exist.
+        terms = facet.model.objects.filter(slug__in=values)
+        return {t.slug for t in terms if Report.objects.published().tagged_with(t).exists()}
+    return {v for v in values if FACET_VALUE_PATTERNS[name].match(v)}
 
 
 def to_params(query: ArchiveQuery) -> QueryDict:
@@ -123,54 +248,3 @@ def toggle(params: QueryDict, name: str, value: str) -> str:
     values = params.getlist(name)
     values = [v for v in values if v != value] if value in values else [*values, value]
     return url_with(params, **{name: values or None})
-
-
-def _by_any_name(name: str, values: tuple[str, ...], messages: list[str]) -> tuple[str, ...]:
-    """Values that are a term's other name (“bowibu”, “north-hamkyung”) become its slug."""
-    if name not in vocabulary.MODELS or not values:
-        return values
-    slugs = set(TERM_MODELS[name].objects.filter(slug__in=values).values_list("slug", flat=True))
-    names, visible = vocabulary.current(), VisibleTerms()
-    resolved = []
-    for value in values:
-        entry = None if value in slugs else names.resolve(name, value, visible)
-        if entry is not None:
-            messages.append(f"“{value[:60]}” is another name for {entry.name}; filtering by that.")
-            value = entry.slug
-        resolved.append(value)
-    return tuple(dict.fromkeys(resolved))
-
-
-def known_values(name: str, values: tuple[str, ...]) -> set[str]:
-    """The values a reader may filter by: valid, and used by a published report."""
-    if not values:
-        return set()
-    if name in TERM_MODELS:
-        # A term only unpublished reports use is as unknown as one that does not exist.
-        terms = TERM_MODELS[name].objects.filter(slug__in=values)
-        return {t.slug for t in terms if Report.objects.published().tagged_with(t).exists()}
-    return {v for v in values if FACET_VALUE_PATTERNS[name].match(v)}
-
-
-def _date(raw: str, label: str, messages: list[str], end: bool) -> datetime.date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    match = DATE_RE.match(raw)
-    try:
-        if not match:
-            raise ValueError
-        year, month, day = (int(p) if p else None for p in match.groups())
-        if month is None:
-            return datetime.date(year, 12, 31) if end else datetime.date(year, 1, 1)
-        if day is None:
-            first = datetime.date(year, month, 1)
-            if not end:
-                return first
-            following = first.replace(day=28) + datetime.timedelta(days=4)
-            return following - datetime.timedelta(days=following.day)
-        return datetime.date(year, month, day)
-    except (ValueError, OverflowError):
-        messages.append(f"“{raw[:30]}” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); "
-                        f"the “{label}” date was left out.")  # fmt: skip
-        return None

@@ -1,21 +1,19 @@
 """Merging duplicate terms: one survives, the others become its aliases."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .models import Agency, Alias, Region, TagSuggestion
+from .models import Alias, TagSuggestion, TreeNode
 
 
 def merge_problem(keep, merged) -> str | None:
     """Why these terms cannot be merged, or None: a term cannot be merged into a part of itself."""
-    if not isinstance(keep, Region | Agency):
+    if not isinstance(keep, TreeNode):
         return None
     merged_pks = {term.pk for term in merged}
-    node, seen = keep.parent, set()
-    while node is not None and node.pk not in seen:
+    for node in reversed(keep.ancestors()):  # nearest first
         if node.pk in merged_pks:
             return f"{keep.name} lies inside {node.name}: keep {node.name}, or move it first."
-        seen.add(node.pk)
-        node = node.parent
     return None
 
 
@@ -54,17 +52,18 @@ def merge_terms(keep, merged) -> int:
         reports = list(term.report_set.values_list("pk", flat=True))
         keep.report_set.add(*reports)
         moved.update(reports)
-        if isinstance(term, Region | Agency):
+        if isinstance(term, TreeNode):
             term.children.exclude(pk=keep.pk).update(parent=keep)
-            _move_suggestions(term, keep, term_field)
+        _move_suggestions(term, keep)
         term.delete()
     keep.save(update_fields=["former_slugs"])
     return len(moved)
 
 
-def _move_suggestions(term, keep, term_field: str) -> None:
-    suggestions = TagSuggestion.objects.filter(**{term_field: term})
+def _move_suggestions(term, keep) -> None:
+    kind = ContentType.objects.get_for_model(keep)
+    suggestions = TagSuggestion.objects.filter(term_type=kind, term_id=term.pk)
     # A report with suggestions of both keeps the one already on ``keep``.
-    duplicate = TagSuggestion.objects.filter(**{term_field: keep}).values("report")
+    duplicate = TagSuggestion.objects.filter(term_type=kind, term_id=keep.pk).values("report")
     suggestions.filter(report__in=duplicate).delete()
-    suggestions.update(**{term_field: keep})
+    suggestions.update(term_id=keep.pk)

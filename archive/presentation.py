@@ -1,23 +1,22 @@
-"""Turning search results into what templates loop over: links, trees, bars."""
+"""Turning search results into what templates loop over: links, trees, bars, pages."""
 
 import itertools
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
+from django.urls import reverse
+from django.utils.dates import MONTHS_AP
 
 from . import vocabulary
-from .dates import MONTH_ABBREVIATIONS
+from .facets import FACETS, ON_CARDS, TERMS
 from .forms import toggle, url_with
 from .models import Alias
 from .search import ArchiveResults, FacetValue, VisibleTerms
 
-FACET_TITLES = {
-    "region": "Region",
-    "agency": "Agency",
-    "topic": "Topic",
-    "source": "Source",
-    "year": "Year",
-}
+# The facets with a box of their own (months open inside the year box).
+BOXES = tuple(name for name in FACETS if name != "month")
 SHOWN_VALUES = 8
 SHOWN_REGIONS = 25  # a tree cut in the middle reads badly: show more of it
 
@@ -45,6 +44,13 @@ class FacetBox:
 
 
 @dataclass
+class TermLink:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
 class Chip:
     label: str
     remove_url: str
@@ -66,7 +72,8 @@ def facet_boxes(results: ArchiveResults, params: QueryDict, finds=None) -> list[
     """The sidebar. ``finds`` maps a facet to what was typed in its find box."""
     finds = finds or {}
     boxes = []
-    for name, title in FACET_TITLES.items():
+    for name in BOXES:
+        facet = FACETS[name]
         values = results.facets.get(name, [])
         if name == "region":
             links = _tree(values, params)
@@ -81,8 +88,8 @@ def facet_boxes(results: ArchiveResults, params: QueryDict, finds=None) -> list[
         # Never hide a chosen value behind "show all".
         while any(link.selected for link in links[cut:]) and cut < len(links):
             cut += 1
-        box = FacetBox(name, title, links[:cut], links[cut:])
-        if name in vocabulary.MODELS:
+        box = FacetBox(name, str(facet.title), links[:cut], links[cut:])
+        if facet.alias_model is not None:
             box.findable = True
             box.find = find
             box.found = _found(name, find, values, params) if find else None
@@ -138,7 +145,7 @@ def _years_and_months(years, months, params: QueryDict) -> list[FacetLink]:
         if year.value in chosen_years:
             for month in sorted(months, key=lambda v: v.value):
                 if month.value.startswith(year.value + "-"):
-                    label = MONTH_ABBREVIATIONS[int(month.value[5:])]
+                    label = MONTHS_AP[int(month.value[5:])]
                     month = FacetValue(month.value, label, month.count, month.selected)
                     links.append(_link("month", month, params, depth=1))
     return links
@@ -149,7 +156,7 @@ def chips(results: ArchiveResults, params: QueryDict) -> list[Chip]:
     for name, values in results.query.filters.items():
         labels = {v.value: v.label for v in results.facets.get(name, [])}
         for value in values:
-            label = f"{FACET_TITLES.get(name, 'Month')}: {labels.get(value, value)}"
+            label = f"{FACETS[name].title}: {labels.get(value, value)}"
             found.append(Chip(label, toggle(params, name, value)))
     if results.query.date_from:
         found.append(
@@ -171,7 +178,7 @@ def histogram(
             for v in results.facets.get("month", [])
             if v.value.startswith(chosen[0])
         }
-        periods = [(f"{chosen[0]}-{m:02d}", MONTH_ABBREVIATIONS[m]) for m in range(1, 13)]
+        periods = [(f"{chosen[0]}-{m:02d}", MONTHS_AP[m]) for m in range(1, 13)]
         name = "month"
     else:
         counts = dict(results.histogram)
@@ -206,20 +213,72 @@ def undated_count(results: ArchiveResults) -> int:
     return results.total - sum(count for _, count in results.histogram)
 
 
+class _ResultWindow:
+    """All results as Django's Paginator sees them: their count, and the page in hand."""
+
+    def __init__(self, results: ArchiveResults):
+        self.results = results
+
+    def __len__(self) -> int:
+        return self.results.total
+
+    def __getitem__(self, window: slice) -> list:
+        return self.results.reports
+
+
+def paginator(results: ArchiveResults) -> Paginator:
+    return Paginator(_ResultWindow(results), results.query.per_page)
+
+
 def page_links(results: ArchiveResults, params: QueryDict) -> dict:
-    page, last = results.query.page, results.num_pages
+    """Previous, next and numbered links, with an ellipsis (None) for pages left out."""
+    pages = paginator(results)
+    page = pages.get_page(results.query.page)
 
     def url(number):
         return url_with(params, drop=(), page=str(number) if number > 1 else None)
 
-    numbers = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    numbers = pages.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return {
-        "previous": url(page - 1) if page > 1 else None,
-        "next": url(page + 1) if page < last else None,
-        "pages": [(n, url(n), n == page) for n in numbers],
-        "current": page,
-        "last": last,
+        "previous": url(page.previous_page_number()) if page.has_previous() else None,
+        "next": url(page.next_page_number()) if page.has_next() else None,
+        "pages": [
+            (n, url(n), n == page.number) if n != pages.ELLIPSIS else (None, None, False)
+            for n in numbers
+        ],
+        "current": page.number,
+        "last": pages.num_pages,
     }
+
+
+def term_links(name: str, values: list[FacetValue]) -> list[TermLink]:
+    """Links to the pages of the terms counted, e.g. on the home page."""
+    return [
+        TermLink(v.label, v.count, reverse(f"archive:{name}", kwargs={"slug": v.value}))
+        for v in values
+    ]
+
+
+@dataclass
+class TagGroup:
+    label: str
+    kind: str  # the facet's name
+    terms: list
+
+
+def tag_groups(report, fields: tuple[str, ...] | None = None) -> list[TagGroup]:
+    """A report's tags by facet (all its many-valued facets, or the given fields)."""
+    chosen = [f for f in TERMS if f.many and (fields is None or f.report_field in fields)]
+    groups = [TagGroup(str(f.plural), f.name, f.terms_of(report)) for f in chosen]
+    return [group for group in groups if group.terms]
+
+
+def cards(reports: list) -> list:
+    """Reports for a list: the tags cards show fetched in a few queries, as ``card_tags``."""
+    prefetch_related_objects(reports, "source", *ON_CARDS)
+    for report in reports:
+        report.card_tags = tag_groups(report, ON_CARDS)
+    return reports
 
 
 def sort_links(params: QueryDict, current: str, has_text: bool) -> list[tuple[str, str, bool]]:

@@ -1,33 +1,39 @@
 """The Editors group: what someone who prepares and publishes reports may do.
 
 Editors add and change reports (withdrawing rather than deleting them),
-decide on the tags suggested for them, and keep the vocabularies and their
-aliases; they cannot see or manage users, groups or
-permissions. A data migration creates the group on every new database.
+decide on the tags suggested for them, and keep every vocabulary of
+``archive.facets`` and its aliases; they cannot see or manage users, groups
+or permissions. The group is brought up to date after every ``migrate``
+(see ``archive.signals``), so a new vocabulary's permissions join it.
 """
 
+from .facets import TERMS
+
 EDITORS = "Editors"
-EDITOR_PERMISSIONS = {
-    "report": ["add", "change", "view"],
-    "region": ["add", "change", "delete", "view"],
-    "agency": ["add", "change", "delete", "view"],
-    "topic": ["add", "change", "delete", "view"],
-    "source": ["add", "change", "delete", "view"],
-    "regionalias": ["add", "change", "delete", "view"],
-    "agencyalias": ["add", "change", "delete", "view"],
-    "topicalias": ["add", "change", "delete", "view"],
-    "tagsuggestion": ["change", "view"],
-    "correction": ["add", "change", "delete", "view"],
-}
+ALL = ["add", "change", "delete", "view"]
 
 
-def ensure_editors_group(group_model, permission_model):
-    """Create or update the group; takes models so migrations can pass historical ones."""
-    group, _ = group_model.objects.get_or_create(name=EDITORS)
+def editor_permissions() -> dict[str, list[str]]:
+    """Model name -> the actions editors may take on it."""
+    permissions = {
+        "report": ["add", "change", "view"],
+        "tagsuggestion": ["change", "view"],
+        "correction": ALL,
+    }
+    for facet in TERMS:
+        permissions[facet.model._meta.model_name] = ALL
+        if facet.alias_model is not None:
+            permissions[facet.alias_model._meta.model_name] = ALL
+    return permissions
+
+
+def ensure_editors_group(groups, permissions):
+    """Create or update the group (``groups`` and ``permissions`` are managers)."""
+    group, _ = groups.get_or_create(name=EDITORS)
     codenames = [
-        f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions
+        f"{action}_{model}" for model, actions in editor_permissions().items() for action in actions
     ]
     group.permissions.set(
-        permission_model.objects.filter(content_type__app_label="archive", codename__in=codenames)
+        permissions.filter(content_type__app_label="archive", codename__in=codenames)
     )
     return group

@@ -12,23 +12,15 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from haystack import connections
 
 from . import vocabulary
-from .models import Agency, IndexChange, Region, Report, Source, Topic
+from .facets import ALIASED, FACETS
+from .models import IndexChange, Report
+from .search_backend import engine
 
 PER_PAGE = 20
 MAX_QUERY_LENGTH = 500
 SORTS = ("relevance", "newest", "oldest")
-# Facet name in queries and results -> (index field, model with slugs and names).
-FACETS = {
-    "region": ("regions", Region),
-    "agency": ("agencies", Agency),
-    "topic": ("topics", Topic),
-    "source": ("source", Source),
-    "year": ("year", None),
-    "month": ("month", None),
-}
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     A query naming a region, agency or topic by any of its names is widened
     to all of them (see ``archive.vocabulary``).
     """
-    backend = connections["default"].get_backend()
+    backend = engine()
     awaiting_removal = _awaiting_removal()
     expansion = None
     if query.text.strip():
@@ -92,7 +84,7 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     raw = backend.archive_search(
         text=query.text,
         query_text=expansion.text if expansion else None,
-        filters={FACETS[name][0]: values for name, values in query.filters.items()},
+        filters={FACETS[name].index_field: values for name, values in query.filters.items()},
         date_range=_date_range(query.date_from, query.date_to),
         sort=query.sort,
         offset=(query.page - 1) * query.per_page,
@@ -106,14 +98,16 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
     reports = [by_id[pk] for pk in raw.ids if pk in by_id]
     for report in reports:
         report.snippet = _snippet(backend, report, raw.terms)
-    facets = {
-        name: _facet_values(name, raw.facets.get(index_field, {}), query.filters.get(name, ()))
-        for name, (index_field, _) in FACETS.items()
+    facet_values = {
+        name: _facet_values(
+            name, raw.facets.get(facet.index_field, {}), query.filters.get(name, ())
+        )
+        for name, facet in FACETS.items()
     }
     histogram = sorted(raw.histogram.items())
     also_searched = expansion.also_searched if expansion else []
     return ArchiveResults(
-        query, reports, raw.total, facets, histogram, raw.suggestion, also_searched
+        query, reports, raw.total, facet_values, histogram, raw.suggestion, also_searched
     )
 
 
@@ -126,7 +120,7 @@ class VisibleTerms:
     the gazetteer's places. Call it with a vocabulary entry.
     """
 
-    fields = {"region": "regions", "agency": "agencies", "topic": "topics"}
+    fields = {facet.name: facet.index_field for facet in ALIASED}
 
     def __init__(self, awaiting_removal: tuple[int, ...] | None = None):
         self.awaiting_removal = awaiting_removal  # read when first needed, if not given
@@ -135,18 +129,16 @@ class VisibleTerms:
 
     def __call__(self, entry) -> bool:
         if self.present is None:
-            backend = connections["default"].get_backend()
             if self.awaiting_removal is None:
                 self.awaiting_removal = _awaiting_removal()
-            self.present = backend.present_values(self.fields.values(), self.awaiting_removal)
+            self.present = engine().present_values(self.fields.values(), self.awaiting_removal)
         if entry.slug in self.present[self.fields[entry.facet]]:
             return True
         key = (entry.facet, entry.pk)
         if key not in self.unused:
             # A region is in use when it or any place inside it is tagged.
-            pks = Region(pk=entry.pk).subtree_ids() if entry.facet == "region" else [entry.pk]
-            tagged = Report.objects.filter(**{f"{self.fields[entry.facet]}__pk__in": pks})
-            self.unused[key] = not tagged.exists()
+            term = FACETS[entry.facet].model(pk=entry.pk)
+            self.unused[key] = not term.tagged_reports().exists()
         return self.unused[key]
 
 
@@ -156,7 +148,7 @@ def _awaiting_removal() -> tuple[int, ...]:
     Between a withdrawal and the indexer's next batch (about a second), the
     index still holds the report; searches leave it out of every count.
     """
-    pending = set(IndexChange.objects.filter(processed=None).values_list("report_id", flat=True))
+    pending = set(IndexChange.objects.pending().values_list("report_id", flat=True))
     if not pending:
         return ()
     public = set(Report.objects.published().filter(pk__in=pending).values_list("pk", flat=True))
@@ -165,8 +157,7 @@ def _awaiting_removal() -> tuple[int, ...]:
 
 def related(report: Report, limit: int = 5) -> list[Report]:
     """Published reports most like this one (none when it is not in the index)."""
-    backend = connections["default"].get_backend()
-    ids = backend.similar(report.pk, f"{report.headline}\n{report.body}", limit + 1)
+    ids = engine().similar(report.pk, f"{report.headline}\n{report.body}", limit + 1)
     by_id = Report.objects.published().in_bulk([pk for pk in ids if pk != report.pk])
     return [by_id[pk] for pk in ids if pk in by_id][:limit]
 
@@ -190,20 +181,15 @@ def _snippet(backend, report: Report, terms: list[str]) -> SafeString:
 
 
 def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
-    model = FACETS[name][1]
+    facet = FACETS[name]
+    model = facet.model
     slugs = set(counts) | set(selected)
-    if model is None:
-        labels = {slug: slug for slug in slugs}
-        parents = {}
-    else:
-        terms = model.objects.filter(slug__in=slugs)
-        labels = {term.slug: term.name for term in terms}
-        parents = {}
-        if model is Region:
-            parent_slugs = dict(
-                Region.objects.filter(slug__in=slugs).values_list("slug", "parent__slug")
-            )
-            parents = {slug: parent for slug, parent in parent_slugs.items() if parent}
+    labels, parents = {slug: slug for slug in slugs}, {}
+    if model is not None:
+        fields = ("slug", "name", "parent__slug") if facet.tree else ("slug", "name")
+        rows = model.objects.filter(slug__in=slugs).values_list(*fields)
+        labels = {row[0]: row[1] for row in rows}
+        parents = {row[0]: row[2] for row in rows if facet.tree and row[2]}
     values = [
         FacetValue(
             value=slug,

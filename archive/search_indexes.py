@@ -1,8 +1,9 @@
 """What haystack indexes. Only published reports are ever in the index.
 
-Facets are indexed as stable lower-case slugs (display names come from the
-database). A report's regions include every larger region they lie in, so a
-province's count and filter cover its cities and counties.
+Each vocabulary of ``archive.facets`` is a field of stable lower-case slugs
+(display names come from the database). For a tree (regions), a report's
+values include every larger term its terms lie in, so a province's count and
+filter cover its cities and counties.
 """
 
 import hashlib
@@ -10,7 +11,9 @@ import json
 
 from haystack import indexes
 
-from .models import Region, Report
+from . import trees
+from .facets import TERMS
+from .models import Report
 
 
 class SlugsField(indexes.MultiValueField):
@@ -50,13 +53,17 @@ def date_key(report: Report) -> int:
     return date.year * 10000 + date.month * 100 + date.day if date else 0
 
 
-class ReportIndex(indexes.SearchIndex, indexes.Indexable):
+# A field of exact slugs for each vocabulary (``regions``, ``agencies``, …).
+_TermFields = type(
+    "_TermFields",
+    (indexes.SearchIndex,),
+    {facet.index_field: SlugsField() for facet in TERMS},
+)
+
+
+class ReportIndex(_TermFields, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True)
     spelling = SpellingField()
-    regions = SlugsField()
-    agencies = SlugsField()
-    topics = SlugsField()
-    source = SlugsField()
     year = SlugsField()
     month = SlugsField()
     date_key = SortKeyField()
@@ -66,34 +73,40 @@ class ReportIndex(indexes.SearchIndex, indexes.Indexable):
         return Report
 
     def index_queryset(self, using=None):
-        return (
-            self.get_model()
-            .objects.published()
-            .select_related("source")
-            .prefetch_related("regions", "agencies", "topics")
-        )
+        many = [facet.report_field for facet in TERMS if facet.many]
+        return self.get_model().objects.published().select_related("source").prefetch_related(*many)
 
     def read_queryset(self, using=None):
         return self.get_model().objects.published()
 
+    def prepare(self, report):
+        data = super().prepare(report)
+        for facet in TERMS:
+            data[facet.index_field] = self.slugs(facet, report)
+        return data
+
+    def prepare_text(self, report):
+        """The report's own text (the template), then the names of its tags."""
+        names = [
+            name
+            for facet in TERMS
+            if facet.many
+            for term in facet.terms_of(report)
+            for name in (term.name, getattr(term, "abbreviation", ""))
+            if name
+        ]
+        return self.prepared_data["text"].rstrip() + "\n" + " ".join(names) + "\n"
+
     def prepare_spelling(self, report):
         return f"{report.headline}\n{report.dek}\n{report.body}"
 
-    def prepare_regions(self, report):
-        ancestry = self._ancestry()
-        slugs = set()
-        for region in report.regions.all():
-            slugs.update(ancestry.get(region.pk, (region.slug,)))
-        return sorted(slugs)
-
-    def prepare_agencies(self, report):
-        return [agency.slug for agency in report.agencies.all()]
-
-    def prepare_topics(self, report):
-        return [topic.slug for topic in report.topics.all()]
-
-    def prepare_source(self, report):
-        return [report.source.slug] if report.source else []
+    def slugs(self, facet, report) -> list[str]:
+        """A facet's values: the terms' slugs, with every larger term's for a tree."""
+        terms = facet.terms_of(report)
+        if not facet.tree:
+            return [term.slug for term in terms]
+        ancestry = self._ancestry(facet)
+        return sorted({slug for term in terms for slug in ancestry.get(term.pk, (term.slug,))})
 
     def prepare_year(self, report):
         return [str(report.pub_year)] if report.pub_date else []
@@ -113,22 +126,19 @@ class ReportIndex(indexes.SearchIndex, indexes.Indexable):
         data["stamp"] = fingerprint(data)
         return data
 
-    def _ancestry(self) -> dict[int, tuple[str, ...]]:
-        """Each region's slug with its ancestors' slugs, read once per indexing run."""
-        if getattr(self, "_ancestry_cache", None) is None:
-            parents = dict(Region.objects.values_list("pk", "parent_id"))
-            slugs = dict(Region.objects.values_list("pk", "slug"))
-            ancestry = {}
-            for pk in slugs:
-                chain, node, seen = [], pk, set()
-                while node is not None and node not in seen:
-                    seen.add(node)
-                    chain.append(slugs[node])
-                    node = parents.get(node)
-                ancestry[pk] = tuple(chain)
-            self._ancestry_cache = ancestry
-        return self._ancestry_cache
+    def _ancestry(self, facet) -> dict[int, tuple[str, ...]]:
+        """Each term's slug with its ancestors' slugs, read once per indexing run."""
+        caches = self.__dict__.setdefault("_ancestry_cache", {})
+        if facet.name not in caches:
+            rows = facet.model.objects.values_list("pk", "parent_id", "slug")
+            parents = {pk: parent for pk, parent, _ in rows}
+            slugs = {pk: slug for pk, _, slug in rows}
+            caches[facet.name] = {
+                pk: (slugs[pk], *(slugs[a] for a in trees.ancestors(pk, parents.get)))
+                for pk in slugs
+            }
+        return caches[facet.name]
 
     def reset_caches(self):
-        """Forget the region tree, e.g. after an editor moved a region."""
-        self._ancestry_cache = None
+        """Forget the trees, e.g. after an editor moved a region."""
+        self.__dict__.pop("_ancestry_cache", None)

@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
-from .models import Agency, Region, Report, Source, Topic
+from .facets import TERMS
+from .models import Report, TreeNode
 
 
 class ReportSitemap(Sitemap):
@@ -22,12 +23,14 @@ class TermSitemap(Sitemap):
     def items(self):
         published = Report.objects.published()
         terms = []
-        for model, lookup in ((Agency, "report"), (Topic, "report"), (Source, "report")):
-            terms += model.objects.filter(**{f"{lookup}__in": published}).distinct()
-        regions = set()
-        for region in Region.objects.filter(report__in=published).distinct():
-            regions.update([region, *region.ancestors()])
-        return terms + sorted(regions, key=lambda r: r.slug)
+        for facet in TERMS:
+            found = set()
+            for term in facet.model.objects.filter(report__in=published).distinct():
+                found.add(term)
+                if facet.tree and isinstance(term, TreeNode):
+                    found.update(term.ancestors())  # a province counts its counties' reports
+            terms += sorted(found, key=lambda t: t.slug)
+        return terms
 
 
 SITEMAPS = {"reports": ReportSitemap, "terms": TermSitemap}

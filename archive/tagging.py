@@ -1,15 +1,19 @@
-"""Suggesting regions and agencies a report names, for an editor to accept or reject.
+"""Suggesting the terms a report names, for an editor to accept or reject.
 
 Nothing is tagged silently: the importer and the admin create
-``TagSuggestion`` rows, and only an editor's "accept" adds the tag.
+``TagSuggestion`` rows for the kinds of term ``archive.facets`` marks as
+suggested, and only an editor's "accept" adds the tag.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
+
+from .facets import FACETS, TERMS
 from .models import Report, TagSuggestion
 from .vocabulary import Vocabulary, current
 
-FIELDS = {"region": "regions", "agency": "agencies"}
+SUGGESTED = tuple(facet for facet in TERMS if facet.suggested)
 
 
 def report_text(report: Report) -> str:
@@ -22,7 +26,7 @@ def new_suggestions(
     """Unsaved suggestions for the terms the text names and the report is not tagged with."""
     names = names or current()
     return [
-        TagSuggestion(report=report, evidence=evidence[:300], **{f"{entry.facet}_id": entry.pk})
+        TagSuggestion.objects.for_term(report, FACETS[entry.facet].model, entry.pk, evidence)
         for entry, evidence in names.scan(report_text(report))
         if (entry.facet, entry.pk) not in tagged
     ]
@@ -30,31 +34,32 @@ def new_suggestions(
 
 def suggest(report: Report) -> int:
     """Add suggestions for what the report names that is neither tagged nor decided on."""
-    known = _tagged(report) | {
-        (facet, getattr(s, f"{facet}_id"))
-        for s in report.tag_suggestions.all()
-        for facet in FIELDS
-        if getattr(s, f"{facet}_id")
+    kinds = {ContentType.objects.get_for_model(f.model).pk: f.name for f in SUGGESTED}
+    decided = {
+        (kinds[type_id], term_id)
+        for type_id, term_id in report.tag_suggestions.values_list("term_type", "term_id")
+        if type_id in kinds
     }
-    suggestions = new_suggestions(report, known)
+    suggestions = new_suggestions(report, tags_of(report) | decided)
     TagSuggestion.objects.bulk_create(suggestions)
     return len(suggestions)
 
 
 def accept(suggestion: TagSuggestion) -> None:
     """Tag the report with the suggested term and record the decision."""
-    field = FIELDS["region" if suggestion.region_id else "agency"]
-    getattr(suggestion.report, field).add(suggestion.term)
+    facet = next(f for f in SUGGESTED if f.model is suggestion.term_type.model_class())
+    getattr(suggestion.report, facet.report_field).add(suggestion.term_id)
     if suggestion.decision != TagSuggestion.Decision.ACCEPTED:
         suggestion.decision = TagSuggestion.Decision.ACCEPTED
         suggestion.save(update_fields=["decision"])
 
 
-def _tagged(report: Report) -> set[tuple[str, int]]:
+def tags_of(report: Report) -> set[tuple[str, int]]:
+    """(facet name, term pk) for each suggested kind of tag the report has."""
     return {
-        (facet, pk)
-        for facet, field in FIELDS.items()
-        for pk in getattr(report, field).values_list("pk", flat=True)
+        (facet.name, pk)
+        for facet in SUGGESTED
+        for pk in getattr(report, facet.report_field).values_list("pk", flat=True)
     }
 
 
@@ -83,7 +88,7 @@ def evaluate(reports) -> Evaluation:
     suggested = correct = tagged = 0
     misses, extras = [], []
     for report in reports:
-        truth = _tagged(report)
+        truth = tags_of(report)
         found = {(e.facet, e.pk): (e, evidence) for e, evidence in names.scan(report_text(report))}
         tagged += len(truth)
         suggested += len(found)

@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import feeds, views
+from .facets import TERMS
 from .sitemaps import SITEMAPS
 
 app_name = "archive"
@@ -23,11 +24,13 @@ archive_patterns = [
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),
     path("reports/<slug:slug>/", views.report_detail, name="report"),
     path("reports/<slug:slug>/preview/", views.report_preview, name="report-preview"),
-    path("regions/<slug:slug>/", views.term_detail, {"model": "region"}, name="region"),
-    path("agencies/<slug:slug>/", views.term_detail, {"model": "agency"}, name="agency"),
-    path("topics/<slug:slug>/", views.term_detail, {"model": "topic"}, name="topic"),
-    path("sources/<slug:slug>/", views.term_detail, {"model": "source"}, name="source"),
-]
+    # A page for each term of each vocabulary, e.g. /regions/ryanggang/.
+    *(
+        path(f"{facet.url_prefix}/<slug:slug>/", views.term_detail, {"model": facet.name},
+             name=facet.name)
+        for facet in TERMS
+    ),
+]  # fmt: skip
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,49 +1,54 @@
 """Public pages. Every query of reports starts from ``Report.objects.published()``."""
 
+import logging
 from dataclasses import replace
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_AP
+from django.utils.translation import gettext as _
 
-from . import vocabulary
-from .dates import MONTH_ABBREVIATIONS
-from .forms import CONTROL_RE, TERM_MODELS, page_number, parse_search, url_with
-from .models import Report
+from . import indexing, vocabulary
+from .facets import FACETS, TERMS
+from .forms import page_number, parse_search, url_with, without_controls
+from .models import Report, TreeNode
 from .presentation import (
+    cards,
     chips,
     facet_boxes,
     histogram,
     known_names,
     page_links,
+    paginator,
     sort_links,
+    tag_groups,
+    term_links,
     undated_count,
 )
-from .search import FACETS, ArchiveQuery, VisibleTerms, related, search
+from .search import ArchiveQuery, VisibleTerms, related, search
+from .search_backend import engine
 
-
-def _tagged(reports):
-    return reports.select_related("source").prefetch_related("regions", "agencies")
+log = logging.getLogger(__name__)
 
 
 def home(request):
     """The latest published reports, the main terms with counts, the histogram.
 
-    Context: ``reports``, ``provinces``, ``agencies``, ``topics`` (FacetValue
-    lists with counts), ``bars``, ``total``.
+    Context: ``reports``, ``provinces``, ``agencies``, ``topics`` (TermLink
+    lists with counts), ``bars``, ``total``, ``undated``.
     """
     results = search(ArchiveQuery(sort="newest", per_page=10))
-    regions = results.facets["region"]
+    provinces = [v for v in results.facets["region"] if v.parent == "north-korea"]
     context = {
-        "reports": _with_tags(results.reports),
+        "reports": cards(results.reports),
         "total": results.total,
-        "provinces": [v for v in regions if v.parent == "north-korea"][:12],
-        "agencies": results.facets["agency"][:10],
-        "topics": results.facets["topic"][:10],
+        "provinces": term_links("region", provinces[:12]),
+        "agencies": term_links("agency", results.facets["agency"][:10]),
+        "topics": term_links("topic", results.facets["topic"][:10]),
         "bars": histogram(results, QueryDict(), base=reverse("archive:search")),
         "undated": undated_count(results),
     }
@@ -54,9 +59,9 @@ def report_detail(request, slug):
     """One published report with related reports and a citation.
 
     A withdrawn report answers 410 Gone with a short notice. Context:
-    ``report``, ``related``, ``permalink``, ``corrections``.
+    ``report``, ``tags``, ``related``, ``permalink``, ``corrections``.
     """
-    report = _tagged(Report.objects.published()).filter(slug=slug).first()
+    report = _with_details(Report.objects.published()).filter(slug=slug).first()
     if report is None:
         withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
         if withdrawn is not None and withdrawn.was_public:
@@ -70,13 +75,19 @@ def report_detail(request, slug):
 @permission_required("archive.view_report", raise_exception=True)
 def report_preview(request, slug):
     """Any report as the public would see it once published, for editors."""
-    report = get_object_or_404(_tagged(Report.objects.all()), slug=slug)
+    report = get_object_or_404(_with_details(Report.objects.all()), slug=slug)
     return _render_report(request, report, preview=True)
+
+
+def _with_details(reports):
+    many = [facet.report_field for facet in TERMS if facet.many]
+    return reports.select_related("source").prefetch_related(*many)
 
 
 def _render_report(request, report, preview=False):
     context = {
         "report": report,
+        "tags": tag_groups(report),
         "preview": preview,
         "related": related(report),
         "corrections": report.corrections.all(),
@@ -87,19 +98,22 @@ def _render_report(request, report, preview=False):
 
 
 def term_detail(request, slug, model):
-    """A region, agency, topic or source: its description, reports and neighbours.
+    """A term of any vocabulary: its description, reports and neighbours.
 
-    A region's reports include those tagged with places inside it. Context:
-    ``term``, ``kind``, ``results``, ``reports``, ``pages``, ``bars``,
-    ``related`` (other terms most often seen with it), ``search_url``, and
-    ``names`` and ``history`` (see ``presentation.known_names``). Another
-    name of the term in the address redirects to it.
+    ``model`` is the facet's name (see ``archive.facets``). A region's reports
+    include those tagged with places inside it. Context: ``term``, ``facet``,
+    ``kicker``, ``parents``, ``results``, ``reports``, ``pages``, ``bars``,
+    ``related`` (other terms most often seen with it, by facet title),
+    ``search_url``, and ``names`` and ``history`` (see
+    ``presentation.known_names``). Another name of the term in the address
+    redirects to it.
     """
-    term = TERM_MODELS[model].objects.filter(slug=slug).first()
+    facet = FACETS[model]
+    term = facet.model.objects.filter(slug=slug).first()
     if term is None:
         # An old address (a merged term) or another spelling: send readers to the term.
         entry = None
-        if model in vocabulary.MODELS:
+        if facet.alias_model is not None:
             entry = vocabulary.current().resolve(model, slug, VisibleTerms())
         if entry is None:
             raise Http404("No such term.")
@@ -110,21 +124,30 @@ def term_detail(request, slug, model):
     if not results.total:
         # A term only drafts use (e.g. a topic an import created) stays private.
         raise Http404("No published reports with this term.")
-    if page > results.num_pages:
+    if page > paginator(results).num_pages:
         raise Http404("No such page.")
     search_params = QueryDict(mutable=True)
     search_params[model] = slug
-    skip = {slug} | ({r.slug for r in term.ancestors()} if model == "region" else set())
-    neighbours = {
-        name: [v for v in results.facets[name] if v.value not in skip][:8]
-        for name in ("region", "agency", "topic")
-        if name != model or model == "region"
-    }
+    parents = term.ancestors() if isinstance(term, TreeNode) else []
+    skip = {slug} | {parent.slug for parent in parents}
+    neighbours = [
+        (
+            _("%(kind)s reported with it") % {"kind": other.plural},
+            term_links(
+                other.name, [v for v in results.facets[other.name] if v.value not in skip][:8]
+            ),
+        )
+        for other in TERMS
+        if other.many and (other is not facet or facet.tree)
+    ]
+    kind_display = getattr(term, "get_kind_display", None)
     context = {
         "term": term,
-        "kind": model,
+        "facet": facet,
+        "kicker": kind_display() if kind_display else facet.title,
+        "parents": parents,
         "results": results,
-        "reports": _with_tags(results.reports),
+        "reports": cards(results.reports),
         "pages": page_links(results, QueryDict()),
         "bars": histogram(results, search_params, base=reverse("archive:search")),
         "undated": undated_count(results),
@@ -151,7 +174,7 @@ def date_archive(request, year=None, month=None):
     )
     if filters and not results.total:
         raise Http404("No published reports from then.")
-    if results.query.page > results.num_pages:
+    if results.query.page > paginator(results).num_pages:
         raise Http404("No such page.")
     context = {"year": year, "month": month, "results": results}
     if year is None:
@@ -159,14 +182,14 @@ def date_archive(request, year=None, month=None):
         context["undated"] = undated_count(results)
     elif month is None:
         context["months"] = [
-            (v, MONTH_ABBREVIATIONS[int(v.value[5:])], int(v.value[5:]))
+            (v, MONTHS_AP[int(v.value[5:])], int(v.value[5:]))
             for v in sorted(results.facets["month"], key=lambda v: v.value)
             if v.value.startswith(f"{year}-")
         ]
         context["month_unknown"] = results.total - sum(v.count for v, *_ in context["months"])
     else:
-        context["month_name"] = MONTH_ABBREVIATIONS[month]
-        context["reports"] = _with_tags(results.reports)
+        context["month_name"] = MONTHS_AP[month]
+        context["reports"] = cards(results.reports)
         context["pages"] = page_links(results, QueryDict())
     return render(request, "archive/date_archive.html", context)
 
@@ -175,30 +198,24 @@ def _page_number(request) -> int:
     return page_number(request.GET.get("page", "1")) or 1
 
 
-def _with_tags(reports: list[Report]) -> list[Report]:
-    prefetch_related_objects(reports, "regions", "agencies")
-    return reports
-
-
 def health(request):
     """Liveness for monitors: database, search index and the indexer's lag, as JSON.
 
-    Answers 503 when the database or the index cannot be read.
+    Answers 503 when the database or the index cannot be read; what went wrong
+    is logged, not shown.
     """
-    from haystack import connections
-
-    from . import indexing
-
     body = {"status": "ok"}
     try:
         body["indexer"] = indexing.status()
         body["published_reports"] = Report.objects.published().count()
-    except Exception as exc:  # the monitor needs an answer, not a 500
-        body.update(status="error", database=str(exc))
+    except Exception:  # the monitor needs an answer, not a 500
+        log.exception("health: the database cannot be read")
+        body.update(status="error", database="unavailable")
     try:
-        body["indexed_reports"] = connections["default"].get_backend().document_count()
-    except Exception as exc:
-        body.update(status="error", index=str(exc))
+        body["indexed_reports"] = engine().document_count()
+    except Exception:
+        log.exception("health: the search index cannot be read")
+        body.update(status="error", index="unavailable")
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
 
 
@@ -211,14 +228,19 @@ def search_page(request):
     """
     parsed = parse_search(request.GET)
     results = search(parsed.query)
-    if results.total and parsed.query.page > results.num_pages:
-        parsed.messages.append(f"There are only {results.num_pages} page(s); showing the last one.")
-        query = replace(parsed.query, page=results.num_pages)
-        results = search(query)
-        parsed.params["page"] = str(query.page)
+    last = paginator(results).num_pages
+    if results.total and parsed.query.page > last:
+        parsed.messages.append(
+            _("There are only %(n)d pages; showing the last one.") % {"n": last}
+            if last > 1
+            else _("There is only one page of results; showing it.")
+        )
+        results = search(replace(parsed.query, page=last))
+        parsed.params["page"] = str(last)
     params = parsed.params
     context = {
         "results": results,
+        "reports": cards(results.reports),
         "params": params,
         "facets": facet_boxes(results, params, finds=_finds(request)),
         "chips": chips(results, params),
@@ -237,8 +259,8 @@ def search_page(request):
 def _finds(request) -> dict[str, str]:
     """What was typed in the facets' find boxes (``find_region=hamkyung``)."""
     return {
-        name: CONTROL_RE.sub(" ", request.GET.get(f"find_{name}", "")).strip()[:100]
-        for name in TERM_MODELS
+        facet.name: without_controls(request.GET.get(f"find_{facet.name}", "")).strip()[:100]
+        for facet in TERMS
     }
 
 

@@ -1,31 +1,22 @@
 """Every name of every term, in memory: alias-aware search, facet lookup, tag suggestions.
 
-A region, agency or topic is known by its name, its abbreviation and its
-aliases. ``current()`` returns them as a ``Vocabulary``, re-read whenever an
-editor changes a term or an alias (``VocabularyState`` holds the version), so
-new aliases work at once in every process without touching the search index:
-searches are widened at query time.
+Every term of a vocabulary with other names (``archive.facets.ALIASED``) is
+known by its name, its abbreviation and its aliases. ``current()`` returns
+them as a ``Vocabulary``, re-read whenever an editor changes a term or an
+alias (``VocabularyState`` holds the version), so new aliases work at once in
+every process without touching the search index: searches are widened at
+query time.
 """
 
 import functools
 import re
-import secrets
 import threading
 from dataclasses import dataclass, field
 
-from django.db.models.signals import post_delete, post_save
 from django.utils.text import slugify
 
-from .models import (
-    Agency,
-    AgencyAlias,
-    Alias,
-    Region,
-    RegionAlias,
-    Topic,
-    TopicAlias,
-    VocabularyState,
-)
+from . import facets, trees
+from .models import Alias, Region, VocabularyState
 from .romanization import alias_key, fold, plain
 
 MAX_NAME_WORDS = 6
@@ -36,23 +27,17 @@ QUERY_WORD_RE = re.compile(r"^[^\W_](?:[\w'’\-]*[^\W_])?$")
 TEXT_WORD_RE = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 CANONICAL = "canonical"
-# Facet name -> (term model, alias model).
-MODELS = {
-    "region": (Region, RegionAlias),
-    "agency": (Agency, AgencyAlias),
-    "topic": (Topic, TopicAlias),
-}
 
 
 @dataclass(frozen=True)
-class Name:
+class TermName:
     text: str
     kind: str  # an Alias.Kind, or CANONICAL for the term's own name
     ambiguous: bool = False
 
 
 @dataclass
-class Entry:
+class KnownTerm:
     """One term with all its names."""
 
     facet: str
@@ -61,7 +46,7 @@ class Entry:
     name: str
     parent_id: int | None
     kind: str  # a region's kind; "" for other terms
-    names: list[Name] = field(default_factory=list)
+    names: list[TermName] = field(default_factory=list)
     former_slugs: tuple[str, ...] = ()  # addresses that redirect to it
 
     @functools.cached_property
@@ -75,20 +60,20 @@ class Entry:
 class Expansion:
     text: str  # the query to run
     also_searched: list[str]  # names added to what the reader typed
-    terms: list[Entry]
+    terms: list[KnownTerm]
 
 
 @dataclass
-class Match:
-    entry: Entry
-    name: Name | None  # the alias matched; None when the term's own name did
+class FoundTerm:
+    entry: KnownTerm
+    name: TermName | None  # the alias matched; None when the term's own name did
 
 
 class Vocabulary:
-    def __init__(self, entries: list[Entry]):
+    def __init__(self, entries: list[KnownTerm]):
         self.entries = {(e.facet, e.pk): e for e in entries}
         self.parents = {("region", e.parent_id) for e in entries if e.facet == "region"}
-        self.by_key: dict[str, list[tuple[Entry, Name]]] = {}
+        self.by_key: dict[str, list[tuple[KnownTerm, TermName]]] = {}
         # What a name's first word can look like, so that a scan tries longer
         # spans only where a name may begin.
         self.first_words: set[str] = set()
@@ -102,7 +87,9 @@ class Vocabulary:
                     self.first_words |= {_fold_word(words[0]), _abbreviation_word(words[0])}
                     self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
 
-    def lookup(self, words: str, include_ambiguous: bool = False) -> list[tuple[Entry, Name]]:
+    def lookup(
+        self, words: str, include_ambiguous: bool = False
+    ) -> list[tuple[KnownTerm, TermName]]:
         """Terms one of whose names is these words (folded), each with the name matched.
 
         A term is left out when the words are, as written, a name of it
@@ -168,7 +155,7 @@ class Vocabulary:
 
     # -- facets and filters ----------------------------------------------
 
-    def find(self, facet: str, text: str) -> list[Match]:
+    def find(self, facet: str, text: str) -> list[FoundTerm]:
         """Terms of a facet whose name or any alias contains the text, or folds to it."""
         wanted, key = plain(text).strip(), fold(text)
         if not wanted:
@@ -180,10 +167,10 @@ class Vocabulary:
                     matched = None if name.kind == CANONICAL else name
                     previous = found.get(entry.pk)
                     if previous is None or (previous.name is not None and matched is None):
-                        found[entry.pk] = Match(entry, matched)
+                        found[entry.pk] = FoundTerm(entry, matched)
         return sorted(found.values(), key=lambda m: (m.name is not None, m.entry.name))
 
-    def resolve(self, facet: str, value: str, visible=None) -> Entry | None:
+    def resolve(self, facet: str, value: str, visible=None) -> KnownTerm | None:
         """The one term of a facet that a name, an alias or a former address denotes.
 
         Terms ``visible(entry)`` refuses, when given, are not found: their
@@ -209,7 +196,7 @@ class Vocabulary:
 
     # -- tagging -----------------------------------------------------------
 
-    def scan(self, text: str, facets=("region", "agency")) -> list[tuple[Entry, str]]:
+    def scan(self, text: str, kinds=None) -> list[tuple[KnownTerm, str]]:
         """Terms the text names, each with the words that named it, in order of appearance.
 
         Abbreviations count only in capitals ("MSS", not "mss"); a plural
@@ -218,8 +205,9 @@ class Vocabulary:
         provinces the vocabulary holds is not suggested: every report is
         about North Korea, and is tagged with the places inside it.
         """
+        kinds = kinds or {f.name for f in facets.ALIASED if f.suggested}
         words = TEXT_WORD_RE.findall(text)
-        found: dict[tuple[str, int], tuple[Entry, str]] = {}
+        found: dict[tuple[str, int], tuple[KnownTerm, str]] = {}
         i = 0
         while i < len(words):
             hit = None
@@ -237,7 +225,7 @@ class Vocabulary:
                 candidates = [
                     (e, n)
                     for e, n in candidates
-                    if e.facet in facets
+                    if e.facet in kinds
                     and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
                     and not (e.kind == Region.Kind.COUNTRY and (e.facet, e.pk) in self.parents)
                 ]
@@ -255,15 +243,19 @@ class Vocabulary:
             i = end
         return list(found.values())
 
-    def provinces_of(self, entry: Entry) -> list[Entry]:
+    def ancestors(self, entry: KnownTerm) -> list[KnownTerm]:
+        """The larger terms holding this one, nearest first."""
+        return trees.ancestors(
+            entry,
+            lambda e: self.entries.get((e.facet, e.parent_id)),
+            key=lambda e: (e.facet, e.pk),
+        )
+
+    def provinces_of(self, entry: KnownTerm) -> list[KnownTerm]:
         """The larger places holding a region, up to but not including its country."""
-        chain, seen = [], {entry.pk}
-        parent = self.entries.get(("region", entry.parent_id)) if entry.facet == "region" else None
-        while parent is not None and parent.kind != Region.Kind.COUNTRY and parent.pk not in seen:
-            chain.append(parent)
-            seen.add(parent.pk)
-            parent = self.entries.get(("region", parent.parent_id))
-        return chain
+        if entry.facet != "region":
+            return []
+        return [e for e in self.ancestors(entry) if e.kind != Region.Kind.COUNTRY]
 
 
 class _Expanding:
@@ -272,7 +264,7 @@ class _Expanding:
     def __init__(self, vocabulary: Vocabulary, visible):
         self.vocabulary, self.visible = vocabulary, visible
         self.added: dict[str, None] = {}
-        self.terms: dict[tuple[str, int], Entry] = {}
+        self.terms: dict[tuple[str, int], KnownTerm] = {}
 
     def words(self, text: str) -> str:
         """Runs of plain words are expanded; everything else, spacing included, is kept."""
@@ -325,7 +317,7 @@ class _Expanding:
             return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
         return f'"{phrase}"'
 
-    def names_for(self, entries: list[Entry], typed: str) -> list[str]:
+    def names_for(self, entries: list[KnownTerm], typed: str) -> list[str]:
         names = [typed]
         for entry in entries:
             self.terms[(entry.facet, entry.pk)] = entry
@@ -386,7 +378,7 @@ _loaded: dict[str, object] = {"version": None, "vocabulary": None}
 
 def current() -> Vocabulary:
     """The vocabulary as the database has it now (one small query when unchanged)."""
-    version = VocabularyState.objects.values_list("version", flat=True).first()
+    version = (VocabularyState.objects.version(), VocabularyState.objects.local_changes)
     with _lock:
         if _loaded["vocabulary"] is None or _loaded["version"] != version:
             _loaded["vocabulary"] = _load()
@@ -396,39 +388,26 @@ def current() -> Vocabulary:
 
 def _load() -> Vocabulary:
     entries = []
-    for facet, (model, alias_model) in MODELS.items():
+    for facet in facets.ALIASED:
         by_pk = {}
-        for term in model.objects.all():
-            entry = Entry(
-                facet=facet,
+        for term in facet.model.objects.all():
+            entry = KnownTerm(
+                facet=facet.name,
                 pk=term.pk,
                 slug=term.slug,
                 name=term.name,
                 parent_id=getattr(term, "parent_id", None),
                 kind=getattr(term, "kind", ""),
-                names=[Name(term.name, CANONICAL)],
+                names=[TermName(term.name, CANONICAL)],
                 former_slugs=tuple(term.former_slug_list),
             )
             if getattr(term, "abbreviation", ""):
-                entry.names.append(Name(term.abbreviation, Alias.Kind.ABBREVIATION))
+                entry.names.append(TermName(term.abbreviation, Alias.Kind.ABBREVIATION))
             by_pk[term.pk] = entry
-        for alias in alias_model.objects.all():
-            entry = by_pk.get(getattr(alias, f"{alias_model.term_field}_id"))
+        term_id = f"{facet.alias_model.term_field}_id"
+        for alias in facet.alias_model.objects.all():
+            entry = by_pk.get(getattr(alias, term_id))
             if entry is not None:
-                entry.names.append(Name(alias.name, alias.kind, alias.ambiguous))
+                entry.names.append(TermName(alias.name, alias.kind, alias.ambiguous))
         entries += by_pk.values()
     return Vocabulary(entries)
-
-
-def changed(**kwargs) -> None:
-    """Mark the vocabulary changed, so that every process re-reads it.
-
-    The version is random rather than counted: a rolled-back transaction
-    cannot bring back a number some process already holds.
-    """
-    VocabularyState.objects.update_or_create(pk=1, defaults={"version": secrets.randbits(62)})
-
-
-for _model in (Region, Agency, Topic, RegionAlias, AgencyAlias, TopicAlias):
-    post_save.connect(changed, sender=_model, dispatch_uid=f"vocabulary-{_model.__name__}")
-    post_delete.connect(changed, sender=_model, dispatch_uid=f"vocabulary-{_model.__name__}-del")

@@ -254,7 +254,7 @@ def test_editor_accepts_one_suggestion_and_rejects_another(client, vocabularies)
     client.force_login(editor)
     report = make_report(body="Agents of the Bowibu searched homes in Hoeryong.")
     assert tagging.suggest(report) == 3  # MSS, Hoeryong and North Hamgyong
-    suggestions = list(report.tag_suggestions.select_related("region", "agency"))
+    suggestions = list(report.tag_suggestions.prefetch_related("term"))
     decisions = {
         s.pk: ("accepted" if s.term.slug == "hoeryong" else "rejected") for s in suggestions
     }

@@ -60,7 +60,7 @@ def search_index():
 def site(live_server):
     # The live server needs committed data, and each transactional test starts
     # from empty tables: put back the demo and the group a migration made.
-    ensure_editors_group(Group, Permission)
+    ensure_editors_group(Group.objects, Permission.objects)
     call_command(
         "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
     )

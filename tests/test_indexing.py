@@ -10,7 +10,7 @@ from django.utils import timezone
 from archive import indexing
 from archive.models import IndexChange, Region, Report
 from archive.search import ArchiveQuery, search
-from archive.search_backend import IndexBusy
+from archive.search_backend import IndexBusy, engine
 
 from .conftest import index_now
 from .factories import make_region, make_report, make_topic
@@ -60,7 +60,7 @@ def test_a_delete_reaches_the_index_even_while_a_bulk_write_holds_the_lock(held_
     index_now()
     assert found("doomed") == {"Doomed"}
 
-    writer = indexing.connections["default"].get_backend().index.writer()  # lock again
+    writer = engine().index.writer()  # lock again
     report_id = report.pk
     report.delete()
     with pytest.raises(IndexBusy):

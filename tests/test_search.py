@@ -6,9 +6,9 @@ import random
 import pytest
 from django.utils import timezone
 
-from archive import bitsets
 from archive.models import Region, Report, Source
 from archive.search import ArchiveQuery, search
+from archive.search_backend import bitsets
 
 from .conftest import index_now
 from .factories import make_agency, make_region, make_report, make_topic

@@ -85,7 +85,7 @@ def test_did_you_mean_also_on_zero_results(client, site):
     ("url", "message"),
     [
         ("/search/?page=abc", "There is no page “abc”"),
-        ("/search/?page=500", "There are only 1 page(s)"),
+        ("/search/?page=500", "There is only one page of results; showing it."),
         ("/search/?page=99999", "There is no page “99999”"),
         ("/search/?page=-3", "There is no page “-3”"),
         ("/search/?from=2024-13-45", "is not a date"),

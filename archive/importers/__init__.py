@@ -5,6 +5,7 @@ touching the database; ``store.import_file`` resolves tags, skips what is
 already in the archive and writes the rest in one transaction.
 """
 
-from .records import ImportedRecord, RecordProblem, read_file
+from .files import read_file
+from .records import ImportedRecord, RecordProblem
 
 __all__ = ["ImportedRecord", "RecordProblem", "read_file"]

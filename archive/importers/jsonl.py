@@ -3,8 +3,8 @@
 Required: ``title``, ``body``. Optional: ``date`` (YYYY, YYYY-MM or
 YYYY-MM-DD), ``url``, ``korean_url``, ``id`` (the source's own identifier),
 ``source``, ``dek``, ``slug``, ``reporter``, ``translator``, ``editor``,
-``keywords``, and tag lists ``regions``, ``agencies``, ``topics`` (names or
-slugs).
+``keywords``, and a list of names or slugs for each vocabulary, named as the
+report's field: ``regions``, ``agencies``, ``topics`` (see ``archive.facets``).
 """
 
 import json
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from ..dates import PartialDate
+from ..facets import TERMS
 from ..text import clean_body
 from .records import ImportedRecord, RecordProblem, text_hash
 
@@ -23,7 +24,7 @@ DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 BROKEN_JOIN = re.compile(r"(\S+)\.,\s+(?=[A-Z“\"])")
 ABBREVIATIONS = {"co", "ltd", "inc", "corp", "jr", "sr", "dr", "mr", "mrs", "ms", "st", "no", "vol"}
 TEXT_FIELDS = ("dek", "reporter", "translator", "editor")
-TAG_FIELDS = ("regions", "agencies", "topics")
+TAG_FIELDS = tuple(facet.report_field for facet in TERMS if facet.many)
 validate_url = URLValidator(schemes=["http", "https"])
 
 
@@ -71,8 +72,8 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         slug=_text(data, "slug"),
         import_key=_key(data, urls["url"], title, body),
         keywords=_list(data, "keywords"),
+        tags={name: _list(data, name) for name in TAG_FIELDS},
         **{name: _text(data, name) for name in TEXT_FIELDS},
-        **{name: _list(data, name) for name in TAG_FIELDS},
     )
     return record
 

@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..dates import PartialDate
 
@@ -40,9 +39,8 @@ class ImportedRecord:
     editor: str = ""
     slug: str = ""
     keywords: list[str] = field(default_factory=list)
-    regions: list[str] = field(default_factory=list)
-    agencies: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
+    # Names or slugs of terms, by Report field: {"regions": ["Hyesan"], "topics": [...]}.
+    tags: dict[str, list[str]] = field(default_factory=dict)
     # Page furniture the parser removed, listed for the editor who reviews the import.
     stripped: list[str] = field(default_factory=list)
     stated_date: str = ""
@@ -63,30 +61,3 @@ class ImportedRecord:
 
 def text_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
-
-
-def read_file(path: Path) -> tuple[list[ImportedRecord], list[RecordProblem]]:
-    """Parse one file by its kind; never raises for bad content."""
-    from . import jsonl, scraped
-
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [], [RecordProblem(name, None, f"cannot read the file ({exc.strerror})")]
-    if not raw.strip():
-        return [], [RecordProblem(name, None, "the file is empty")]
-    if b"\x00" in raw:
-        return [], [RecordProblem(name, None, "the file is binary, not text")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return [], [
-            RecordProblem(name, None, f"the file is not UTF-8 text (byte {exc.start} is invalid)")
-        ]
-    suffix = path.suffix.lower()
-    if suffix in {".jsonl", ".ndjson"}:
-        return jsonl.parse(text, name)
-    if suffix in {".txt", ".text", ""}:
-        return scraped.parse(text, name)
-    return [], [RecordProblem(name, None, f"unknown kind of file “{suffix}”: use .txt or .jsonl")]

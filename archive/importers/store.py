@@ -8,12 +8,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..indexing import enqueue
-from ..models import Agency, Region, Report, Source, TagSuggestion, Topic
-from ..tagging import new_suggestions
+from ..facets import TERMS
+from ..models import IndexChange, Report, TagSuggestion
+from ..tagging import SUGGESTED, new_suggestions
 from ..text import short_slug
 from ..vocabulary import current as current_vocabulary
-from .records import ImportedRecord, RecordProblem, read_file
+from .files import read_file
+from .records import ImportedRecord, RecordProblem
 
 BATCH_SIZE = 500
 SLUG_LENGTH = 80
@@ -42,19 +43,22 @@ class _Rollback(Exception):
     pass
 
 
-class Vocabulary:
-    """Looks tags up by slug, name or abbreviation, case-insensitively."""
+class TagResolver:
+    """Finds the terms a record names, by slug, name, abbreviation or any other name.
+
+    Vocabularies the importer may extend (``Facet.created_by_import``: topics,
+    sources) get a new term for an unknown name; for the others (places,
+    agencies) an unknown name is a problem with the record.
+    """
 
     def __init__(self):
-        self.regions = self._index(Region.objects.all(), ("slug", "name"))
-        self.agencies = self._index(Agency.objects.all(), ("slug", "name", "abbreviation"))
-        self.topics = self._index(Topic.objects.all(), ("slug", "name"))
-        self.sources = self._index(Source.objects.all(), ("slug", "name"))
+        self.by_name = {facet.name: self._index(facet.model) for facet in TERMS}
 
     @staticmethod
-    def _index(queryset, attributes) -> dict:
+    def _index(model) -> dict:
+        attributes = [a for a in ("slug", "name", "abbreviation") if hasattr(model, a)]
         index = {}
-        for term in queryset:
+        for term in model.objects.all():
             for attribute in attributes:
                 value = getattr(term, attribute)
                 if value:
@@ -62,40 +66,39 @@ class Vocabulary:
         return index
 
     def resolve(self, record: ImportedRecord) -> tuple[dict, list[str]]:
-        """The record's terms; topics and sources are created, places and agencies must exist.
-
-        Places and agencies are found by any of their names: “North Hamkyung” is
-        North Hamgyong, “Bowibu” the Ministry of State Security.
-        """
+        """The record's terms by Report field, and what could not be resolved."""
         unknown, terms = [], {}
-        for field_name, label, index in (
-            ("regions", "region", self.regions),
-            ("agencies", "agency", self.agencies),
-        ):
-            terms[field_name] = []
-            for value in getattr(record, field_name):
-                term = index.get(value.casefold())
-                if term is None and (entry := current_vocabulary().resolve(label, value)):
-                    term = index[value.casefold()] = index[entry.slug]
+        for facet in TERMS:
+            names = record.tags.get(facet.report_field, []) if facet.many else [record.source]
+            found = []
+            for name in filter(None, names):
+                term = self._find(facet, name)
                 if term is None:
-                    unknown.append(f"unknown {label} “{value}”: add it to the vocabulary first")
+                    unknown.append(f"unknown {facet.name} “{name}”: add it to the vocabulary first")
                 else:
-                    terms[field_name].append(term)
-        terms["topics"] = [self._get_or_create(Topic, self.topics, v) for v in record.topics]
-        terms["source"] = (
-            self._get_or_create(Source, self.sources, record.source) if record.source else None
-        )
+                    found.append(term)
+            terms[facet.report_field] = found if facet.many else (found[0] if found else None)
         return terms, unknown
 
-    @staticmethod
-    def _get_or_create(model, index: dict, name: str):
+    def _find(self, facet, name: str):
+        index = self.by_name[facet.name]
         term = index.get(name.casefold())
-        if term is None:
-            # Names in Korean script slugify to nothing: give them a stable slug of their own.
-            digest = hashlib.sha1(name.encode()).hexdigest()[:10]
-            slug = short_slug(name, 80) or f"{model._meta.model_name}-{digest}"
-            term, _ = model.objects.get_or_create(slug=slug, defaults={"name": name})
-            index[name.casefold()] = index[slug] = term
+        if term is None and facet.alias_model is not None:
+            # “North Hamkyung” is North Hamgyong, “Bowibu” the Ministry of State Security.
+            entry = current_vocabulary().resolve(facet.name, name)
+            if entry is not None:
+                term = index[name.casefold()] = index[entry.slug]
+        if term is None and facet.created_by_import:
+            term = self._create(facet.model, index, name)
+        return term
+
+    @staticmethod
+    def _create(model, index: dict, name: str):
+        # Names in Korean script slugify to nothing: give them a stable slug of their own.
+        digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+        slug = short_slug(name, 80) or f"{model._meta.model_name}-{digest}"
+        term, _ = model.objects.get_or_create(slug=slug, defaults={"name": name})
+        index[name.casefold()] = index[slug] = term
         return term
 
 
@@ -148,7 +151,7 @@ def import_file(
 
 
 def _write(records, result: FileResult, status: str, progress) -> None:
-    vocabulary, slugs = Vocabulary(), SlugBook()
+    resolver, slugs = TagResolver(), SlugBook()
     keys = set(Report.objects.filter(import_key__isnull=False).values_list("import_key", flat=True))
     first_of_key: dict[str, ImportedRecord] = {}
     pending: list[tuple[Report, dict]] = []
@@ -166,7 +169,7 @@ def _write(records, result: FileResult, status: str, progress) -> None:
                     + ("" if same else " (give each version its own “id” to keep both)")
                 )
             continue
-        terms, messages = vocabulary.resolve(record)
+        terms, messages = resolver.resolve(record)
         messages += _too_long(record)
         try:
             slug = slugs.claim(record)
@@ -189,8 +192,14 @@ def _write(records, result: FileResult, status: str, progress) -> None:
 def _too_long(record: ImportedRecord) -> list[str]:
     """Fields too long for the archive: refused, never cut short."""
     problems = []
-    term_limit = Topic._meta.get_field("name").max_length
-    for name in [record.source, *record.topics]:
+    term_limit = Report._meta.get_field("source").related_model._meta.get_field("name").max_length
+    created = [f for f in TERMS if f.created_by_import]  # their names become new terms
+    new_names = [
+        name
+        for facet in created
+        for name in (record.tags.get(facet.report_field, []) if facet.many else [record.source])
+    ]
+    for name in new_names:
         if len(name) > term_limit:
             problems.append(f"the name “{name[:40]}…” is longer than {term_limit} characters")
     key_limit = Report._meta.get_field("import_key").max_length
@@ -243,27 +252,28 @@ def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     if not pending:
         return
     reports = Report.objects.bulk_create([report for report, _ in pending])
-    for name, column in (
-        ("regions", "region_id"),
-        ("agencies", "agency_id"),
-        ("topics", "topic_id"),
-    ):
-        through = getattr(Report, name).through
+    for facet in TERMS:
+        if not facet.many:
+            continue
+        field = Report._meta.get_field(facet.report_field)
+        through = field.remote_field.through
+        column = field.m2m_reverse_field_name()  # e.g. region
         links = [
-            through(report_id=report.pk, **{column: term.pk})
+            through(report_id=report.pk, **{f"{column}_id": term.pk})
             for report, (_, terms) in zip(reports, pending, strict=True)
-            for term in dict.fromkeys(terms[name])
+            for term in dict.fromkeys(terms[facet.report_field])
         ]
         through.objects.bulk_create(links)
-    # Regions and agencies the text names, for an editor to accept or reject.
+    # The terms the text names, for an editor to accept or reject.
     names = current_vocabulary()
     suggestions = []
     for report, (_, terms) in zip(reports, pending, strict=True):
-        tagged = {("region", t.pk) for t in terms["regions"]}
-        tagged |= {("agency", t.pk) for t in terms["agencies"]}
+        tagged = {(f.name, t.pk) for f in SUGGESTED for t in terms[f.report_field]}
         suggestions += new_suggestions(report, tagged, names)
     TagSuggestion.objects.bulk_create(suggestions)
     result.suggested += len(suggestions)
     # bulk_create sends no signals: queue what the public may see for the indexer.
-    enqueue(report.pk for report in reports if report.status == Report.Status.PUBLISHED)
+    IndexChange.objects.enqueue(
+        report.pk for report in reports if report.status == Report.Status.PUBLISHED
+    )
     pending.clear()

@@ -14,11 +14,22 @@ and the rest keep working, and fixes its measured traps:
   rebuild fills a new folder while searches answer from the old one, then
   switches atomically.
 
-Modules: ``backend`` (the haystack backend and engine), ``generations`` (the
-pointer to the live folder), ``facts`` (per-segment bitsets and date keys),
-``ranking`` (BM25F from in-memory lengths, the one-pass collector).
+Modules: ``protocol`` (what the archive asks of any engine: ``SearchEngine``),
+``backend`` (the haystack backend and engine), ``generations`` (the pointer
+to the live folder), ``facts`` (per-segment bitsets and date keys),
+``ranking`` (BM25F from in-memory lengths, the one-pass collector),
+``bitsets`` (sets of document numbers as integers).
 """
 
-from .backend import ArchiveWhooshBackend, ArchiveWhooshEngine, IndexBusy, RawResults
+from .backend import ArchiveWhooshBackend, ArchiveWhooshEngine
+from .protocol import IndexBusy, RawResults, SearchEngine, engine, identifier
 
-__all__ = ["ArchiveWhooshBackend", "ArchiveWhooshEngine", "IndexBusy", "RawResults"]
+__all__ = [
+    "ArchiveWhooshBackend",
+    "ArchiveWhooshEngine",
+    "IndexBusy",
+    "RawResults",
+    "SearchEngine",
+    "engine",
+    "identifier",
+]

@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
@@ -22,9 +21,10 @@ from whoosh.qparser import QueryParser
 from whoosh.query import Every, Phrase, Term
 from whoosh.scoring import BM25F
 
-from .. import bitsets
-from .facts import FACET_FIELDS, Generation, SegmentFacts, oldest_first, segment_facts
+from . import bitsets
+from .facts import Generation, SegmentFacts, oldest_first, segment_facts
 from .generations import active_folder, new_folder_name, point_to
+from .protocol import IndexBusy, RawResults, identifier
 from .ranking import CachedLengthBM25F, MatchingTopCollector
 
 log = logging.getLogger(__name__)
@@ -35,28 +35,16 @@ WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
-class IndexBusy(Exception):
-    """Another writer holds the index lock; the change stays queued."""
-
-
-@dataclass
-class RawResults:
-    """What the backend answers; archive.search turns it into pages and records."""
-
-    total: int
-    ids: list[int]
-    facets: dict[str, dict[str, int]]
-    suggestion: str | None
-    terms: list[str | tuple[str, ...]]  # to mark in snippets: words and phrases
-    histogram: dict[str, int] = field(default_factory=dict)  # years, within the results
-
-
 class ArchiveWhooshBackend(WhooshSearchBackend):
+    """Implements ``protocol.SearchEngine`` on Whoosh."""
+
     lock_timeout = 5.0
     build_procs = 2
     _lock = threading.Lock()
-    _segments: dict[tuple[str, str], SegmentFacts] = {}
+    # Shared by the backend objects of one process (haystack makes one per thread),
+    # keyed by the index root: its live generation, and the facts of its segments.
     _generations: dict[str, Generation] = {}
+    _segments: dict[tuple[str, str], SegmentFacts] = {}
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
@@ -72,6 +60,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
+        self.facet_fields = tuple(
+            f.index_fieldname for f in fields.values() if f.field_type == "slugs"
+        )
         for field_class in fields.values():
             name = field_class.index_fieldname
             replacement = {
@@ -91,7 +82,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.write(index, updates=list(iterable), deletes=[])
 
     def remove(self, obj_or_string, commit=True):
-        self.write(None, updates=[], deletes=[get_identifier(obj_or_string)])
+        self._write(None, updates=[], entries=[get_identifier(obj_or_string)])
 
     # -- writing -------------------------------------------------------------
 
@@ -109,12 +100,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             for key, value in doc.items()
         }
 
-    def write(self, index, updates, deletes) -> None:
+    def write(self, index, updates, deletes: list[int]) -> None:
         """Apply one batch with one writer: delete, then add the new versions.
 
         Raises IndexBusy when the lock cannot be had in time, so callers keep
         the batch and try again instead of losing it.
         """
+        self._write(index, updates, [identifier(pk) for pk in deletes])
+
+    def _write(self, index, updates, entries: list[str]) -> None:
+        """Remove the entries with these ids and those of ``updates``, add ``updates``."""
         self.refresh_setup()
         ix = self.index
         try:
@@ -122,7 +117,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         except LockError as exc:
             raise IndexBusy(f"the search index at {ix.storage.folder} is locked") from exc
         try:
-            identifiers = deletes + [get_identifier(obj) for obj in updates]
+            identifiers = entries + [get_identifier(obj) for obj in updates]
             with writer.searcher() as searcher:
                 for identifier in identifiers:
                     writer.delete_by_term(ID, identifier, searcher=searcher)
@@ -161,6 +156,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         previous = active_folder(self.root)
         point_to(self.root, folder.name)
         self.setup_complete = False
+        self.close()
         olds = sorted(
             (p for p in self.root.glob("gen-*") if p not in (folder, previous)),
             key=lambda p: p.stat().st_mtime,
@@ -179,25 +175,50 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     # -- reading -------------------------------------------------------------
 
     def generation(self) -> Generation:
-        """The current searcher and its facts, rebuilt only when the index changed."""
+        """The current searcher and its facts, rebuilt only when the index changed.
+
+        One generation is kept per index root: when the index changes (a commit,
+        or a rebuild switching folders), the old searcher is closed.
+        """
         self.refresh_setup()
+        root = str(self.root)
         with self._lock:
-            current = self._generations.get(self.path)
-            if current is not None and current.searcher.up_to_date():
+            current = self._generations.get(root)
+            if (
+                current is not None
+                and current.folder == self.path
+                and current.searcher.up_to_date()
+            ):
                 return current
             searcher = self.index.refresh().searcher(
                 weighting=CachedLengthBM25F(self._segment_lengths)
             )
-            current = self._derive(searcher)
-            old = self._generations.get(self.path)
-            self._generations[self.path] = current
-            if old is not None:
-                old.searcher.close()
-            return current
+            self._generations[root] = self._derive(searcher)
+            if current is not None:
+                current.searcher.close()
+                if current.folder != self.path:  # a rebuild switched folders
+                    self._forget_segments(current.folder)
+            return self._generations[root]
+
+    def close(self) -> None:
+        with self._lock:
+            current = self._generations.pop(str(self.root), None)
+            if current is not None:
+                current.searcher.close()
+                self._forget_segments(current.folder)
+
+    def _forget_segments(self, folder: str) -> None:
+        for key in [k for k in self._segments if k[0] == folder]:
+            del self._segments[key]
+
+    @classmethod
+    def open_searchers(cls) -> int:
+        """How many searchers this process holds open (one per index root in use)."""
+        return sum(not g.searcher.is_closed for g in cls._generations.values())
 
     def _derive(self, searcher) -> Generation:
         size = searcher.doc_count_all()
-        facets = {name: {} for name in FACET_FIELDS}
+        facets = {name: {} for name in self.facet_fields}
         date_keys: list[int] = []
         live = 0
         seen_segments = set()
@@ -208,7 +229,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             seen_segments.add(key)
             facts = self._segments.get(key)
             if facts is None:
-                facts = self._segments[key] = segment_facts(reader, self.content_field_name)
+                facts = self._segments[key] = segment_facts(
+                    reader, self.content_field_name, self.facet_fields
+                )
             for name, values in facts.facets.items():
                 merged = facets[name]
                 for value, bits in values.items():
@@ -220,13 +243,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 segment_live &= ~bitsets.from_ids(deleted, facts.size)
             live |= segment_live << offset
         for key in [k for k in self._segments if k[0] == self.path and k not in seen_segments]:
-            del self._segments[key]
+            del self._segments[key]  # merged away
         # Undated reports last, the latest added first among them.
         newest_first = sorted(range(size), key=lambda d: (date_keys[d] == 0, -date_keys[d], -d))
         rank = [0] * size
         for position, docnum in enumerate(newest_first):
             rank[docnum] = position
-        return Generation(searcher, size, live, facets, date_keys, newest_first, rank)
+        return Generation(self.path, searcher, size, live, facets, date_keys, newest_first, rank)
 
     def _segment_lengths(self, searcher, fieldname) -> list[int] | None:
         segment = searcher.reader().segment() if hasattr(searcher.reader(), "segment") else None
@@ -283,7 +306,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         matched = base & allowed
 
         facets = {}
-        for name in FACET_FIELDS:
+        for name in self.facet_fields:
             mask = base
             for other, bits in selected.items():
                 if other != name or not disjunctive:
@@ -364,7 +387,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     @staticmethod
     def _docnums(searcher, report_ids) -> int:
         """Index entries of these reports (e.g. unpublished, awaiting the indexer)."""
-        docnums = (searcher.document_number(**{ID: f"archive.report.{pk}"}) for pk in report_ids)
+        docnums = (searcher.document_number(**{ID: identifier(pk)}) for pk in report_ids)
         return bitsets.from_ids(d for d in docnums if d is not None)
 
     @staticmethod
@@ -509,7 +532,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def similar(self, report_id: int, text: str, limit: int = 5) -> list[int]:
         """Django ids of the indexed reports most like this one, best first."""
         searcher = self.generation().searcher
-        docnum = searcher.document_number(**{ID: f"archive.report.{report_id}"})
+        docnum = searcher.document_number(**{ID: identifier(report_id)})
         if docnum is None:
             return []
         hits = searcher.more_like(docnum, self.content_field_name, text=text, top=limit)

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from .. import bitsets
+from . import bitsets
 
-FACET_FIELDS = ("regions", "agencies", "topics", "source", "year", "month")
 SORT_FIELD = "date_key"
 
 
@@ -22,6 +21,7 @@ class SegmentFacts:
 class Generation:
     """Everything derived from one open searcher."""
 
+    folder: str  # the generation folder the searcher reads
     searcher: object
     size: int
     live: int
@@ -44,10 +44,10 @@ class Generation:
         return self.range_cache[key]
 
 
-def segment_facts(reader, content_field: str) -> SegmentFacts:
+def segment_facts(reader, content_field: str, facet_fields: tuple[str, ...]) -> SegmentFacts:
     size = reader.doc_count_all()
     facets = {}
-    for name in FACET_FIELDS:
+    for name in facet_fields:
         values = {}
         if name in reader.schema:
             for term in reader.lexicon(name):

@@ -3,7 +3,7 @@
 from whoosh.collectors import TopCollector
 from whoosh.scoring import BM25F, BM25FScorer
 
-from .. import bitsets
+from . import bitsets
 
 
 class CachedLengthBM25F(BM25F):

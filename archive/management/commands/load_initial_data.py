@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from haystack import connections
 
 from archive.models import Report
+from archive.search_backend import engine
 
 FIXTURES = ["vocabularies.json", "demo_reports.json"]
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if options["if_empty"] and Report.objects.exists():
             self.stdout.write("The archive already has reports; demo content not loaded.")
             call_command("run_indexer", "--once", verbosity=verbosity)
-            indexed = connections["default"].get_backend().document_count()
+            indexed = engine().document_count()
             if indexed != Report.objects.published().count():
                 # e.g. var/index was removed: build it again rather than serve an empty search.
                 call_command("rebuild_search", verbosity=verbosity)

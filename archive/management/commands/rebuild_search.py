@@ -1,9 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand
-from haystack import connections
 
 from archive import indexing
+from archive.models import IndexChange
+from archive.search_backend import engine
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        backend = connections["default"].get_backend()
+        backend = engine()
         index = indexing.report_index()
         index.reset_caches()
         since = indexing.last_change_pk()
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         folder = backend.build_generation(index, reports.iterator(chunk_size=1000), progress)
         backend.switch_to(folder)
         changed = indexing.changes_since(since)
-        indexing.enqueue(changed)
+        IndexChange.objects.enqueue(changed)
         elapsed = time.monotonic() - started
         rate = total / elapsed if elapsed else 0
         if options["verbosity"]:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from archive import indexing
+from archive.models import IndexChange
 
 
 class Command(BaseCommand):
@@ -24,5 +25,5 @@ class Command(BaseCommand):
             public = indexing.report_index().index_queryset().count()
             self.stdout.write(f"The index agrees with the database ({public} reports).")
         elif fix:
-            indexing.enqueue(wrong)
+            IndexChange.objects.enqueue(wrong)
             self.stdout.write(f"Queued {len(wrong)} report(s) for the indexer.")

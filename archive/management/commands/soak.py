@@ -243,7 +243,7 @@ class Command(BaseCommand):
         self.wait_for_indexer()
         total = Report.objects.count()
         first = indexing.last_change_pk()
-        indexing.enqueue(Report.objects.values_list("pk", flat=True))
+        IndexChange.objects.enqueue(Report.objects.values_list("pk", flat=True))
         queued = IndexChange.objects.filter(pk__gt=first)
         deadline = time.monotonic() + 60
         while not queued.exclude(processed=None).exists() and time.monotonic() < deadline:

@@ -1,0 +1,333 @@
+"""Reports, the corrections readers are shown, and the tags suggested for them."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..dates import EARLIEST_YEAR, PartialDate
+from ..text import clean_body, is_subhead, paragraphs
+from .bookkeeping import IndexChange
+from .terms import Agency, Region, Source, Topic
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def tagged_with(self, term):
+        """Reports tagged with a term; for a region, with it or any place inside it."""
+        return self.filter(pk__in=term.tagged_reports().values("pk"))
+
+    def update(self, **kwargs):
+        """Bulk updates bypass signals: note first publications and queue the index here.
+
+        ``first_published`` is set in the same statement for reports that were
+        public until now (a withdrawal) or become public with it.
+        """
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            if "first_published" not in kwargs:
+                kwargs["first_published"] = self._first_published_after(kwargs)
+            count = super().update(**kwargs)
+            IndexChange.objects.enqueue(ids)
+        return count
+
+    @staticmethod
+    def _first_published_after(changes: dict) -> Case:
+        """``first_published`` for an update: kept, or set where the update ends publicity
+        (the old ``publish_at``) or begins it (the new one)."""
+        now = timezone.now()
+        status, publish_at = changes.get("status"), changes.get("publish_at")
+        public_before = Q(status=Report.Status.PUBLISHED, publish_at__lte=now)
+        if status not in (None, Report.Status.PUBLISHED) or (publish_at and publish_at > now):
+            public_after = None  # not public after this update
+        else:
+            public_after = Q(status=Report.Status.PUBLISHED) if status is None else Q()
+            if publish_at is None:
+                public_after &= Q(publish_at__lte=now)
+        unset = Q(first_published__isnull=True)
+        whens = [When(unset & public_before, then=F("publish_at"))]
+        if public_after is not None:
+            began = Value(publish_at) if publish_at else F("publish_at")
+            condition = unset & public_after if public_after else unset
+            whens.append(When(condition, then=began))
+        return Case(*whens, default=F("first_published"))
+
+
+class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in-review", _("In review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    headline = models.CharField(_("headline"), max_length=300, blank=True)
+    headline_supplied = models.BooleanField(
+        _("headline written by the archive"),
+        default=False,
+        help_text=_("Tick when the original has no headline and an editor wrote this one."),
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    dek = models.CharField(
+        _("dek"), max_length=500, blank=True, help_text=_("The subtitle under the headline.")
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_("Plain text; paragraphs separated by a blank line. HTML is reduced to text."),
+    )
+    photo_caption = models.CharField(_("photo caption"), max_length=500, blank=True)
+
+    pub_year = models.PositiveSmallIntegerField(
+        _("year published"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_YEAR)],
+        help_text=_("Leave empty when the report does not say."),
+    )
+    pub_month = models.PositiveSmallIntegerField(
+        _("month published"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    pub_day = models.PositiveSmallIntegerField(
+        _("day published"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
+    pub_time = models.TimeField(
+        _("time published"), null=True, blank=True, help_text=_("As stated, e.g. 05:30.")
+    )
+    pub_date = models.DateField(
+        _("date (for sorting)"),
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived from the known parts; empty when the year is unknown."),
+    )
+    date_note = models.CharField(
+        _("note on the date"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. “Source spoke to Daily NK on Jan. 15; year not stated.”"),
+    )
+
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    original_url = models.URLField(_("original address"), max_length=500, blank=True)
+    korean_url = models.URLField(_("Korean edition"), max_length=500, blank=True)
+    reporter = models.CharField(_("reporter"), max_length=200, blank=True)
+    translator = models.CharField(_("translator"), max_length=200, blank=True)
+    editor = models.CharField(_("editor"), max_length=200, blank=True)
+    keywords = models.CharField(
+        _("the report's own keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated, as the report gives them, e.g. “Korea, reforms, Russia”."),
+    )
+
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("A published report becomes public at this time."),
+    )
+    first_published = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When it first went public: a withdrawn report that never did is not “gone”."),
+    )
+    editor_notes = models.TextField(
+        _("editors' notes"),
+        blank=True,
+        help_text=_("Never shown to readers. The importer lists missing fields here."),
+    )
+    import_key = models.CharField(
+        _("import key"),
+        max_length=600,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("What re-imports recognise this report by: source id, address or text hash."),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ReportManager()
+
+    class Meta:
+        ordering = [models.F("pub_date").desc(nulls_last=True), "-created"]
+        get_latest_by = "publish_at"
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_body(self.body)
+        self.pub_date = self.date.sort_date()
+        if self.first_published is None:
+            # Public now, or public until this change (a scheduled report that
+            # came due, or one loaded raw from a fixture, has no date yet).
+            public_now = self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+            was_public = self.pk and Report.objects.published().filter(pk=self.pk).exists()
+            if public_now or was_public:
+                self.first_published = self.publish_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:report", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def title(self) -> str:
+        return self.headline or str(_("Untitled report"))
+
+    @property
+    def date(self) -> PartialDate:
+        return PartialDate(self.pub_year, self.pub_month, self.pub_day)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.body)
+
+    @property
+    def blocks(self) -> list[tuple[bool, str]]:
+        """Paragraphs, each marked True when it is a section head."""
+        return [(is_subhead(p), p) for p in self.paragraphs]
+
+    @property
+    def original_link(self) -> str:
+        return web_address(self.original_url)
+
+    @property
+    def korean_link(self) -> str:
+        return web_address(self.korean_url)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+    @property
+    def was_public(self) -> bool:
+        return self.first_published is not None and self.first_published <= timezone.now()
+
+    @property
+    def is_public(self) -> bool:
+        return Report.objects.published().filter(pk=self.pk).exists()
+
+    def clean(self):
+        problems = self.date.errors()
+        if problems:
+            raise ValidationError({"pub_year": "; ".join(problems).capitalize() + "."})
+        if self.status == self.Status.PUBLISHED and not self.headline:
+            raise ValidationError({"headline": _("A report needs a headline to be published.")})
+
+
+def web_address(url: str) -> str:
+    """The address if it is http(s), else "": a stored "javascript:" link never becomes one."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+class Correction(models.Model):
+    """A note to readers that a published report was corrected, and how."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("report")
+    )
+    note = models.TextField(
+        _("correction"),
+        help_text=_(
+            "Shown to readers under the report, e.g. “An earlier version named the wrong county.”"
+        ),
+    )
+    created = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d}: {self.note[:60]}"
+
+
+class TagSuggestionManager(models.Manager):
+    def for_term(self, report: Report, term_model, term_pk: int, evidence: str):
+        """An unsaved suggestion of a term (by model and primary key) for a report."""
+        return self.model(
+            report=report,
+            term_type=ContentType.objects.get_for_model(term_model),
+            term_id=term_pk,
+            evidence=evidence[:300],
+        )
+
+
+class TagSuggestion(models.Model):
+    """A term the text names, awaiting an editor's decision.
+
+    The importer and the admin suggest; only an editor tags. A rejected
+    suggestion is kept so that it is not made again.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Undecided")
+        ACCEPTED = "accepted", _("Accept: tag the report")
+        REJECTED = "rejected", _("Reject")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="tag_suggestions", verbose_name=_("report")
+    )
+    term_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of term")
+    )
+    term_id = models.PositiveBigIntegerField(_("term id"))
+    term = GenericForeignKey("term_type", "term_id")
+    evidence = models.CharField(
+        _("found as"), max_length=300, help_text=_("The words in the text, e.g. “Hamkyung”.")
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    created = models.DateTimeField(_("suggested"), auto_now_add=True)
+
+    objects = TagSuggestionManager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tag suggestion")
+        verbose_name_plural = _("tag suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "term_type", "term_id"], name="unique_tag_suggestion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} ({self.evidence})"

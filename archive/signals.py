@@ -1,0 +1,123 @@
+"""Every reaction to a save or a delete, in one place; connected from ``ArchiveConfig.ready``.
+
+Two things follow changes to the database, each inside the change's own
+transaction:
+
+- the search index: a report saved, deleted or retagged, or a term renamed,
+  moved or deleted, queues the affected reports in the ``IndexChange``
+  outbox for the indexer (``archive.indexing``); nothing here touches the
+  index itself;
+- the vocabulary of names: a term or alias saved or deleted gives the
+  vocabulary a new version when the transaction commits, so that every
+  process re-reads it (``archive.vocabulary``).
+
+- the Editors group: after every ``migrate`` it is given the permissions of
+  every vocabulary (``archive.roles``).
+
+Bulk updates send no signals: ``ReportQuerySet.update``,
+``TermQuerySet.update`` and ``AliasQuerySet`` do the same work themselves.
+"""
+
+from django.apps import apps
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
+
+from . import facets, roles
+from .models import IndexChange, Report, VocabularyState
+
+
+def connect() -> None:
+    archive = apps.get_app_config("archive")
+    post_migrate.connect(update_editors, sender=archive, dispatch_uid="archive-editors")
+    post_save.connect(report_changed, sender=Report, dispatch_uid="archive-report-saved")
+    post_delete.connect(report_changed, sender=Report, dispatch_uid="archive-report-deleted")
+    for facet in facets.TERMS:
+        model, uid = facet.model, f"archive-{facet.name}"
+        if facet.many:
+            through = getattr(Report, facet.report_field).through
+            m2m_changed.connect(tags_changed, sender=through, dispatch_uid=f"{uid}-tags")
+        pre_save.connect(remember_identity, sender=model, dispatch_uid=f"{uid}-pre-save")
+        post_save.connect(term_saved, sender=model, dispatch_uid=f"{uid}-saved")
+        pre_delete.connect(term_deleting, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        post_delete.connect(term_deleted, sender=model, dispatch_uid=f"{uid}-deleted")
+    for facet in facets.ALIASED:
+        for model in (facet.model, facet.alias_model):
+            uid = f"archive-names-{model._meta.model_name}"
+            post_save.connect(names_changed, sender=model, dispatch_uid=f"{uid}-saved")
+            post_delete.connect(names_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+
+
+# --- The search index ----------------------------------------------------
+
+
+def report_changed(sender, instance, **kwargs):
+    IndexChange.objects.enqueue([instance.pk])
+
+
+def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A report's tags changed, from the report's side or the term's."""
+    if action == "pre_clear" and reverse:
+        # After the clear the term has no reports left to look up: note them now.
+        instance._cleared_reports = list(instance.report_set.values_list("pk", flat=True))
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        IndexChange.objects.enqueue([instance.pk])
+    elif pk_set is not None:
+        IndexChange.objects.enqueue(pk_set)
+    else:
+        IndexChange.objects.enqueue(getattr(instance, "_cleared_reports", []))
+
+
+def indexed_identity(term) -> tuple:
+    """What the index shows of a term: slug and tree for facets, names for the text."""
+    return (
+        term.slug,
+        term.name,
+        getattr(term, "abbreviation", None),
+        getattr(term, "parent_id", None),
+    )
+
+
+def remember_identity(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        old = sender.objects.filter(pk=instance.pk).first()
+        instance._indexed_identity = indexed_identity(old) if old else None
+
+
+def term_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_indexed_identity", None)
+    if not created and before is not None and before != indexed_identity(instance):
+        IndexChange.objects.enqueue(instance.tagged_reports().values_list("pk", flat=True))
+
+
+def term_deleting(sender, instance, **kwargs):
+    instance._indexed_reports = list(instance.tagged_reports().values_list("pk", flat=True))
+
+
+def term_deleted(sender, instance, **kwargs):
+    IndexChange.objects.enqueue(getattr(instance, "_indexed_reports", []))
+
+
+# --- The vocabulary of names ----------------------------------------------
+
+
+def names_changed(sender, using="default", **kwargs):
+    VocabularyState.objects.bump_on_commit(using)
+
+
+# --- Roles -------------------------------------------------------------------
+
+
+def update_editors(sender, using="default", **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    roles.ensure_editors_group(
+        Group.objects.db_manager(using), Permission.objects.db_manager(using)
+    )
