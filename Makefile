@@ -46,7 +46,10 @@ serve: $(VENV)/.installed-runtime
 	trap 'kill $$INDEXER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
-test: lint migrations-check pytest pytest-postgres
+# The SQLite and PostgreSQL runs go side by side (one core each); each one's output
+# is printed whole when it ends.
+test: lint migrations-check
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -56,13 +59,13 @@ migrations-check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: $(VENV)/.installed-dev browser-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -m "" -p no:cacheprovider
 
 # The same suite against PostgreSQL (installed from Debian's packages if missing,
 # started on 127.0.0.1 in a temporary folder, stopped after), with a shorter
 # URL fuzzing run (2,000 URLs; the full 10,000 run on SQLite above).
 pytest-postgres: $(VENV)/.installed-dev browser-deps
-	ARCHIVE_FUZZ_URLS=2000 .ci/postgres run -- $(BIN)/pytest -p no:cacheprovider
+	ARCHIVE_FUZZ_URLS=2000 .ci/postgres run -- $(BIN)/pytest -m "" -p no:cacheprovider
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime

@@ -8,6 +8,8 @@ from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dates import MONTHS_AP
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from . import vocabulary
 from .facets import FACETS, ON_CARDS, TERMS
@@ -109,7 +111,7 @@ def _found(name: str, text: str, values: list[FacetValue], params: QueryDict) ->
         value = counts.get(slug) or FacetValue(slug, match.entry.name, 0)
         link = _link(name, value, params)
         if match.name is not None:
-            link.note = f"matched alias {match.name.text}"
+            link.note = _("matched alias %(name)s") % {"name": match.name.text}
         links.append(link)
     return links
 
@@ -152,19 +154,26 @@ def _years_and_months(years, months, params: QueryDict) -> list[FacetLink]:
 
 
 def chips(results: ArchiveResults, params: QueryDict) -> list[Chip]:
+    """The chosen filters, each with a link that removes it; dates written as on reports."""
     found = []
     for name, values in results.query.filters.items():
         labels = {v.value: v.label for v in results.facets.get(name, [])}
         for value in values:
-            label = f"{FACETS[name].title}: {labels.get(value, value)}"
+            shown = month_label(value) if name == "month" else labels.get(value, value)
+            label = _("%(facet)s: %(value)s") % {"facet": FACETS[name].title, "value": shown}
             found.append(Chip(label, toggle(params, name, value)))
     if results.query.date_from:
-        found.append(
-            Chip(f"From {results.query.date_from:%b. %-d, %Y}", url_with(params, from_=None))
-        )
+        day = date_format(results.query.date_from, "N j, Y")
+        found.append(Chip(_("From %(day)s") % {"day": day}, url_with(params, from_=None)))
     if results.query.date_to:
-        found.append(Chip(f"To {results.query.date_to:%b. %-d, %Y}", url_with(params, to=None)))
+        day = date_format(results.query.date_to, "N j, Y")
+        found.append(Chip(_("To %(day)s") % {"day": day}, url_with(params, to=None)))
     return found
+
+
+def month_label(value: str) -> str:
+    """“2012-04” as readers write it: “April 2012”."""
+    return f"{MONTHS_AP[int(value[5:])]} {value[:4]}"
 
 
 def histogram(
@@ -282,8 +291,8 @@ def cards(reports: list) -> list:
 
 
 def sort_links(params: QueryDict, current: str, has_text: bool) -> list[tuple[str, str, bool]]:
-    sorts = [("relevance", "Relevance")] if has_text else []
-    sorts += [("newest", "Newest"), ("oldest", "Oldest")]
+    sorts = [("relevance", _("Relevance"))] if has_text else []
+    sorts += [("newest", _("Newest")), ("oldest", _("Oldest"))]
     return [(label, url_with(params, sort=value), value == current) for value, label in sorts]
 
 
@@ -313,8 +322,8 @@ def known_names(term) -> dict:
     history = []
     if former:
         former.sort(key=lambda a: (a.used_until or 9999, a.used_from or 0, a.name))
-        history = [Renaming(a.name, a.years or "years not recorded", a.note) for a in former]
+        history = [Renaming(a.name, a.years or _("years not recorded"), a.note) for a in former]
         ends = [a.used_until for a in former if a.used_until]
-        since = f"since {max(ends)}" if ends else ""
+        since = _("since %(year)s") % {"year": max(ends)} if ends else ""
         history.append(Renaming(term.name, since, "", current=True))
     return {"names": names, "history": history}

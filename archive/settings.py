@@ -10,6 +10,9 @@ environment, with defaults that are safe for local use:
 - ``DATABASE_URL``: any URL dj-database-url understands; defaults to SQLite
   at ``var/archive.sqlite3``.
 - ``ARCHIVE_INDEX_DIR``: the Whoosh index folder; defaults to ``var/index``.
+- ``ARCHIVE_SHARED_DATA``: the folder of real data that tests, benchmarks and
+  evaluations read (the KCNA corpus, the gazetteer); defaults to
+  ``../shared/data`` beside the repository. The site never needs it.
 - ``DJANGO_HTTPS``: "1" when the site is served over HTTPS (production):
   secure cookies, HSTS, redirects to https, and the ``X-Forwarded-Proto``
   header of the proxy in front trusted. ``manage.py check --deploy`` passes
@@ -27,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ARCHIVE_VAR_DIR", BASE_DIR / "var"))
+SHARED_DATA_DIR = Path(os.environ.get("ARCHIVE_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
 
 
 def env_flag(name: str, default: bool = False) -> bool:

@@ -378,7 +378,7 @@ _loaded: dict[str, object] = {"version": None, "vocabulary": None}
 
 def current() -> Vocabulary:
     """The vocabulary as the database has it now (one small query when unchanged)."""
-    version = (VocabularyState.objects.version(), VocabularyState.objects.local_changes)
+    version = VocabularyState.objects.version()
     with _lock:
         if _loaded["vocabulary"] is None or _loaded["version"] != version:
             _loaded["vocabulary"] = _load()

@@ -1,21 +1,103 @@
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_DATA = settings.SHARED_DATA_DIR
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DEMO = (FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json")
+VOCABULARIES = (FIXTURES / "vocabularies.json",)
+
+
+@dataclass
+class Snapshot:
+    """Fixtures loaded once a session: their rows, their search index and their vocabulary.
+
+    ``loaddata`` of the demo content takes about half a second (thousands of
+    queries); copying the rows it made into a test's database takes a few
+    bulk inserts.
+    """
+
+    rows: list[tuple[type, list[dict]]]
+    index: Path
+    vocabulary: object
+
+    def restore(self, index_root: Path) -> None:
+        from archive import vocabulary
+        from archive.models import VocabularyState
+
+        for model, rows in self.rows:
+            models.QuerySet(model).bulk_create([model(**row) for row in rows])
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in self.rows]):
+                cursor.execute(sql)
+        shutil.rmtree(index_root, ignore_errors=True)
+        shutil.copytree(self.index, index_root)
+        # The vocabulary these rows make, known without reading it again.
+        VocabularyState.objects.bump_on_commit()
+        with vocabulary._lock:
+            vocabulary._loaded.update(
+                version=VocabularyState.objects.version(), vocabulary=self.vocabulary
+            )
+
+
+_snapshots: dict[tuple[Path, ...], Snapshot] = {}
+
+
+def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
+    """Load the fixtures (and index them) in a transaction rolled back, keeping what they made."""
+    from haystack import connections
+
+    from archive import vocabulary
+
+    if fixtures in _snapshots:
+        return _snapshots[fixtures]
+    info = connections.connections_info["default"]
+    old_path, info["PATH"] = info["PATH"], str(folder)
+    connections.reload("default")
+    try:
+        with transaction.atomic():
+            call_command("loaddata", *fixtures, verbosity=0)
+            index_now()
+            tables = [
+                m for m in apps.get_app_config("archive").get_models(include_auto_created=True)
+            ]
+            rows = [(m, list(models.QuerySet(m).values())) for m in tables]
+            rows = [(m, found) for m, found in rows if found]
+            names = vocabulary.current()
+            transaction.set_rollback(True)
+    finally:
+        connections["default"].get_backend().close()
+        info["PATH"] = old_path
+        connections.reload("default")
+    _snapshots[fixtures] = Snapshot(rows, folder, names)
+    return _snapshots[fixtures]
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, tmp_path_factory, search_index):
     """The demo content: curated vocabularies and the five finished seed reports, indexed."""
-    call_command(
-        "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
-    )
-    index_now()
+    _load(tmp_path_factory, search_index, DEMO)
+
+
+@pytest.fixture
+def vocabularies(db, tmp_path_factory, search_index):
+    """The curated vocabularies (places, agencies, topics, sources and their other names)."""
+    _load(tmp_path_factory, search_index, VOCABULARIES)
+
+
+def _load(tmp_path_factory, backend, fixtures):
+    found = snapshot(fixtures, tmp_path_factory.mktemp("snapshot-index"))
+    backend.close()
+    found.restore(Path(backend.root))
 
 
 @pytest.fixture
@@ -27,11 +109,6 @@ def editor(db, client):
     user.groups.add(Group.objects.get(name="Editors"))
     client.force_login(user)
     return user
-
-
-@pytest.fixture
-def vocabularies(db):
-    call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
 
 
 @pytest.fixture
@@ -63,6 +140,7 @@ def search_index(tmp_path):
     info["PATH"] = str(tmp_path / "index")
     connections.reload("default")
     yield connections["default"].get_backend()
+    connections["default"].get_backend().close()
     info["PATH"] = old_path
     connections.reload("default")
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from archive import tagging
 from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion, Topic
@@ -77,12 +78,13 @@ def test_an_ambiguous_alias_does_not_widen_a_search(seeds):
 
 
 def test_the_results_page_says_what_else_it_searched(client, seeds):
-    html = page(client, "/search/?q=Bowibu")
-    also = re.search(r'<p class="also-searched">Also searched: ([^<]+)</p>', html).group(1)
+    response = client.get("/search/?q=Bowibu")
+    also = response.context["results"].also_searched
     assert "Ministry of State Security" in also and "State Security Department" in also
-    assert "Bowibu" not in also.split(", ")
-    assert "Did you mean" not in html  # "bowibu" is in no report, but it was understood
-    assert "5 reports" in html
+    assert "Bowibu" not in also
+    assertContains(response, "Also searched: " + ", ".join(also))
+    assert "Did you mean" not in page(client, "/search/?q=Bowibu")  # in no report, but understood
+    assert response.context["results"].total == 5
 
 
 def test_snippets_mark_the_name_the_report_actually_uses(client, seeds):
@@ -92,23 +94,25 @@ def test_snippets_mark_the_name_the_report_actually_uses(client, seeds):
 
 
 def test_facet_filter_by_an_alias(client, seeds):
-    by_slug = page(client, "/search/?agency=ministry-of-state-security")
-    by_alias = page(client, "/search/?agency=bowibu")
-    assert "“bowibu” is another name for Ministry of State Security" in by_alias
-    cards = r'<h2 class="card-title"><a href="([^"]+)">'
-    assert re.findall(cards, by_alias) == re.findall(cards, by_slug)
-    assert "Agency: Ministry of State Security" in by_alias  # the chip shows the canonical name
+    by_slug = client.get("/search/?agency=ministry-of-state-security").context
+    by_alias = client.get("/search/?agency=bowibu").context
+    assert by_alias["messages_"] == [
+        "“bowibu” is another name for Ministry of State Security; filtering by that."
+    ]
+    assert by_alias["reports"] == by_slug["reports"] and by_slug["reports"]
+    # The chip shows the canonical name.
+    assert [chip.label for chip in by_alias["chips"]] == ["Agency: Ministry of State Security"]
     by_spelling = page(client, "/search/?region=north-hamkyung")
     assert "Region: North Hamgyong" in by_spelling
 
 
 def test_facet_find_box_finds_a_value_by_any_name(client, seeds):
-    html = page(client, "/search/?find_agency=bowibu")
-    assert 'action="#facet-agency"' in html  # the answer is shown where it was asked for
-    found_box = re.search(r'<div class="found" role="status">(.*?)</div>', html, re.S).group(1)
-    assert "Ministry of State Security" in found_box
-    assert "matched alias Bowibu" in found_box
-    assert "agency=ministry-of-state-security" in found_box
+    response = client.get("/search/?find_agency=bowibu")
+    assertContains(response, 'action="#facet-agency"')  # the answer is shown where asked for
+    box = next(box for box in response.context["facets"] if box.name == "agency")
+    [link] = box.found
+    assert (link.label, link.note) == ("Ministry of State Security", "matched alias Bowibu")
+    assert "agency=ministry-of-state-security" in link.url
     html = page(client, "/search/?find_region=hamkyung")
     assert "North Hamgyong" in html and "matched alias North Hamkyung" in html
     assert "Nothing here is called “zzzz”" in page(client, "/search/?find_region=zzzz")
@@ -142,21 +146,21 @@ def test_an_alias_added_in_the_admin_is_searched_at_once(client, seeds, editor):
 
 
 def test_agency_page_shows_the_renaming_history(client, seeds):
-    html = page(client, "/agencies/ministry-of-social-security/")
-    history = re.search(r'<ol class="renamings">(.*?)</ol>', html, re.S).group(1)
-    assert re.search(r"Ministry of People's Security <span class=\"years\">until 2020", history)
-    assert "<strong>Ministry of Social Security</strong>" in history
-    assert "current name, since 2020" in history
+    response = client.get("/agencies/ministry-of-social-security/")
+    history = [(r.name, r.years, r.current) for r in response.context["history"]]
     # Former names come first, the current one last.
-    assert history.index("People's Security") < history.index("Social Security</strong>")
+    assert history[0] == ("Ministry of People's Security", "until 2020", False)
+    assert history[-1] == ("Ministry of Social Security", "since 2020", True)
+    assertContains(response, "<strong>Ministry of Social Security</strong>")
+    assertContains(response, "current name, since 2020")
 
 
 def test_region_page_lists_known_names_by_kind(client, seeds):
-    html = page(client, "/regions/north-hamgyong/")
-    names = re.search(r'<dl class="names">(.*?)</dl>', html, re.S).group(1)
-    assert re.search(r"<dt>McCune-Reischauer</dt><dd>.*Hamgyŏng-bukto", names)
-    assert re.search(r"<dt>Press spelling</dt><dd>.*North Hamkyung", names)
-    assert 'lang="ko">함경북도' in names
+    response = client.get("/regions/north-hamgyong/")
+    names = {kind: [alias.name for alias in aliases] for kind, aliases in response.context["names"]}
+    assert "Hamgyŏng-bukto" in names["McCune-Reischauer"]
+    assert "North Hamkyung" in names["Press spelling"]
+    assertContains(response, '<span lang="ko">함경북도</span>')
 
 
 def test_another_spelling_in_the_address_redirects_to_the_term(client, seeds):

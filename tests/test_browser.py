@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.db import connection
 
 from archive.models import Report
 from archive.roles import ensure_editors_group
@@ -14,7 +15,8 @@ from archive.roles import ensure_editors_group
 from .conftest import FIXTURES
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results"
+# One folder per database, so that the SQLite and PostgreSQL runs can go side by side.
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results" / connection.vendor
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 pytestmark = [

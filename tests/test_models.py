@@ -2,11 +2,15 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from archive.models import Region, Report
+from archive.models import Region, Report, VocabularyState
 
-from .factories import make_region, make_report
+from .conftest import FIXTURES
+from .factories import make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +63,33 @@ def test_region_tree_and_cycle_guard():
     country.parent = city
     with pytest.raises(ValidationError, match="inside itself"):
         country.full_clean()
+
+
+def test_agencies_cannot_be_put_in_a_loop_either():
+    army = make_agency("Korean People's Army")
+    command = make_agency("Defense Security Command", parent=army)
+    assert command.ancestors() == [army]
+    army.parent = command
+    with pytest.raises(ValidationError, match="inside itself"):
+        army.full_clean()
+
+
+def test_loading_the_vocabularies_changes_their_version_once(django_capture_on_commit_callbacks):
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
+    version = VocabularyState.objects.get().version
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "archive_vocabularystate" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+    # One new version for the whole load (written with an UPDATE, or an INSERT the first time).
+    assert writes and all(str(version) in sql for sql in writes)
+    assert len(writes) <= 2
 
 
 def test_every_term_has_a_public_address():

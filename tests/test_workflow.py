@@ -1,11 +1,11 @@
 """The editorial workflow: scheduling, withdrawal, history and corrections."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from reversion.models import Version
 
 from archive.models import Correction, Region, Report
@@ -119,7 +119,7 @@ def test_a_correction_is_noted_for_readers(client, editor):
     assert response.status_code == 302
     assert Correction.objects.get(report=report).note.startswith("An earlier version")
     page = text(client, report.get_absolute_url())
-    assert re.search(r"Corrected \w+\.? \d+, \d{4}", page)
+    assert f"Corrected {date_format(timezone.now(), 'N j, Y')}" in page
     assert "An earlier version placed the fire in Hyesan." in page
     comment = Version.objects.get_for_object(report).first().revision.comment
     assert comment == "Correction: An earlier version placed the fire in Hyesan."

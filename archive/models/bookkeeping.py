@@ -58,14 +58,16 @@ class IndexerState(models.Model):
         return f"indexer, last seen {self.heartbeat}"
 
 
-class VocabularyStateManager(models.Manager):
-    # Changes this process made that no other process may know of yet (an
-    # uncommitted transaction, or a test's): ``archive.vocabulary`` compares it
-    # beside the stored version.
-    local_changes = 0
+# Changes to the vocabulary this process made that other processes may not see
+# yet (an uncommitted transaction, or a test's).
+_changed_here = 0
 
-    def version(self) -> int | None:
-        return self.values_list("version", flat=True).first()
+
+class VocabularyStateManager(models.Manager):
+    def version(self) -> tuple[int | None, int]:
+        """The vocabulary's version as this process sees it: the stored version, and
+        the changes made here since."""
+        return self.values_list("version", flat=True).first(), _changed_here
 
     def bump(self) -> None:
         """Give the vocabulary a new version now, so that every process re-reads it.
@@ -83,7 +85,8 @@ class VocabularyStateManager(models.Manager):
         A fixture of 2,000 names is one change, not 2,000. This process sees
         the change at once; other processes once it is committed.
         """
-        type(self).local_changes += 1
+        global _changed_here
+        _changed_here += 1
         connection = transaction.get_connection(using)
         # Bound methods of the one manager compare equal: queue the bump once.
         if not any(callback == self._bump_now for _, callback, _ in connection.run_on_commit):

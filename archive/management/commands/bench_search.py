@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from archive.models import Agency, IndexChange, Region, Report, Source, Topic
 
-DEFAULT_CORPUS = settings.BASE_DIR.parent / "shared" / "data" / "kcna_corpus.jsonl"
+DEFAULT_CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
 RESULTS = settings.BASE_DIR / "var" / "bench" / "results.json"
 
 COMMON = ["korea", "people", "party", "army", "meeting", "workers", "economy", "leader",

@@ -44,7 +44,7 @@ from archive import indexing
 from archive.importers.store import import_file
 from archive.models import IndexChange, Region, Report
 
-CORPUS = settings.BASE_DIR.parent / "shared" / "data" / "kcna_corpus.jsonl"
+CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
 WORDS = ["korea", "party", "security", "border", "army", "workers", "meeting", "economy"]
 SEARCHES = [{"q": w} for w in WORDS] + [
     {"q": "Bowibu"},

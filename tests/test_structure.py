@@ -1,0 +1,95 @@
+"""How the code is put together: no import circles, one registry that everything reads."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from archive import facets
+from archive.roles import editor_permissions
+from archive.search_backend import SearchEngine, engine
+from archive.search_indexes import ReportIndex
+
+ARCHIVE = Path(__file__).resolve().parents[1] / "archive"
+
+
+def module_imports() -> dict[str, set[str]]:
+    """Module -> the archive modules it imports when it is loaded (not inside functions)."""
+    modules = {}
+    for path in ARCHIVE.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = path.relative_to(ARCHIVE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found = set()
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ImportFrom):
+                target = node.module or ""
+                if node.level:  # relative: from the package, up level - 1 steps
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join([*base, node.module] if node.module else base)
+                subs = {f"{target}.{alias.name}" for alias in node.names} & modules.keys()
+                found |= subs or {target}
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+        graph[name] = (found & modules.keys()) - {name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle once, as the path that closes it."""
+    found, state = [], {}
+
+    def visit(node, path):
+        state[node] = "open"
+        for target in sorted(graph[node]):
+            if state.get(target) == "open":
+                found.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_module_of_the_archive_imports_itself_in_a_circle():
+    graph = module_imports()
+    assert "archive.models.terms" in graph["archive.models"]  # the walk sees the imports
+    assert cycles(graph) == []
+    # The models never reach up to what reacts to them.
+    reached, frontier = set(), {"archive.models"}
+    while frontier:
+        reached |= frontier
+        frontier = {t for node in frontier for t in graph[node]} - reached
+    assert not reached & {"archive.indexing", "archive.vocabulary", "archive.signals"}
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+@pytest.mark.parametrize("facet", facets.TERMS, ids=lambda f: f.name)
+def test_every_vocabulary_in_the_registry_is_wired_everywhere(facet):
+    model = facet.model
+    assert facet.name == model._meta.model_name  # term pages are named after the model
+    assert reverse(f"archive:{facet.name}", kwargs={"slug": "x"}) == f"/{facet.url_prefix}/x/"
+    assert facet.index_field in ReportIndex.fields
+    assert admin.site.is_registered(model)
+    assert editor_permissions()[model._meta.model_name] == ["add", "change", "delete", "view"]
+    if facet.alias_model is not None:
+        assert model._meta.model_name + "alias" == facet.alias_model._meta.model_name
+        inlines = admin.site._registry[model].inlines
+        assert any(inline.model is facet.alias_model for inline in inlines)
+
+
+def test_the_search_backend_declares_the_archive_protocol(db):
+    assert isinstance(engine(), SearchEngine)
