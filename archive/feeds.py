@@ -71,7 +71,8 @@ class SearchFeed(LatestReportsFeed):
         return "Reports matching a search in the NK Security Reports Archive."
 
     def items(self, parsed):
-        return cards(search(replace(parsed.query, page=1, per_page=FEED_LENGTH)).reports)
+        query = replace(parsed.query, page=1, per_page=FEED_LENGTH)
+        return cards(search(query, suggest=False).reports)
 
 
 class SearchAtom(SearchFeed):

@@ -17,16 +17,26 @@ from django.utils.translation import gettext as _
 
 from . import vocabulary
 from .facets import FACETS
-from .models import Report
-from .search import MAX_QUERY_LENGTH, PER_PAGE, SORTS, ArchiveQuery, VisibleTerms
+from .search import (
+    MAX_QUERY_LENGTH,
+    PER_PAGE,
+    SORTS,
+    ArchiveQuery,
+    VisibleTerms,
+    awaiting_removal,
+)
+from .search_backend import engine
 
-FACET_VALUE_PATTERNS = {"year": re.compile(r"^\d{4}$"), "month": re.compile(r"^\d{4}-\d{2}$")}
+FACET_VALUE_PATTERNS = {
+    "year": re.compile(r"^\d{4}$"),
+    "month": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+}
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_PAGE = 10_000
 MAX_VALUE_LENGTH = 200
 # Parameters that make up a search; anything else in the URL is ignored.
-PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page")
+PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page", "exact")
 
 
 @dataclass
@@ -86,6 +96,7 @@ class SearchForm(forms.Form):
     """The search page's parameters. Use ``parsed()``: it never fails."""
 
     q = forms.CharField(required=False, strip=True)
+    exact = forms.BooleanField(required=False)  # "1": the words as typed, nothing widened
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
 
@@ -175,7 +186,7 @@ class SearchForm(forms.Form):
             sort = "newest"
         query = ArchiveQuery(
             text, filters, cleaned.get("from"), cleaned.get("to"), sort,
-            cleaned.get("page", 1), PER_PAGE,
+            cleaned.get("page", 1), PER_PAGE, exact=bool(cleaned.get("exact")),
         )  # fmt: skip
         return ParsedSearch(query, to_params(query), self.messages())
 
@@ -198,14 +209,18 @@ def page_number(raw: str) -> int | None:
 
 
 def known_values(name: str, values: tuple[str, ...]) -> set[str]:
-    """The values a reader may filter by: valid, and used by a published report."""
+    """The values a reader may filter by: valid, and used by a published report.
+
+    A term only unpublished reports use is as unknown as one that does not
+    exist. The search index holds published reports only, and a place's
+    reports count for the places it lies in.
+    """
     if not values:
         return set()
     facet = FACETS[name]
     if facet.is_term:
-        # A term only unpublished reports use is as unknown as one that does not exist.
-        terms = facet.model.objects.filter(slug__in=values)
-        return {t.slug for t in terms if Report.objects.published().tagged_with(t).exists()}
+        present = engine().present_values([facet.index_field], awaiting_removal())
+        return set(values) & present[facet.index_field]
     return {v for v in values if FACET_VALUE_PATTERNS[name].match(v)}
 
 
@@ -223,6 +238,8 @@ def to_params(query: ArchiveQuery) -> QueryDict:
         params["sort"] = query.sort
     if query.page > 1:
         params["page"] = str(query.page)
+    if query.exact:
+        params["exact"] = "1"
     return params
 
 

@@ -8,12 +8,12 @@ database through ``Report.objects.published()``.
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import vocabulary
+from . import suggestions, vocabulary
 from .facets import ALIASED, FACETS
 from .models import IndexChange, Report
 from .search_backend import engine
@@ -32,6 +32,7 @@ class ArchiveQuery:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    exact: bool = False  # the words as typed: no other names, no corrections
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACETS)
@@ -61,24 +62,71 @@ class ArchiveResults:
     total: int
     facets: dict[str, list[FacetValue]]
     histogram: list[tuple[str, int]]
-    suggestion: str | None
+    suggestion: str | None = None  # a corrected query that has results ("Did you mean")
     also_searched: list[str] = field(default_factory=list)  # other names of terms named
+    notices: list[str] = field(default_factory=list)  # parts of the query left out or cut
+    # When nothing matched and a correction clearly did: the text the reader typed
+    # (the results are the correction's).
+    corrected_from: str | None = None
+    # When few reports hold every word: reports holding most of them.
+    partial: list[Report] = field(default_factory=list)
+    understood: bool = False  # the query names a term the vocabulary knows
 
     @property
     def num_pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.per_page))
 
 
-def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
+def search(query: ArchiveQuery, disjunctive: bool = True, suggest: bool = True) -> ArchiveResults:
     """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
 
     A query naming a region, agency or topic by any of its names is widened
-    to all of them (see ``archive.vocabulary``).
+    to all of them (see ``archive.vocabulary``). With ``suggest`` (pages that
+    show it), a misspelt query gets a correction that has results, and a query
+    whose words together match few reports gets the reports matching most of
+    them; feeds and exports leave both out.
     """
+    hidden = awaiting_removal()
+    results = _run(query, disjunctive, hidden)
+    if suggest and query.text.strip() and not results.understood:
+        correction = _correction(query, results.total, hidden)
+        if correction is not None:
+            results.suggestion = correction.text
+            if correction.show_instead and not query.exact:
+                corrected = replace(query, text=correction.text)
+                shown = _run(corrected, disjunctive, hidden)
+                shown.query, shown.suggestion = query, correction.text
+                shown.corrected_from = query.text
+                return shown
+    if suggest and query.text.strip() and results.total < FEW and query.page == 1:
+        results.partial = _most_words(query, hidden, {r.pk for r in results.reports})
+    return results
+
+
+FEW = 3  # fewer results than this: offer reports that match most of the words
+
+
+def _correction(query: ArchiveQuery, total: int, awaiting_removal):
     backend = engine()
-    awaiting_removal = _awaiting_removal()
+    visible = VisibleTerms(awaiting_removal)
+    names = vocabulary.current()
+
+    def hits(text: str) -> int:
+        return _run(replace(query, text=text, page=1, per_page=1), True, awaiting_removal).total
+
+    return suggestions.correct(
+        query.text,
+        total,
+        spelling=lambda words: backend.spelling_candidates(words, awaiting_removal),
+        near_names=lambda word: names.near(word, visible),
+        hits=hits,
+    )
+
+
+def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal) -> ArchiveResults:
+    backend = engine()
     expansion = None
-    if query.text.strip():
+    if query.text.strip() and not query.exact:
         visible = VisibleTerms(awaiting_removal)
         expansion = vocabulary.current().expand(query.text, visible=visible)
     raw = backend.archive_search(
@@ -91,11 +139,8 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         limit=query.per_page,
         disjunctive=disjunctive,
         exclude_ids=awaiting_removal,
-        # A name the vocabulary knows is understood, not misspelt.
-        suggest=not (expansion and expansion.terms),
     )
-    by_id = Report.objects.published().select_related("source").in_bulk(raw.ids)
-    reports = [by_id[pk] for pk in raw.ids if pk in by_id]
+    reports = _published(raw.ids)
     for report in reports:
         report.snippet = _snippet(backend, report, raw.terms)
     facet_values = {
@@ -104,11 +149,45 @@ def search(query: ArchiveQuery, disjunctive: bool = True) -> ArchiveResults:
         )
         for name, facet in FACETS.items()
     }
-    histogram = sorted(raw.histogram.items())
-    also_searched = expansion.also_searched if expansion else []
     return ArchiveResults(
-        query, reports, raw.total, facet_values, histogram, raw.suggestion, also_searched
+        query,
+        reports,
+        raw.total,
+        facet_values,
+        sorted(raw.histogram.items()),
+        also_searched=expansion.also_searched if expansion else [],
+        notices=raw.notices,
+        # A name the vocabulary knows is understood, not misspelt.
+        understood=bool(expansion and expansion.terms),
     )
+
+
+def _published(ids: list[int]) -> list[Report]:
+    by_id = Report.objects.published().select_related("source").in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _most_words(query: ArchiveQuery, awaiting_removal, shown: set[int]) -> list[Report]:
+    """Reports holding most (not all) of a query's words, best first."""
+    words = suggestions.plain_words(query.text)
+    if len(words) < 2:
+        return []
+    raw = engine().archive_search(
+        text=" ".join(words),
+        filters={FACETS[name].index_field: values for name, values in query.filters.items()},
+        date_range=_date_range(query.date_from, query.date_to),
+        limit=PARTIAL + len(shown),
+        disjunctive=False,
+        exclude_ids=awaiting_removal,
+        match="any",
+    )
+    reports = [r for r in _published(raw.ids) if r.pk not in shown][:PARTIAL]
+    for report in reports:
+        report.snippet = _snippet(engine(), report, raw.terms)
+    return reports
+
+
+PARTIAL = 5
 
 
 class VisibleTerms:
@@ -130,7 +209,7 @@ class VisibleTerms:
     def __call__(self, entry) -> bool:
         if self.present is None:
             if self.awaiting_removal is None:
-                self.awaiting_removal = _awaiting_removal()
+                self.awaiting_removal = awaiting_removal()
             self.present = engine().present_values(self.fields.values(), self.awaiting_removal)
         if entry.slug in self.present[self.fields[entry.facet]]:
             return True
@@ -142,7 +221,7 @@ class VisibleTerms:
         return self.unused[key]
 
 
-def _awaiting_removal() -> tuple[int, ...]:
+def awaiting_removal() -> tuple[int, ...]:
     """Reports changed but not yet re-indexed that are no longer public.
 
     Between a withdrawal and the indexer's next batch (about a second), the
@@ -182,25 +261,22 @@ def _snippet(backend, report: Report, terms: list[str]) -> SafeString:
 
 def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
     facet = FACETS[name]
-    model = facet.model
     slugs = set(counts) | set(selected)
-    labels, parents = {slug: slug for slug in slugs}, {}
-    if model is not None:
-        fields = ("slug", "name", "parent__slug") if facet.tree else ("slug", "name")
-        rows = model.objects.filter(slug__in=slugs).values_list(*fields)
-        labels = {row[0]: row[1] for row in rows}
-        parents = {row[0]: row[2] for row in rows if facet.tree and row[2]}
+    if facet.model is None:
+        labels = {slug: (slug, None) for slug in slugs}
+    else:
+        labels = vocabulary.current().labels.get(name, {})
     values = [
         FacetValue(
             value=slug,
-            label=labels.get(slug, slug),
+            label=labels[slug][0],
             count=counts.get(slug, 0),
             selected=slug in selected,
-            parent=parents.get(slug),
+            parent=labels[slug][1],
         )
         for slug in slugs
         if slug in labels  # a slug no longer in the vocabulary is not shown
     ]
-    if model is None:
+    if facet.model is None:
         return sorted(values, key=lambda v: v.value, reverse=True)
     return sorted(values, key=lambda v: (-v.count, v.label))

@@ -40,6 +40,12 @@ class SpellingField(indexes.CharField):
     field_type = "spelling"
 
 
+class HeadlineField(indexes.CharField):
+    """The headline again, on its own: words in it count more in ranking."""
+
+    field_type = "headline"
+
+
 def fingerprint(data: dict) -> str:
     """A short hash of a prepared document, so reconciling sees any difference."""
     fields = {key: value for key, value in data.items() if key != "stamp"}
@@ -63,6 +69,7 @@ _TermFields = type(
 
 class ReportIndex(_TermFields, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True)
+    headline = HeadlineField(model_attr="headline")
     spelling = SpellingField()
     year = SlugsField()
     month = SlugsField()

@@ -7,9 +7,9 @@ transaction:
   moved or deleted, queues the affected reports in the ``IndexChange``
   outbox for the indexer (``archive.indexing``); nothing here touches the
   index itself;
-- the vocabulary of names: a term or alias saved or deleted gives the
-  vocabulary a new version when the transaction commits, so that every
-  process re-reads it (``archive.vocabulary``).
+- the vocabulary of names and labels: a term or alias saved or deleted
+  gives the vocabulary a new version when the transaction commits, so that
+  every process re-reads it (``archive.vocabulary``).
 
 - the Editors group: after every ``migrate`` it is given the permissions of
   every vocabulary (``archive.roles``).
@@ -46,8 +46,8 @@ def connect() -> None:
         post_save.connect(term_saved, sender=model, dispatch_uid=f"{uid}-saved")
         pre_delete.connect(term_deleting, sender=model, dispatch_uid=f"{uid}-pre-delete")
         post_delete.connect(term_deleted, sender=model, dispatch_uid=f"{uid}-deleted")
-    for facet in facets.ALIASED:
-        for model in (facet.model, facet.alias_model):
+    for facet in facets.TERMS:
+        for model in filter(None, (facet.model, facet.alias_model)):
             uid = f"archive-names-{model._meta.model_name}"
             post_save.connect(names_changed, sender=model, dispatch_uid=f"{uid}-saved")
             post_delete.connect(names_changed, sender=model, dispatch_uid=f"{uid}-deleted")

@@ -241,6 +241,7 @@ def search_page(request):
     context = {
         "results": results,
         "reports": cards(results.reports),
+        "partial": cards(results.partial),
         "params": params,
         "facets": facet_boxes(results, params, finds=_finds(request)),
         "chips": chips(results, params),
@@ -251,6 +252,7 @@ def search_page(request):
         "messages_": parsed.messages,
         "clear_url": url_with(params, drop=("page", *FACETS, "from", "to")),
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
+        "typed_url": url_with(params, exact="1") if results.corrected_from else None,
         "feed_query": url_with(params).rstrip("?"),
     }
     return render(request, "archive/search.html", context)

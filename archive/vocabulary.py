@@ -11,11 +11,13 @@ query time.
 import functools
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
 from . import facets, trees
+from .edits import deletions, distance
 from .models import Alias, Region, VocabularyState
 from .romanization import alias_key, fold, plain
 
@@ -70,14 +72,18 @@ class FoundTerm:
 
 
 class Vocabulary:
-    def __init__(self, entries: list[KnownTerm]):
+    def __init__(self, entries: list[KnownTerm], labels: dict | None = None):
         self.entries = {(e.facet, e.pk): e for e in entries}
+        # Facet -> slug -> (name, parent's slug): what facet counts are shown with.
+        self.labels: dict[str, dict[str, tuple[str, str | None]]] = labels or {}
         self.parents = {("region", e.parent_id) for e in entries if e.facet == "region"}
         self.by_key: dict[str, list[tuple[KnownTerm, TermName]]] = {}
         # What a name's first word can look like, so that a scan tries longer
         # spans only where a name may begin.
         self.first_words: set[str] = set()
         self.longest = 1
+        # One-word names by their folded key less each letter: for “did you mean”.
+        self.near_keys: dict[str, list[tuple[str, KnownTerm]]] = {}
         for entry in entries:
             for name in entry.names:
                 key = alias_key(name.text, name.kind)
@@ -86,6 +92,9 @@ class Vocabulary:
                     words = TEXT_WORD_RE.findall(name.text) or [name.text]
                     self.first_words |= {_fold_word(words[0]), _abbreviation_word(words[0])}
                     self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
+                    if _near_eligible(name, key):
+                        for variant in deletions(key):
+                            self.near_keys.setdefault(variant, []).append((key, entry))
 
     def lookup(
         self, words: str, include_ambiguous: bool = False
@@ -152,6 +161,26 @@ class Vocabulary:
             if found:
                 return end, list({(e.facet, e.pk): e for e in found}.values())
         return None
+
+    def near(self, word: str, visible=None) -> list[str]:
+        """Names of terms one or two letters from a misspelt word (folded), nearest first.
+
+        “Sinuju” gives Sinuiju. Only one-word names that mean one thing; only
+        terms ``visible(entry)`` allows.
+        """
+        key = fold(word)
+        if not key or "/" in key:
+            return []
+        limit = 1 if len(key) <= 5 else 2
+        found: dict[tuple[str, int], tuple[int, KnownTerm]] = {}
+        for variant in deletions(key):
+            for name_key, entry in self.near_keys.get(variant, ()):
+                d = distance(key, name_key, limit + 1)
+                if d <= limit and (visible is None or visible(entry)):
+                    previous = found.get((entry.facet, entry.pk))
+                    if previous is None or d < previous[0]:
+                        found[(entry.facet, entry.pk)] = (d, entry)
+        return [e.name for d, e in sorted(found.values(), key=lambda f: (f[0], f[1].name))]
 
     # -- facets and filters ----------------------------------------------
 
@@ -339,6 +368,18 @@ def _abbreviation_word(word: str) -> str:
     return alias_key(word, Alias.Kind.ABBREVIATION)
 
 
+def _near_eligible(name: TermName, key: str) -> bool:
+    """One-word, unambiguous, Latin names: what a misspelling can be near."""
+    return (
+        not name.ambiguous
+        and name.kind not in (Alias.Kind.ABBREVIATION, Alias.Kind.KOREAN)
+        and "/" not in key
+        and key.isalpha()
+        and key.isascii()
+        and len(TEXT_WORD_RE.findall(name.text)) == 1
+    )
+
+
 def _words(name: str) -> tuple[str, ...]:
     """The words of a name as the index sees them, less case (accents count)."""
     return tuple(re.findall(r"[^\W_]+", name.casefold()))
@@ -373,20 +414,37 @@ def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
 # --- The per-process copy -------------------------------------------------
 
 _lock = threading.Lock()
-_loaded: dict[str, object] = {"version": None, "vocabulary": None}
+_loaded: dict[str, object] = {"version": None, "vocabulary": None, "checked": 0.0}
+# How long the stored version is trusted before it is read again: a search reads
+# the vocabulary several times, and another process's change may wait this long.
+# This process's own changes are seen at once.
+RECHECK_SECONDS = 0.5
 
 
 def current() -> Vocabulary:
-    """The vocabulary as the database has it now (one small query when unchanged)."""
+    """The vocabulary as the database has it now (one small query when it may have changed)."""
+    with _lock:
+        known = _loaded["version"]
+        fresh = time.monotonic() - _loaded["checked"] < RECHECK_SECONDS
+        if known is not None and fresh and known[1] == VocabularyState.objects.changes_here():
+            return _loaded["vocabulary"]
     version = VocabularyState.objects.version()
     with _lock:
         if _loaded["vocabulary"] is None or _loaded["version"] != version:
             _loaded["vocabulary"] = _load()
             _loaded["version"] = version
+        _loaded["checked"] = time.monotonic()
         return _loaded["vocabulary"]
 
 
 def _load() -> Vocabulary:
+    labels = {}
+    for facet in facets.TERMS:
+        fields = ["slug", "name", "parent__slug" if facet.tree else "slug"]
+        rows = facet.model.objects.values_list(*fields)
+        labels[facet.name] = {
+            slug: (name, parent if facet.tree else None) for slug, name, parent in rows
+        }
     entries = []
     for facet in facets.ALIASED:
         by_pk = {}
@@ -410,4 +468,4 @@ def _load() -> Vocabulary:
             if entry is not None:
                 entry.names.append(TermName(alias.name, alias.kind, alias.ambiguous))
         entries += by_pk.values()
-    return Vocabulary(entries)
+    return Vocabulary(entries, labels)

@@ -1,4 +1,5 @@
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,9 @@ class Snapshot:
         VocabularyState.objects.bump_on_commit()
         with vocabulary._lock:
             vocabulary._loaded.update(
-                version=VocabularyState.objects.version(), vocabulary=self.vocabulary
+                version=VocabularyState.objects.version(),
+                vocabulary=self.vocabulary,
+                checked=time.monotonic(),
             )
 
 

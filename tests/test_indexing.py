@@ -281,7 +281,8 @@ def test_words_of_removed_reports_are_never_suggested():
     report = make_report("Informant", body="Informant Pakchangsu spoke.")
     make_report("Other", body="Border words.")
     index_now()
-    assert search(ArchiveQuery(text="pakchangs")).suggestion == "pakchangsu"
+    results = search(ArchiveQuery(text="pakchangs"))
+    assert results.suggestion == "pakchangsu" and results.corrected_from == "pakchangs"
     report.body = "A source spoke."
     report.save()
     index_now()

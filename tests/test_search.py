@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from archive.models import Region, Report, Source
 from archive.search import ArchiveQuery, search
-from archive.search_backend import bitsets
 
 from .conftest import index_now
 from .factories import make_agency, make_region, make_report, make_topic
@@ -161,12 +160,24 @@ def test_selecting_a_value_keeps_the_other_values_of_that_facet_countable(places
 
 
 def test_spelling_suggestion_also_when_nothing_matches():
+    make_report("Security agents quit", body="Security agents are leaving the market.")
+    index_now()
+    # A word two letters off: the suggestion is offered, not shown.
+    results = search(ArchiveQuery(text="secrity agnets marrkett"))
+    assert (results.total, results.corrected_from) == (0, None)
+    assert results.suggestion == "security agents market"
+    assert search(ArchiveQuery(text="security")).suggestion is None
+
+
+def test_a_clearly_right_correction_shows_its_results_and_keeps_what_was_typed():
     make_report("Security agents quit", body="Security agents are leaving their posts.")
     index_now()
-    results = search(ArchiveQuery(text="secruity agennts"))
-    assert results.total == 0
-    assert results.suggestion == "security agents"
-    assert search(ArchiveQuery(text="security")).suggestion is None
+    results = search(ArchiveQuery(text="Secruity agennts"))  # one letter off, each
+    assert results.corrected_from == "Secruity agennts"
+    assert results.query.text == "Secruity agennts"
+    assert [r.headline for r in results.reports] == ["Security agents quit"]
+    # As the reader wrote it: the capital kept.
+    assert search(ArchiveQuery(text="Secrurityy")).suggestion == "Security"
 
 
 def test_unpublished_reports_never_show_in_results_facets_or_suggestions():
@@ -280,8 +291,8 @@ def test_relevance_order_is_whooshs_own_bm25f(search_index):
     assert ours == [by_id[pk] for pk in stock]
 
 
-def test_the_one_word_fast_path_agrees_with_whooshs_collector(search_index):
-    from whoosh.query import Or
+def test_ranking_agrees_with_whooshs_own_search_across_segments_and_deletions(search_index):
+    from whoosh.scoring import BM25F
 
     rng = random.Random(3)
     words = ["border", "guard", "market", "phone", "rice", "border border"]
@@ -294,12 +305,11 @@ def test_the_one_word_fast_path_agrees_with_whooshs_collector(search_index):
         make_report(f"S{i}", body=" ".join(rng.choices(words, k=rng.randint(3, 40))))
     index_now()
     generation = search_index.generation()
-    searcher = generation.searcher
-    assert len(searcher.reader().leaf_readers()) > 1 or searcher.reader().has_deletions()
-    query = search_index.parse("border")
-    allowed = generation.live & ~bitsets.from_ids(range(0, generation.size, 3))
-    fast = search_index._rank_one_word(searcher, query, allowed, 25)
-    general = search_index._match_and_rank(searcher, Or([query]), allowed, 25)
-    assert fast is not None
-    assert fast[0] & generation.live == general[0] & generation.live
-    assert fast[1] == general[1]
+    reader = generation.searcher.reader()
+    assert len(reader.leaf_readers()) > 1 or reader.has_deletions()
+    ours = search(ArchiveQuery(text="border", per_page=100))
+    with search_index.index.searcher(weighting=BM25F()) as searcher:
+        hits = searcher.search(search_index.parse("border"), limit=None)
+        stock = [int(hit["django_id"]) for hit in hits]
+    assert [r.pk for r in ours.reports] == stock
+    assert ours.total == len(stock) > 20

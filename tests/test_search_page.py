@@ -78,9 +78,21 @@ def test_histogram_bars_link_to_their_year(client, site):
 
 
 def test_did_you_mean_also_on_zero_results(client, site):
-    html = page(client, "/search/?q=secruity")
-    assert "Did you mean" in html and "security" in html
-    assert "No reports match" in html
+    response = client.get("/search/?q=secrurityy")  # two letters off: offered, not shown
+    assert response.context["results"].suggestion == "security"
+    assertContains(response, 'Did you mean <a href="?q=security">security</a>?', html=True)
+    assertContains(response, "No reports match")
+
+
+def test_a_clear_misspelling_shows_the_corrected_results(client, site):
+    response = client.get("/search/?q=Secruity")  # one letter off, and nothing found
+    assertContains(response, "Showing results for <strong>Security</strong>")
+    assertContains(response, '<a href="?exact=1&amp;q=Secruity">Secruity</a>')
+    assert response.context["results"].total > 0
+    # "Search instead for" the typed word: no correction, and no results.
+    response = client.get("/search/?q=Secruity&exact=1")
+    assert response.context["results"].total == 0
+    assert response.context["results"].corrected_from is None
 
 
 @pytest.mark.parametrize(

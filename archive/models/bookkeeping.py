@@ -69,6 +69,9 @@ class VocabularyStateManager(models.Manager):
         the changes made here since."""
         return self.values_list("version", flat=True).first(), _changed_here
 
+    def changes_here(self) -> int:
+        return _changed_here
+
     def bump(self) -> None:
         """Give the vocabulary a new version now, so that every process re-reads it.
 

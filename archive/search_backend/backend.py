@@ -1,50 +1,62 @@
-"""The haystack backend subclass: schema, one writer, generations and ``archive_search``."""
+"""The haystack backend subclass: schema, one writer, generations, and the archive's search.
 
-import heapq
+Whoosh holds the index (haystack's ``SearchQuerySet`` and ``update_index``
+keep working on it); after each commit the writer copies the new segments'
+postings into arrays (``arrays``), and searches run over those
+(``generation``, ``query``), never through Whoosh's matchers.
+"""
+
 import logging
 import os
-import re
 import shutil
 import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
+import numpy as np
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_ID, ID
 from haystack.utils import get_identifier
-from whoosh import highlight
+from whoosh import qparser
+from whoosh import query as wq
 from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
-from whoosh.index import LockError
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.qparser import QueryParser
-from whoosh.query import Every, Phrase, Term
-from whoosh.scoring import BM25F
+from whoosh.index import LockError, open_dir
 
-from . import bitsets
-from .facts import Generation, SegmentFacts, oldest_first, segment_facts
+from . import arrays, spelling
+from .formats import ArrayPositions
+from .generation import Generation
 from .generations import active_folder, new_folder_name, point_to
+from .highlight import MAX_CHARACTERS, highlight, indexed_form, tokens
 from .protocol import IndexBusy, RawResults, identifier
-from .ranking import CachedLengthBM25F, MatchingTopCollector
+from .query import Evaluator
 
 log = logging.getLogger(__name__)
 
 SPELLING_FIELD = "spelling"
-STAMP_FIELD = "stamp"
-WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+HEADLINE_FIELD = "headline"
+DATE_FIELD = "date_key"
+# Arrays of a segment no longer in the index are removed after this long
+# (a process may be opening them still).
+STALE_ARRAYS_SECONDS = 120
+# A process that sees a new index whose arrays the writer has not finished
+# keeps answering from the one it has, for at most this long.
+WAIT_FOR_WRITER_SECONDS = 60
+SIMILAR_WORDS = 25
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend):
-    """Implements ``protocol.SearchEngine`` on Whoosh."""
+    """Implements ``protocol.SearchEngine`` on Whoosh and numpy."""
 
     lock_timeout = 5.0
     build_procs = 2
     _lock = threading.Lock()
-    # Shared by the backend objects of one process (haystack makes one per thread),
-    # keyed by the index root: its live generation, and the facts of its segments.
+    # Shared by the backend objects of one process (haystack makes one per
+    # thread), keyed by the index root: its live generation.
     _generations: dict[str, Generation] = {}
-    _segments: dict[tuple[str, str], SegmentFacts] = {}
+    _waiting_since: dict[str, float] = {}
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
@@ -56,7 +68,19 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def setup(self):
         self.path = str(active_folder(self.root))
         super().setup()
-        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        # Readers may search words, "phrases", AND/OR/NOT, groups, prefix* and
+        # boosts; not fields, ranges or fuzzy terms (each can make a query of
+        # death). Haystack's own ``self.parser`` keeps its fields for its queries.
+        self.readers_parsers = {
+            match: self._readers_parser(group)
+            for match, group in (("all", qparser.AndGroup), ("any", qparser.OrGroup))
+        }
+
+    def _readers_parser(self, group):
+        parser = qparser.QueryParser(self.content_field_name, schema=self.schema, group=group)
+        for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.EveryPlugin):
+            parser.remove_plugin_class(plugin)
+        return parser
 
     def build_schema(self, fields):
         content_field_name, schema = super().build_schema(fields)
@@ -70,9 +94,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 "sortkey": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
                 "stamp": STORED(),
                 "spelling": TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False),
+                "headline": TEXT(analyzer=StemmingAnalyzer(), phrase=False),
             }.get(field_class.field_type)
             if field_class.document:
                 replacement = TEXT(analyzer=StemmingAnalyzer(), phrase=True)
+                replacement.format = ArrayPositions(field_boost=replacement.format.field_boost)
             if replacement is not None:
                 schema.remove(name)
                 schema.add(name, replacement)
@@ -119,14 +145,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         try:
             identifiers = entries + [get_identifier(obj) for obj in updates]
             with writer.searcher() as searcher:
-                for identifier in identifiers:
-                    writer.delete_by_term(ID, identifier, searcher=searcher)
+                for entry in identifiers:
+                    writer.delete_by_term(ID, entry, searcher=searcher)
             for obj in updates:
                 writer.add_document(**self.document(index, obj))
         except BaseException:
             writer.cancel()
             raise
         writer.commit(merge=True)
+        self.derive_arrays(Path(self.path))
 
     def build_generation(self, index, objects, progress=None) -> Path:
         """Write every object into a new folder; the live index is untouched."""
@@ -149,6 +176,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             shutil.rmtree(folder, ignore_errors=True)
             raise
         writer.commit(optimize=False)
+        self.derive_arrays(folder, parallel=procs)
         return folder
 
     def switch_to(self, folder: Path, keep: int = 1) -> None:
@@ -164,18 +192,48 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         for old in olds[: max(0, len(olds) - keep + 1)]:
             shutil.rmtree(old, ignore_errors=True)
 
+    def schema_info(self) -> dict:
+        return {
+            "text_fields": [self.content_field_name, HEADLINE_FIELD],
+            "positional": [self.content_field_name],
+            "facet_fields": list(self.facet_fields),
+            "spelling_field": SPELLING_FIELD,
+            "id_field": DJANGO_ID,
+            "date_field": DATE_FIELD,
+        }
+
+    def derive_arrays(self, folder: Path, parallel: int = 1) -> None:
+        """Write the arrays of every segment of the index in ``folder`` that lacks them."""
+        ix = open_dir(str(folder))
+        with ix.reader() as reader:
+            leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+            missing = [
+                leaf.segment().segment_id()
+                for leaf in leaves
+                if not arrays.is_complete(arrays.folder_for(folder, leaf.segment().segment_id()))
+            ]
+            info = self.schema_info()
+            if parallel > 1 and len(missing) > 1:
+                context = get_context("fork")
+                with ProcessPoolExecutor(min(parallel, len(missing)), mp_context=context) as pool:
+                    list(pool.map(_derive_segment, [(str(folder), s, info) for s in missing]))
+            else:
+                for leaf in leaves:
+                    segment_id = leaf.segment().segment_id()
+                    if segment_id in missing:
+                        arrays.derive(leaf, arrays.folder_for(folder, segment_id), info)
+            current = {leaf.segment().segment_id() for leaf in leaves}
+        _remove_stale_arrays(folder, current)
+
     def indexed_stamps(self) -> dict[int, str]:
         """django_id -> stamp for every document: what reconciling compares."""
-        generation = self.generation()
-        reader = generation.searcher.reader()
-        return {
-            int(fields[DJANGO_ID]): fields.get(STAMP_FIELD, "") for _, fields in reader.iter_docs()
-        }
+        reader = self.generation().searcher.reader()
+        return {int(fields[DJANGO_ID]): fields.get("stamp", "") for _, fields in reader.iter_docs()}
 
     # -- reading -------------------------------------------------------------
 
     def generation(self) -> Generation:
-        """The current searcher and its facts, rebuilt only when the index changed.
+        """The current searcher and its arrays, rebuilt only when the index changed.
 
         One generation is kept per index root: when the index changes (a commit,
         or a rebuild switching folders), the old searcher is closed.
@@ -190,73 +248,53 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 and current.searcher.up_to_date()
             ):
                 return current
-            searcher = self.index.refresh().searcher(
-                weighting=CachedLengthBM25F(self._segment_lengths)
-            )
-            self._generations[root] = self._derive(searcher)
+            searcher = self.index.refresh().searcher()
+            folder = Path(self.path)
+            leaves = [
+                (leaf, leaf.segment().segment_id())
+                for leaf, _ in searcher.reader().leaf_readers()
+                if leaf.segment() is not None
+            ]
+            missing = [s for _, s in leaves if not arrays.is_complete(arrays.folder_for(folder, s))]
+            if missing and current is not None and current.folder == self.path:
+                # The writer is still copying the new segments: keep answering from
+                # what we have, unless it has taken too long.
+                first_seen = self._waiting_since.setdefault(root, time.monotonic())
+                if time.monotonic() - first_seen < WAIT_FOR_WRITER_SECONDS:
+                    searcher.close()
+                    return current
+            self._waiting_since.pop(root, None)
+            try:
+                self._generations[root] = self._open(searcher, folder, leaves, missing)
+            except BaseException:
+                searcher.close()
+                raise
             if current is not None:
                 current.searcher.close()
-                if current.folder != self.path:  # a rebuild switched folders
-                    self._forget_segments(current.folder)
             return self._generations[root]
+
+    def _open(self, searcher, folder: Path, leaves, missing) -> Generation:
+        info = self.schema_info()
+        for leaf, segment_id in leaves:
+            if segment_id in missing:
+                arrays.derive(leaf, arrays.folder_for(folder, segment_id), info)
+        segments = [arrays.SegmentArrays.load(arrays.folder_for(folder, s)) for _, s in leaves]
+        deleted = [
+            list(leaf.segment().deleted_docs()) if leaf.has_deletions() else []
+            for leaf, _ in leaves
+        ]
+        return Generation.build(self.path, searcher, segments, deleted)
 
     def close(self) -> None:
         with self._lock:
             current = self._generations.pop(str(self.root), None)
             if current is not None:
                 current.searcher.close()
-                self._forget_segments(current.folder)
-
-    def _forget_segments(self, folder: str) -> None:
-        for key in [k for k in self._segments if k[0] == folder]:
-            del self._segments[key]
 
     @classmethod
     def open_searchers(cls) -> int:
         """How many searchers this process holds open (one per index root in use)."""
         return sum(not g.searcher.is_closed for g in cls._generations.values())
-
-    def _derive(self, searcher) -> Generation:
-        size = searcher.doc_count_all()
-        facets = {name: {} for name in self.facet_fields}
-        date_keys: list[int] = []
-        live = 0
-        seen_segments = set()
-        for reader, offset in searcher.reader().leaf_readers():
-            if reader.segment() is None:  # an empty index has no segments
-                continue
-            key = (self.path, reader.segment().segment_id())
-            seen_segments.add(key)
-            facts = self._segments.get(key)
-            if facts is None:
-                facts = self._segments[key] = segment_facts(
-                    reader, self.content_field_name, self.facet_fields
-                )
-            for name, values in facts.facets.items():
-                merged = facets[name]
-                for value, bits in values.items():
-                    merged[value] = merged.get(value, 0) | bits << offset
-            date_keys.extend(facts.date_keys)
-            segment_live = bitsets.all_ones(facts.size)
-            if reader.has_deletions():
-                deleted = reader.segment().deleted_docs()
-                segment_live &= ~bitsets.from_ids(deleted, facts.size)
-            live |= segment_live << offset
-        for key in [k for k in self._segments if k[0] == self.path and k not in seen_segments]:
-            del self._segments[key]  # merged away
-        # Undated reports last, the latest added first among them.
-        newest_first = sorted(range(size), key=lambda d: (date_keys[d] == 0, -date_keys[d], -d))
-        rank = [0] * size
-        for position, docnum in enumerate(newest_first):
-            rank[docnum] = position
-        return Generation(self.path, searcher, size, live, facets, date_keys, newest_first, rank)
-
-    def _segment_lengths(self, searcher, fieldname) -> list[int] | None:
-        segment = searcher.reader().segment() if hasattr(searcher.reader(), "segment") else None
-        if fieldname != self.content_field_name or segment is None:
-            return None
-        facts = self._segments.get((self.path, segment.segment_id()))
-        return facts.lengths if facts else None
 
     def archive_search(
         self,
@@ -269,291 +307,220 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         limit: int = 20,
         disjunctive: bool = True,
         exclude_ids: tuple[int, ...] = (),
-        suggest: bool = True,
+        match: str = "all",
     ) -> RawResults:
-        """Match, filter, count facets and return one page of django ids.
+        """Match, filter, count facets and return one page of report ids.
 
         With ``disjunctive`` (a search page), a facet's counts ignore that
         facet's own selection, so more of its values can be added with OR;
         without it (a term's page), all counts are within the results.
         ``query_text``, when given, is what is matched (``text`` widened with
-        other names); spelling suggestions are for ``text`` as typed, unless
-        ``suggest`` is off.
+        other names). ``match="any"`` finds reports holding any of the words,
+        those holding the most first.
         """
         generation = self.generation()
-        searcher = generation.searcher
         filters = {name: values for name, values in (filters or {}).items() if values}
         query_text = text if query_text is None else query_text
-        query = self.parse(query_text) if query_text.strip() else None
-
-        scope = generation.live & ~self._docnums(searcher, exclude_ids)
+        scope = self._scope(generation, exclude_ids)
         if date_range is not None:
             scope &= generation.date_range(*date_range)
         selected = {
-            name: self._any_of(generation.facets.get(name, {}), values)
-            for name, values in filters.items()
+            name: self._any_of(generation, name, values) for name, values in filters.items()
         }
-        allowed = scope
-        for bits in selected.values():
-            allowed &= bits
+        allowed = scope.copy()
+        for mask in selected.values():
+            allowed &= mask
 
-        base, ranked = scope, None
-        if query is not None and sort == "relevance":
-            found, ranked = self._match_and_rank(searcher, query, allowed, offset + limit)
-            base &= found
-        elif query is not None:
-            base &= bitsets.from_ids(searcher.docs_for_query(query), generation.size)
+        base, score, words, phrases, notices = scope, None, [], [], []
+        if query_text.strip():
+            query = self.parse(query_text, match)
+            evaluator = Evaluator(
+                generation, self.content_field_name, HEADLINE_FIELD, scored=sort == "relevance"
+            )
+            found = evaluator.run(query)
+            if match == "any":
+                found.score = found.score + _words_matched(evaluator, query) * 100.0
+            base = scope & found.mask
+            score = found.score if sort == "relevance" else None
+            words = sorted(evaluator.outcome.words)
+            phrases = sorted(evaluator.outcome.phrases)
+            notices = evaluator.outcome.notices
         matched = base & allowed
 
         facets = {}
         for name in self.facet_fields:
+            if name not in generation.facets:
+                facets[name] = {}
+                continue
             mask = base
             for other, bits in selected.items():
                 if other != name or not disjunctive:
-                    mask &= bits
-            facets[name] = self._counts(generation.facets.get(name, {}), mask)
+                    mask = mask & bits
+            facets[name] = generation.facets[name].counts(mask)
 
-        total = matched.bit_count()
-        if ranked is not None:
-            docnums = ranked
-        else:
-            docnums = self._by_date(generation, matched, total, offset + limit, sort == "oldest")
+        total = int(matched.sum())
+        docnums = self._page(generation, matched, score, sort, offset + limit)
         page = docnums[offset : offset + limit]
-        ids = [int(searcher.stored_fields(d)[DJANGO_ID]) for d in page]
         return RawResults(
             total=total,
-            ids=ids,
+            ids=[int(i) for i in generation.report_ids[page]],
             facets=facets,
-            suggestion=self.suggest(generation, text, scope) if suggest and text.strip() else None,
-            histogram=self._counts(generation.facets.get("year", {}), matched),
-            terms=self.query_terms(searcher, query),
+            terms=[*words, *phrases],
+            histogram=generation.facets["year"].counts(matched)
+            if "year" in generation.facets
+            else {},
+            notices=notices,
         )
 
-    def parse(self, text: str):
+    def parse(self, text: str, match: str = "all"):
+        self.refresh_setup()
+        parser = self.readers_parsers[match]
         try:
-            return self.parser.parse(text)
-        except Exception:
-            words = " ".join(WORD_RE.findall(text))
-            return self.parser.parse(words) if words else Every()
+            return parser.parse(text)
+        except Exception:  # the parser's own errors on odd input: search the words
+            words = " ".join(t.text for t in tokens(text))
+            return parser.parse(words) if words else parser.parse("")
 
-    def _rank_one_word(self, searcher, query, allowed: int, needed: int):
-        """BM25F over one word's postings, read a block at a time.
+    @staticmethod
+    def _scope(generation: Generation, exclude_ids) -> np.ndarray:
+        scope = generation.live.copy()
+        if exclude_ids:
+            scope[generation.docnums_of_reports(exclude_ids)] = False
+        return scope
 
-        Whoosh's collectors spend about 5 µs a posting in layers of Python
-        calls; reading each block's ids and weights directly and scoring them
-        in one loop gives the same scores and order (score, then docnum) in a
-        fraction of that. Returns None when the postings are not in the
-        expected format, and the general path answers instead.
-        """
-        weighting = searcher.weighting
-        if not isinstance(weighting, BM25F):
-            return None
-        field_name, text = query.fieldname, query.text
-        if (field_name, text) not in searcher.reader():
-            return 0, []  # no such word (and no idf to take of an empty index)
-        idf = searcher.idf(field_name, text)
-        avgfl = searcher.avg_field_length(field_name) or 1
-        b, k1 = weighting.B, weighting.K1
-        size = searcher.doc_count_all()
-        found = bytearray((size + 8) // 8)
-        allowed_bytes = bitsets.as_bytes(allowed).ljust(len(found), b"\0")
-        scored = []
-        for reader, offset in searcher.reader().leaf_readers():
-            segment = reader.segment()
-            if segment is None or (field_name, text) not in reader:
+    @staticmethod
+    def _any_of(generation: Generation, name: str, values) -> np.ndarray:
+        mask = np.zeros(generation.size, dtype=bool)
+        table = generation.facets.get(name)
+        if table is not None:
+            mask[table.docs_of(values)] = True
+        return mask
+
+    @staticmethod
+    def _page(generation: Generation, matched, score, sort: str, needed: int) -> np.ndarray:
+        """The first ``needed`` matched documents, best first or by date."""
+        candidates = np.flatnonzero(matched)
+        if needed <= 0 or not len(candidates):
+            return np.empty(0, np.int64)
+        if score is not None:
+            # Best score first; equal scores by document number, as Whoosh orders them.
+            keys = (-score[candidates], candidates)
+        else:
+            rank = generation.rank[candidates]
+            if sort == "oldest":  # known dates oldest first, unknown dates still last
+                dated = generation.date_keys[candidates] != 0
+                rank = np.where(dated, -rank, rank + generation.size)
+            keys = (rank,)
+        if len(candidates) > needed:
+            first_key = keys[0]
+            cut = np.partition(first_key, needed - 1)[needed - 1]
+            keep = first_key <= cut
+            candidates = candidates[keep]
+            keys = tuple(k[keep] for k in keys)
+        order = np.lexsort(keys[::-1])
+        return candidates[order][:needed]
+
+    def spelling_candidates(self, words: list[str], exclude_ids=()) -> dict[str, list[str]]:
+        """For each word no live report holds, the index's nearest words that one does."""
+        generation = self.generation()
+        allowed = self._scope(generation, exclude_ids)
+        found = {}
+        for word in words:
+            if spelling.in_live_document(generation, SPELLING_FIELD, word, allowed):
                 continue
-            facts = self._segments.get((self.path, segment.segment_id()))
-            matcher = reader.postings(field_name, text)
-            if isinstance(matcher, FilterMatcher):
-                matcher = matcher.child  # deletions are in ``allowed`` already
-            if facts is None or not isinstance(matcher, W3LeafMatcher):
-                return None
-            lengths = facts.lengths
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                if matcher._weights is None:
-                    matcher._read_weights()
-                for local, weight in zip(matcher._ids, matcher._weights, strict=True):
-                    docnum = local + offset
-                    found[docnum >> 3] |= 1 << (docnum & 7)
-                    if allowed_bytes[docnum >> 3] >> (docnum & 7) & 1:
-                        norm = (1 - b) + b * lengths[local] / avgfl
-                        scored.append((idf * ((weight * (k1 + 1)) / (weight + k1 * norm)), -docnum))
-                matcher._next_block()
-        best = heapq.nlargest(max(needed, 0), scored)
-        return int.from_bytes(found, "little"), [-negated for _, negated in best]
-
-    @staticmethod
-    def _docnums(searcher, report_ids) -> int:
-        """Index entries of these reports (e.g. unpublished, awaiting the indexer)."""
-        docnums = (searcher.document_number(**{ID: identifier(pk)}) for pk in report_ids)
-        return bitsets.from_ids(d for d in docnums if d is not None)
-
-    @staticmethod
-    def _counts(values: dict[str, int], mask: int) -> dict[str, int]:
-        counts = {}
-        for value, bits in values.items():
-            count = (bits & mask).bit_count()
-            if count:
-                counts[value] = count
-        return counts
-
-    @staticmethod
-    def _any_of(values: dict[str, int], wanted: tuple[str, ...]) -> int:
-        bits = 0
-        for value in wanted:
-            bits |= values.get(value, 0)
-        return bits
-
-    def _match_and_rank(self, searcher, query, allowed: int, needed: int) -> tuple[int, list[int]]:
-        """One pass over the postings: every match as a bitset, the best allowed ones ranked.
-
-        Matching and scoring separately reads the postings twice (and checks a
-        phrase's word positions twice); collecting both at once halves that.
-        A single word, the commonest search, takes a faster path still.
-        """
-        if isinstance(query, Term) and query.fieldname == self.content_field_name:
-            fast = self._rank_one_word(searcher, query, allowed, needed)
-            if fast is not None:
-                return fast
-        collector = MatchingTopCollector(
-            limit=max(needed, 1), allowed=bitsets.as_bytes(allowed), size=searcher.doc_count_all()
-        )
-        searcher.search_with_collector(query, collector)
-        ranked = [docnum for _, docnum in collector.results().top_n] if needed > 0 else []
-        return int.from_bytes(collector.found, "little"), ranked
-
-    @staticmethod
-    def _by_date(generation: Generation, matched: int, total: int, needed: int, oldest: bool):
-        if needed <= 0 or not total:
-            return []
-        rank = generation.rank
-        if total * 8 < generation.size:
-            docnums = sorted(bitsets.iter_ids(matched), key=rank.__getitem__)
-            if oldest:
-                docnums = oldest_first(docnums, generation.date_keys)
-            return docnums[:needed]
-        data = bitsets.as_bytes(matched)
-        order = generation.newest_first
-        if oldest:
-            order = oldest_first(order, generation.date_keys)
-        found = []
-        for docnum in order:
-            if bitsets.contains(data, docnum):
-                found.append(docnum)
-                if len(found) == needed:
-                    break
+            found[word] = [
+                c.word
+                for c in spelling.candidates(generation, word)[:8]
+                if spelling.in_live_document(generation, SPELLING_FIELD, c.word, allowed)
+            ][:3]
         return found
 
-    def suggest(self, generation: Generation, text: str, live: int) -> str | None:
-        """A corrected query when some word is in no live document, else None.
-
-        Whoosh keeps a deleted document's words in the lexicon until its
-        segment is merged, so every candidate is checked against ``live``:
-        a withdrawn report's words are never suggested.
-        """
-        reader = generation.searcher.reader()
-        if SPELLING_FIELD not in reader.schema:
-            return None
-        corrector = generation.searcher.corrector(SPELLING_FIELD)
-        changed = False
-        live_bytes = bitsets.as_bytes(live)
-
-        def in_live_document(word: str) -> bool:
-            if (SPELLING_FIELD, word) not in reader:
-                return False
-            # Stops at the first live document: a common word costs one step.
-            ids = reader.postings(SPELLING_FIELD, word).all_ids()
-            return any(bitsets.contains(live_bytes, docnum) for docnum in ids)
-
-        def correct(match):
-            nonlocal changed
-            word = match.group(0)
-            lowered = word.lower()
-            if word in OPERATORS or in_live_document(lowered):
-                return word
-            for suggestion in corrector.suggest(lowered, limit=5, maxdist=2):
-                if suggestion != lowered and in_live_document(suggestion):
-                    changed = True
-                    return suggestion
-            return word
-
-        # Words of three or more letters; not field names ("text:") nor prefixes ("defect*").
-        corrected = re.sub(r"(?<![\w*:])[^\W\d_]{3,}(?![\w*:])", correct, text)
-        return corrected if changed else None
-
-    def query_terms(self, searcher, query) -> list[str | tuple[str, ...]]:
-        """What to mark in snippets: indexed words, and phrases as tuples of words.
-
-        A phrase is marked only where its words stand together, so a search for
-        "Ministry of State Security" does not light up every "security".
-        """
-        if query is None:
-            return []
-        words, phrases = set(), set()
-        reader = searcher.reader()
-        for leaf in query.leaves():
-            if isinstance(leaf, Phrase) and len(leaf.words) > 1:
-                if leaf.fieldname == self.content_field_name:
-                    phrases.add(tuple(leaf.words))
-                continue
-            try:
-                found = leaf.existing_terms(reader, expand=True)
-            except Exception:
-                continue
-            words |= {text.decode() if isinstance(text, bytes) else text for _, text in found}
-        return [*sorted(words), *sorted(phrases)]
-
-    def highlight(self, text: str, terms: list, characters: int = 240) -> str:
+    def highlight(self, text: str, terms: list) -> str:
         """An HTML-safe snippet of ``text`` with the matched words and phrases in <mark>."""
-        if not terms:
-            return ""
-        words = {t for t in terms if isinstance(t, str)}
-        phrases = [t for t in terms if isinstance(t, tuple)]
-        analyzer = self.schema[self.content_field_name].analyzer
-        tokens = [t.copy() for t in analyzer(text, chars=True, mode="query", removestops=False)]
-        for token in tokens:
-            token.matched = token.text in words
-        # Stop words ("of") do not break a phrase, as they do not in the index.
-        content = [i for i, token in enumerate(tokens) if not token.stopped]
-        texts = [tokens[i].text for i in content]
-        for phrase in phrases:
-            for start in range(len(texts) - len(phrase) + 1):
-                if tuple(texts[start : start + len(phrase)]) == phrase:
-                    for i in content[start : start + len(phrase)]:
-                        tokens[i].matched = True
-        fragmenter = highlight.ContextFragmenter(maxchars=characters, surround=60)
-        fragments = fragmenter.fragment_tokens(text, iter(tokens))
-        scorer = highlight.BasicFragmentScorer()
-        best = highlight.top_fragments(fragments, 2, scorer, highlight.FIRST, 1)
-        return _MarkFormatter(between=" … ")(text, best)
+        return highlight(text, terms) if terms else ""
 
     def similar(self, report_id: int, text: str, limit: int = 5) -> list[int]:
-        """Django ids of the indexed reports most like this one, best first."""
-        searcher = self.generation().searcher
-        docnum = searcher.document_number(**{ID: identifier(report_id)})
-        if docnum is None:
+        """Report ids of the indexed reports most like this one, best first.
+
+        The report's most distinctive words (by tf-idf) are searched together;
+        a report must score at least a third of what the report itself scores.
+        """
+        generation = self.generation()
+        own = generation.docnums_of_reports([report_id])
+        if not len(own):
             return []
-        hits = searcher.more_like(docnum, self.content_field_name, text=text, top=limit)
-        return [int(hit[DJANGO_ID]) for hit in hits]
+        counts: dict[str, int] = {}
+        for token in tokens(text[:MAX_CHARACTERS]):
+            counts[token.form] = counts.get(token.form, 0) + 1
+        evaluator = Evaluator(generation, self.content_field_name, None)
+        weights = {}
+        for form, count in counts.items():
+            df = sum(
+                int(s.fields[self.content_field_name].df_all[i])
+                for s in generation.segments
+                if (i := s.fields[self.content_field_name].word(form.encode())) >= 0
+            )
+            if 1 < df <= max(2, generation.size // 10):  # shared with others, yet not common
+                weights[form] = count * np.log(generation.size / df)
+        chosen = sorted(weights, key=lambda w: -weights[w])[:SIMILAR_WORDS]
+        if not chosen:
+            return []
+        score = np.zeros(generation.size)
+        for word in chosen:
+            score += evaluator._word(word).score
+        scope = self._scope(generation, ())
+        score[~scope] = 0
+        best = float(score[own].max())
+        score[own] = 0
+        candidates = np.flatnonzero(score >= best / 3) if best > 0 else np.empty(0, np.int64)
+        order = candidates[np.lexsort((candidates, -score[candidates]))][:limit]
+        return [int(i) for i in generation.report_ids[order]]
 
     def present_values(self, fields, exclude_ids: tuple[int, ...] = ()) -> dict[str, set[str]]:
-        """Facet values at least one live document has (one bitset test per value)."""
+        """Facet values at least one live document has."""
         generation = self.generation()
-        live = generation.live & ~self._docnums(generation.searcher, exclude_ids)
-        return {name: set(self._counts(generation.facets.get(name, {}), live)) for name in fields}
+        scope = self._scope(generation, exclude_ids)
+        return {
+            name: set(generation.facets[name].counts(scope)) if name in generation.facets else set()
+            for name in fields
+        }
 
     def document_count(self) -> int:
-        return self.generation().live.bit_count()
+        return int(self.generation().live.sum())
+
+    def indexed_form(self, word: str) -> str | None:
+        return indexed_form(word)
 
 
-class _MarkFormatter(highlight.HtmlFormatter):
-    def __init__(self, between):
-        super().__init__(tagname="mark", between=between)
+def _words_matched(evaluator: Evaluator, query) -> np.ndarray:
+    """For a query of any words: how many of its words each report holds."""
+    count = np.zeros(evaluator.size)
+    leaves = query.subqueries if isinstance(query, wq.Or) else [query]
+    for leaf in leaves:
+        count += evaluator._node(leaf).mask
+    return count
 
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+
+def _derive_segment(job) -> None:
+    """In a worker process: write the arrays of one segment (for a parallel rebuild)."""
+    folder, segment_id, info = job
+    ix = open_dir(folder)
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            if leaf.segment() is not None and leaf.segment().segment_id() == segment_id:
+                arrays.derive(leaf, arrays.folder_for(Path(folder), segment_id), info)
+
+
+def _remove_stale_arrays(folder: Path, current: set[str]) -> None:
+    now = time.time()
+    for path in folder.glob("arrays-*"):
+        segment_id = path.name.removeprefix("arrays-")
+        try:
+            old = now - path.stat().st_mtime > STALE_ARRAYS_SECONDS
+        except OSError:
+            continue
+        if segment_id not in current and old:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class ArchiveWhooshEngine(WhooshEngine):

@@ -30,9 +30,9 @@ class RawResults:
     total: int
     ids: list[int]  # report ids of the requested page, in order
     facets: dict[str, dict[str, int]]  # index field -> value -> count
-    suggestion: str | None  # the query corrected, when a word is in no live document
     terms: list[str | tuple[str, ...]]  # to mark in snippets: words and phrases
     histogram: dict[str, int] = field(default_factory=dict)  # years, within the results
+    notices: list[str] = field(default_factory=list)  # parts of the query left out or cut
 
 
 @runtime_checkable
@@ -51,7 +51,7 @@ class SearchEngine(Protocol):
         limit: int = 20,
         disjunctive: bool = True,
         exclude_ids: tuple[int, ...] = (),
-        suggest: bool = True,
+        match: str = "all",
     ) -> RawResults:
         """Match ``query_text`` (``text`` widened with other names; ``text`` when None),
         filter by facet values (OR within a field, AND across fields) and a date
@@ -60,9 +60,21 @@ class SearchEngine(Protocol):
 
         ``disjunctive`` leaves each facet's own selection out of its counts.
         ``exclude_ids`` are reports still in the index that must not be seen
-        (withdrawn, awaiting the indexer). ``suggest`` asks for a spelling
-        correction of ``text``, drawn only from live documents.
+        (withdrawn, awaiting the indexer). ``match="any"`` finds reports holding
+        any of the words, those holding most of them first. The work is bounded
+        whatever the text: what was left out is said in ``notices``.
         """
+        ...
+
+    def spelling_candidates(
+        self, words: list[str], exclude_ids: tuple[int, ...] = ()
+    ) -> dict[str, list[str]]:
+        """For each lower-case word that no live report holds, up to three near words
+        that one does, nearest and commonest first (in bounded time)."""
+        ...
+
+    def indexed_form(self, word: str) -> str | None:
+        """A word as the index holds it (stemmed), or None for a stop word."""
         ...
 
     def highlight(self, text: str, terms: list[str | tuple[str, ...]]) -> str:

@@ -1,0 +1,199 @@
+"""``manage.py evaluate_search``: how well search finds what readers look for.
+
+Not a test: it prints tables and writes ``var/bench/evaluation.json``. ``make
+bench`` runs it on its 100,000-report corpus; it also runs on any archive
+(the KCNA corpus imported as a user would, say).
+
+- **Known item.** Reports are sampled with a fixed seed; from each, a run of
+  5 to 8 consecutive words of its body is searched, unquoted, as a reader
+  who remembers a passage would. Reported: the mean reciprocal rank of the
+  report (MRR, counting the first 100 results), how often it comes first,
+  and how often it is on page one (20 results). The same queries run through
+  SQLite FTS5 over the same reports, as baselines: bm25 alone, and exact
+  phrase matches first, then the rest by bm25. A second seed checks that
+  ranking was not tuned to the first sample.
+- **Spelling variants.** For every term with other names that occur in the
+  reports, does each name find the same reports as the term's own name?
+"""
+
+import json
+import random
+import re
+import sqlite3
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from archive import vocabulary
+from archive.facets import ALIASED
+from archive.models import Report
+from archive.search import ArchiveQuery, search
+from archive.search_backend import engine
+
+RESULTS = settings.BASE_DIR / "var" / "bench" / "evaluation.json"
+DEPTH = 100  # ranks counted for MRR
+PAGE = 20
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+@dataclass
+class Sample:
+    report_id: int
+    query: str
+
+
+class Command(BaseCommand):
+    help = "Measure known-item ranking against SQLite FTS5 baselines, and spelling variants."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--queries", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=1, help="The sample ranking is judged on.")
+        parser.add_argument("--check-seed", type=int, default=2, help="A second sample.")
+        parser.add_argument("--skip-variants", action="store_true")
+        parser.add_argument("--out", type=Path, default=RESULTS)
+
+    def handle(self, *args, **options):
+        results = {"known_item": {}, "variants": None}
+        reports = list(
+            Report.objects.published().values_list("pk", "headline", "body").order_by("pk")
+        )
+        self.stdout.write(f"{len(reports):,} published reports")
+        with tempfile.TemporaryDirectory() as folder:
+            baseline = Fts5(Path(folder) / "fts.sqlite3", reports)
+            for label, seed in (("sample", options["seed"]), ("check", options["check_seed"])):
+                samples = sample(reports, options["queries"], seed)
+                figures = {
+                    "ours": self.measure(samples, ours),
+                    "fts5 bm25": self.measure(samples, baseline.bm25),
+                    "fts5 phrase first": self.measure(samples, baseline.phrase_first),
+                }
+                results["known_item"][f"{label} (seed {seed})"] = figures
+                self.table(f"Known item, {len(samples)} queries, seed {seed}", figures)
+        if not options["skip_variants"]:
+            results["variants"] = self.variants()
+        options["out"].parent.mkdir(parents=True, exist_ok=True)
+        options["out"].write_text(json.dumps(results, indent=2))
+        self.stdout.write(f"Figures written to {options['out']}")
+
+    def measure(self, samples: list[Sample], system) -> dict:
+        ranks, times = [], []
+        for item in samples:
+            started = time.perf_counter()
+            found = system(item.query)
+            times.append((time.perf_counter() - started) * 1000)
+            ranks.append(found.index(item.report_id) + 1 if item.report_id in found else None)
+        return {
+            "mrr": round(statistics.mean(1 / r if r else 0 for r in ranks), 3),
+            "first": round(sum(r == 1 for r in ranks) / len(ranks), 3),
+            "page_one": round(sum(bool(r and r <= PAGE) for r in ranks) / len(ranks), 3),
+            "not_found": sum(r is None for r in ranks),
+            "median_ms": round(statistics.median(times), 1),
+        }
+
+    def table(self, title: str, figures: dict) -> None:
+        self.stdout.write(f"\n{title}")
+        self.stdout.write(f"{'system':<20}{'MRR':>7}{'first':>8}{'page 1':>8}{'missed':>8}{'ms':>8}")
+        for name, row in figures.items():
+            self.stdout.write(
+                f"{name:<20}{row['mrr']:>7.3f}{row['first']:>8.1%}{row['page_one']:>8.1%}"
+                f"{row['not_found']:>8}{row['median_ms']:>8.1f}"
+            )
+
+    def variants(self) -> dict:
+        """Does every name of a term that occurs in the reports find what its own name finds?"""
+        names = vocabulary.current()
+        pairs = identical = 0
+        differing = []
+        for entry in names.entries.values():
+            if entry.facet not in {f.name for f in ALIASED}:
+                continue
+            canonical = ids(entry.name)
+            for name in entry.searchable:
+                if name == entry.name or not ids(name, exact=True):
+                    continue  # this spelling is in no report
+                pairs += 1
+                if ids(name) == canonical:
+                    identical += 1
+                else:
+                    differing.append(f"{entry.name} / {name}")
+        figures = {"pairs": pairs, "identical": identical, "differing": differing[:50]}
+        self.stdout.write(
+            f"\nSpelling variants: {identical} of {pairs} names that occur in the reports "
+            "find exactly what the term's own name finds"
+        )
+        for line in differing[:20]:
+            self.stdout.write(f"  differs: {line}")
+        return figures
+
+
+def ids(text: str, exact: bool = False) -> frozenset[int]:
+    """Every report a search finds (ids only, no page), widened unless ``exact``."""
+    expansion = None if exact else vocabulary.current().expand(f'"{text}"')
+    raw = engine().archive_search(
+        text=text,
+        query_text=expansion.text if expansion else f'"{text}"',
+        limit=10**7,
+        sort="newest",
+    )
+    return frozenset(raw.ids)
+
+
+def ours(query: str) -> list[int]:
+    results = search(ArchiveQuery(text=query, per_page=DEPTH), suggest=False)
+    return [r.pk for r in results.reports]
+
+
+def sample(reports, count: int, seed: int) -> list[Sample]:
+    """``count`` reports with at least 40 words, each with a run of 5-8 of its words."""
+    rng = random.Random(seed)
+    long_enough = [r for r in reports if len(WORD_RE.findall(r[2])) >= 40]
+    chosen = rng.sample(long_enough, min(count, len(long_enough)))
+    samples = []
+    for pk, _, body in chosen:
+        words = WORD_RE.findall(body)
+        length = rng.randint(5, 8)
+        start = rng.randrange(0, len(words) - length)
+        samples.append(Sample(pk, " ".join(words[start : start + length])))
+    return samples
+
+
+class Fts5:
+    """The same reports in SQLite FTS5 (Porter stemming), for the baselines."""
+
+    def __init__(self, path: Path, reports):
+        self.db = sqlite3.connect(path)
+        self.db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(headline, body, tokenize='porter unicode61')"
+        )
+        self.db.executemany(
+            "INSERT INTO docs(rowid, headline, body) VALUES (?, ?, ?)", reports
+        )
+        self.db.commit()
+
+    def _query(self, match: str, limit: int = DEPTH) -> list[int]:
+        rows = self.db.execute(
+            "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
+            (match, limit),
+        )
+        return [row[0] for row in rows]
+
+    @staticmethod
+    def _words(query: str) -> list[str]:
+        return [w.replace('"', "") for w in WORD_RE.findall(query)]
+
+    def bm25(self, query: str) -> list[int]:
+        words = self._words(query)
+        return self._query(" AND ".join(f'"{w}"' for w in words)) if words else []
+
+    def phrase_first(self, query: str) -> list[int]:
+        words = self._words(query)
+        if not words:
+            return []
+        first = self._query('"' + " ".join(words) + '"')
+        rest = [pk for pk in self.bm25(query) if pk not in set(first)]
+        return (first + rest)[:DEPTH]

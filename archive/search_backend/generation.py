@@ -1,0 +1,140 @@
+"""One open index generation: its segments' arrays, seen as one numbering of documents.
+
+Built when the index changes (a commit or a rebuild): cheap, because each
+segment's arrays were written once, beside it, and are memory-mapped here.
+What is per document (live, dates, report ids, facets) is joined across
+segments; postings stay per segment and are read with an offset.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .arrays import SegmentArrays
+
+
+@dataclass
+class FacetTable:
+    """One facet field across the generation: values, their documents, and tag pairs."""
+
+    values: list[str]
+    ids: dict[str, int]
+    starts: np.ndarray  # int64[values + 1] into docs
+    docs: np.ndarray  # int64, global document numbers, grouped by value
+    tagged_docs: np.ndarray  # int64, the same pairs ordered by document: for counting
+    tagged_values: np.ndarray  # int32
+
+    def docs_of(self, wanted) -> np.ndarray:
+        chunks = [
+            self.docs[self.starts[i] : self.starts[i + 1]]
+            for i in (self.ids.get(value) for value in wanted)
+            if i is not None
+        ]
+        return np.concatenate(chunks) if chunks else np.empty(0, np.int64)
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        """Value -> how many documents of ``mask`` hold it (values held by none left out)."""
+        found = np.bincount(self.tagged_values[mask[self.tagged_docs]], minlength=len(self.values))
+        return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
+
+
+@dataclass
+class Generation:
+    """Everything derived from one open searcher."""
+
+    folder: str  # the generation folder the searcher reads
+    searcher: object  # Whoosh's, for what the arrays do not hold (stored stamps)
+    segments: list[SegmentArrays]
+    offsets: list[int]  # the first global document number of each segment
+    size: int
+    live: np.ndarray  # bool[size]: not deleted
+    date_keys: np.ndarray  # int32[size]
+    rank: np.ndarray  # int64[size]: place in newest-first order (undated last)
+    report_ids: np.ndarray  # int64[size]
+    facets: dict[str, FacetTable]
+    field_totals: dict[str, int]
+    by_report: np.ndarray = field(default=None)  # docnums ordered by report id
+
+    @classmethod
+    def build(cls, folder: str, searcher, segments: list[SegmentArrays], deleted) -> "Generation":
+        """``deleted``: for each segment, its deleted local document numbers."""
+        offsets, size = [], 0
+        for segment in segments:
+            offsets.append(size)
+            size += segment.size
+        live = np.ones(size, dtype=bool)
+        for offset, gone in zip(offsets, deleted, strict=True):
+            if len(gone):
+                live[offset + np.fromiter(gone, dtype=np.int64)] = False
+
+        def joined(name, dtype):
+            parts = [getattr(s, name) for s in segments]
+            return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype)
+
+        date_keys = joined("date_keys", np.int32)
+        report_ids = joined("report_ids", np.int64)
+        # Newest first; undated last, the latest added first among them.
+        docnums = np.arange(size)
+        order = np.lexsort((-docnums, -date_keys.astype(np.int64), date_keys == 0))
+        rank = np.empty(size, dtype=np.int64)
+        rank[order] = np.arange(size)
+        facets = {}
+        names = segments[0].facets if segments else {}
+        for name in names:
+            facets[name] = _facet_table(
+                [(s.facets[name], o) for s, o in zip(segments, offsets, strict=True)]
+            )
+        totals = {}
+        for segment in segments:
+            for name, total in segment.field_totals.items():
+                totals[name] = totals.get(name, 0) + total
+        return cls(
+            folder=folder,
+            searcher=searcher,
+            segments=segments,
+            offsets=offsets,
+            size=size,
+            live=live,
+            date_keys=date_keys,
+            rank=rank,
+            report_ids=report_ids,
+            facets=facets,
+            field_totals=totals,
+            by_report=np.argsort(report_ids, kind="stable"),
+        )
+
+    def docnums_of_reports(self, report_ids) -> np.ndarray:
+        """The documents of these reports (live or not), as global numbers."""
+        wanted = np.asarray(list(report_ids), dtype=np.int64)
+        if not len(wanted) or not self.size:
+            return np.empty(0, np.int64)
+        ordered = self.report_ids[self.by_report]
+        left = np.searchsorted(ordered, wanted, side="left")
+        right = np.searchsorted(ordered, wanted, side="right")
+        found = [self.by_report[a:b] for a, b in zip(left, right, strict=True) if b > a]
+        return np.concatenate(found) if found else np.empty(0, np.int64)
+
+    def date_range(self, start: int, end: int) -> np.ndarray:
+        keys = self.date_keys
+        return (keys >= start) & (keys <= end) & (keys != 0)
+
+    def avg_length(self, field_name: str) -> float:
+        return (self.field_totals.get(field_name, 0) / self.size) if self.size else 1.0
+
+
+def _facet_table(parts) -> FacetTable:
+    values = sorted({v for (segment_values, _, _), _ in parts for v in segment_values})
+    ids = {value: i for i, value in enumerate(values)}
+    tagged_docs, tagged_values = [], []
+    for (segment_values, starts, docs), offset in parts:
+        counts = np.diff(starts)
+        local_ids = np.array([ids[v] for v in segment_values], dtype=np.int32)
+        tagged_values.append(np.repeat(local_ids, counts))
+        tagged_docs.append(docs.astype(np.int64) + offset)
+    tagged_docs = np.concatenate(tagged_docs) if tagged_docs else np.empty(0, np.int64)
+    tagged_values = np.concatenate(tagged_values) if tagged_values else np.empty(0, np.int32)
+    by_value = np.lexsort((tagged_docs, tagged_values))
+    grouped_docs = tagged_docs[by_value]
+    starts = np.zeros(len(values) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(np.bincount(tagged_values, minlength=len(values)))
+    return FacetTable(values, ids, starts, grouped_docs, tagged_docs, tagged_values)
