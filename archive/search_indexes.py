@@ -14,6 +14,7 @@ from haystack import indexes
 from . import trees
 from .facets import TERMS
 from .models import Report
+from .search_backend.analysis import TOKEN_RE
 
 
 class SlugsField(indexes.MultiValueField):
@@ -105,7 +106,9 @@ class ReportIndex(_TermFields, indexes.Indexable):
         return self.prepared_data["text"].rstrip() + "\n" + " ".join(names) + "\n"
 
     def prepare_spelling(self, report):
-        return f"{report.headline}\n{report.dek}\n{report.body}"
+        """Each word of the report once (lower case): all that "did you mean" needs."""
+        text = f"{report.headline}\n{report.dek}\n{report.body}".lower()
+        return " ".join(sorted({m.group(0) for m in TOKEN_RE.finditer(text)}))
 
     def slugs(self, facet, report) -> list[str]:
         """A facet's values: the terms' slugs, with every larger term's for a tree."""

@@ -21,15 +21,15 @@ from haystack.constants import DJANGO_ID, ID
 from haystack.utils import get_identifier
 from whoosh import qparser
 from whoosh import query as wq
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError, open_dir
 
 from . import arrays, spelling
+from .analysis import WordAnalyzer, indexed_form
 from .formats import ArrayPositions
 from .generation import Generation
 from .generations import active_folder, new_folder_name, point_to
-from .highlight import MAX_CHARACTERS, highlight, indexed_form, tokens
+from .highlight import MAX_CHARACTERS, highlight, tokens
 from .protocol import IndexBusy, RawResults, identifier
 from .query import Evaluator
 
@@ -93,11 +93,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 "slugs": KEYWORD(lowercase=False, commas=False, scorable=False),
                 "sortkey": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
                 "stamp": STORED(),
-                "spelling": TEXT(analyzer=StandardAnalyzer(stoplist=None), phrase=False),
-                "headline": TEXT(analyzer=StemmingAnalyzer(), phrase=False),
+                "spelling": TEXT(analyzer=WordAnalyzer(stem=False), phrase=False),
+                "headline": TEXT(analyzer=WordAnalyzer(), phrase=False),
             }.get(field_class.field_type)
             if field_class.document:
-                replacement = TEXT(analyzer=StemmingAnalyzer(), phrase=True)
+                replacement = TEXT(analyzer=WordAnalyzer(), phrase=True)
                 replacement.format = ArrayPositions(field_boost=replacement.format.field_boost)
             if replacement is not None:
                 schema.remove(name)

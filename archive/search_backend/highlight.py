@@ -7,28 +7,16 @@ a millisecond. Only the first ``MAX_CHARACTERS`` of a text are read, so a
 very long report costs no more than an ordinary one.
 """
 
-import functools
-import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
-from whoosh.analysis import STOP_WORDS
-from whoosh.lang.porter import stem
 
-TOKEN_RE = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
+from .analysis import TOKEN_RE, indexed_form
+
 MAX_CHARACTERS = 20_000
 WINDOW = 240  # characters a fragment spans
 LEAD = 60  # characters shown before the first marked word of a fragment
 FRAGMENTS = 2
-
-
-@functools.lru_cache(maxsize=100_000)
-def indexed_form(word: str) -> str | None:
-    """The word as the index holds it, or None for a stop word or a single letter."""
-    lowered = word.lower()
-    if len(lowered) < 2 or lowered in STOP_WORDS:
-        return None
-    return stem(lowered)
 
 
 @dataclass

@@ -97,7 +97,9 @@ class Command(BaseCommand):
 
     def table(self, title: str, figures: dict) -> None:
         self.stdout.write(f"\n{title}")
-        self.stdout.write(f"{'system':<20}{'MRR':>7}{'first':>8}{'page 1':>8}{'missed':>8}{'ms':>8}")
+        self.stdout.write(
+            f"{'system':<20}{'MRR':>7}{'first':>8}{'page 1':>8}{'missed':>8}{'ms':>8}"
+        )
         for name, row in figures.items():
             self.stdout.write(
                 f"{name:<20}{row['mrr']:>7.3f}{row['first']:>8.1%}{row['page_one']:>8.1%}"
@@ -170,9 +172,7 @@ class Fts5:
         self.db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(headline, body, tokenize='porter unicode61')"
         )
-        self.db.executemany(
-            "INSERT INTO docs(rowid, headline, body) VALUES (?, ?, ?)", reports
-        )
+        self.db.executemany("INSERT INTO docs(rowid, headline, body) VALUES (?, ?, ?)", reports)
         self.db.commit()
 
     def _query(self, match: str, limit: int = DEPTH) -> list[int]:
