@@ -14,14 +14,56 @@ from . import indexing, tagging
 from .facets import TERMS
 from .merging import merge_problem, merge_terms
 from .models import Agency, Correction, Region, Report, Source, TagSuggestion, Topic
+from .text import xml_safe
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class TermAdmin(VersionAdmin):
+class PastedTextForm(forms.ModelForm):
+    """Removes what pasted text brings along and no feed can carry, noting where.
+
+    A soft line break copied from a word processor is a vertical tab: it
+    becomes a space, and other invisible control characters go. The model's
+    validation refuses them (``archive.models.validation``); editors should
+    not have to hunt for characters they cannot see.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        self.controls_removed = []
+        model_fields = {field.name: field for field in self._meta.model._meta.fields}
+        for name, value in cleaned.items():
+            if isinstance(value, str) and xml_safe(value) != value:
+                cleaned[name] = xml_safe(value)
+                field = model_fields.get(name)
+                label = field.verbose_name if field else self.fields[name].label
+                self.controls_removed.append(str(label))
+        return cleaned
+
+
+class PastedTextAdmin(VersionAdmin):
+    """Tells the editor which fields lost invisible characters on saving."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        removed = getattr(form, "controls_removed", [])
+        if removed:
+            self.message_user(
+                request,
+                _(
+                    "Removed invisible control characters (such as a pasted soft line "
+                    "break) from: %(fields)s."
+                )
+                % {"fields": ", ".join(removed)},
+                messages.WARNING,
+            )
+
+
+class TermAdmin(PastedTextAdmin):
     """Every term's changes are kept: "History" lists them and reverts any."""
 
+    form = PastedTextForm
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
@@ -167,7 +209,7 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = _("corrections shown to readers")
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PastedTextForm):
     """The report form, with a correction note and a check against lost edits."""
 
     correction = forms.CharField(
@@ -213,7 +255,7 @@ reversion.register(Report)
 
 
 @admin.register(Report)
-class ReportAdmin(VersionAdmin):
+class ReportAdmin(PastedTextAdmin):
     # The list with the indexer's lag, and reversion's "Recover deleted reports".
     change_list_template = "admin/archive/report/change_list.html"
     form = ReportForm

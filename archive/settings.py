@@ -13,6 +13,8 @@ environment, with defaults that are safe for local use:
 - ``ARCHIVE_SHARED_DATA``: the folder of real data that tests, benchmarks and
   evaluations read (the KCNA corpus, the gazetteer); defaults to
   ``../shared/data`` beside the repository. The site never needs it.
+- ``ARCHIVE_MAX_BODY_LENGTH``: the longest report body taken, in characters;
+  200,000 by default.
 - ``DJANGO_HTTPS``: "1" when the site is served over HTTPS (production):
   secure cookies, HSTS, redirects to https, and the ``X-Forwarded-Proto``
   header of the proxy in front trusted. ``manage.py check --deploy`` passes
@@ -159,6 +161,13 @@ HAYSTACK_CONNECTIONS = {
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(VAR_DIR / "index")),
     },
 }
+
+# --- Limits ------------------------------------------------------------------
+
+# The longest report body taken, in characters: the admin, the model's validation
+# and the importer refuse longer texts, never cut them short. The longest KCNA
+# article has about 40,000.
+ARCHIVE_MAX_BODY_LENGTH = int(os.environ.get("ARCHIVE_MAX_BODY_LENGTH", "200000"))
 
 # --- Hardening ---------------------------------------------------------------
 

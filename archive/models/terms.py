@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import trees
 from ..romanization import ABBREVIATION, alias_key
 from .bookkeeping import IndexChange, VocabularyState
+from .validation import FeedSafeText
 
 
 class TermQuerySet(models.QuerySet):
@@ -30,7 +31,7 @@ class TermManager(models.Manager.from_queryset(TermQuerySet)):
         return self.get(slug=slug)
 
 
-class Term(models.Model):
+class Term(FeedSafeText, models.Model):
     """What every vocabulary shares: a name, a slug, a description, old addresses.
 
     Each kind of term is listed once in ``archive.facets``, which everything
