@@ -122,3 +122,23 @@ def test_a_body_longer_than_the_limit_is_refused_with_a_reason(settings):
         report.full_clean()
     report.body = "word " * 39_999
     report.full_clean()
+
+
+def test_loading_terms_into_an_empty_database_reads_nothing_per_row(tmp_path):
+    """Fixtures load raw: telling the index what changed must not cost a query per term."""
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    for n in range(40):
+        make_region(f"Province {n}", parent=country, slug=f"province-{n}")
+    fixture = tmp_path / "regions.json"
+    call_command("dumpdata", "archive.region", output=fixture, verbosity=0)
+    Region.objects.exclude(pk=country.pk).delete()
+    country.delete()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("loaddata", fixture, verbosity=0)
+    assert Region.objects.count() == 41
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "archive_" in q["sql"]
+    ]
+    assert len(reads) < 10, reads

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from archive.models import Correction, Region, Report
+from archive.models import Correction, Region, Report, Topic
+from archive.search import ArchiveQuery, search
 
 from .conftest import index_now
 from .factories import make_region, make_report
@@ -194,3 +195,42 @@ def test_a_scheduled_report_withdrawn_before_its_time_was_never_public(client, m
     report.save()
     monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(hours=72))
     assert client.get(report.get_absolute_url()).status_code == 404
+
+
+def test_reverting_a_term_in_its_history_brings_search_back_in_step(client, editor):
+    """Reversion restores terms with raw saves; the reports they tag must be queued."""
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    ryanggang = make_region("Ryanggang", parent=country, slug="ryanggang")
+    make_region("Chagang", parent=country, slug="chagang")
+    hyesan = make_region("Hyesan", Region.Kind.CITY, parent=ryanggang, slug="hyesan")
+    markets = Topic.objects.create(name="Markets", slug="markets")
+    make_report("Market closed", regions=[hyesan], topics=[markets])
+    index_now()
+    # An editor first saves each term as it is, then moves Hyesan and renames the topic.
+    for term, changes in [(hyesan, {"parent": str(Region.objects.get(slug="chagang").pk)}),
+                          (markets, {"name": "Trade", "slug": "trade"})]:  # fmt: skip
+        name = term._meta.model_name
+        url = reverse(f"admin:archive_{name}_change", args=[term.pk])
+        for data in ({}, changes):
+            form = form_data(text(client, url), f"{name}_form") | {k: [v] for k, v in data.items()}
+            assert client.post(url, form).status_code == 302
+    index_now()
+    assert client.get("/topics/trade/").status_code == 200
+    assert "chagang" in facet_values("region")
+
+    # Both are reverted to the first version in their history.
+    for term in (hyesan, markets):
+        name = term._meta.model_name
+        first = Version.objects.get_for_object(term).last()
+        url = reverse(f"admin:archive_{name}_revision", args=[term.pk, first.pk])
+        assert client.post(url, form_data(text(client, url), f"{name}_form")).status_code == 302
+    hyesan.refresh_from_db()
+    assert hyesan.parent == ryanggang
+    index_now()
+    assert facet_values("region") == {"north-korea", "ryanggang", "hyesan"}
+    assert client.get("/topics/markets/").status_code == 200
+    assert client.get("/topics/trade/").status_code == 404
+
+
+def facet_values(name: str) -> set[str]:
+    return {v.value for v in search(ArchiveQuery()).facets[name]}
