@@ -1,7 +1,7 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -233,11 +233,19 @@ class ReportForm(PastedTextForm):
             self.fields["opened_at"].initial = self.instance.updated
 
     def clean(self):
-        """Refuse to overwrite a save made by someone else since this form was opened."""
+        """Refuse to overwrite a save made by someone else since this form was opened.
+
+        The row is locked until the save's transaction ends (the admin saves in
+        one): on PostgreSQL two editors saving at once would otherwise both read
+        the old time and both save. SQLite lets one writer in at a time anyway.
+        """
         cleaned = super().clean()
         opened = cleaned.get("opened_at")
         if self.instance.pk and opened:
-            current = Report.objects.filter(pk=self.instance.pk).values_list("updated", flat=True)
+            rows = Report.objects.filter(pk=self.instance.pk)
+            if transaction.get_connection(rows.db).in_atomic_block:
+                rows = rows.select_for_update()
+            current = rows.values_list("updated", flat=True)
             if current and current[0] > opened:
                 raise forms.ValidationError(
                     _(

@@ -1,6 +1,8 @@
 """The editorial workflow: scheduling, withdrawal, history and corrections."""
 
+import contextlib
 import datetime
+import threading
 
 import pytest
 from django.urls import reverse
@@ -234,3 +236,59 @@ def test_reverting_a_term_in_its_history_brings_search_back_in_step(client, edit
 
 def facet_values(name: str) -> set[str]:
     return {v.value for v in search(ArchiveQuery()).facets[name]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_once_cannot_overwrite_each_other(monkeypatch):
+    """Both opened the form before either saved; both press Save at the same moment.
+
+    Each request runs in its own thread with its own database connection. Each
+    waits (up to a second) after its check for the other to reach the same point,
+    which is what happens when neither check holds a lock.
+    """
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test import Client
+
+    from archive.admin import ReportForm
+
+    report = make_report("Original headline", body="Text.")
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    opener = Client()
+    opener.force_login(user)
+    opened = form_data(text(opener, url), "report_form")
+
+    both_checked = threading.Barrier(2)
+    check = ReportForm.clean
+
+    def check_then_wait(form):
+        cleaned = check(form)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait(timeout=1)
+        return cleaned
+
+    monkeypatch.setattr(ReportForm, "clean", check_then_wait)
+    answers = {}
+
+    def save(headline):
+        try:
+            client = Client()
+            client.force_login(user)
+            response = client.post(url, opened | {"headline": [headline]})
+            answers[headline] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(h,)) for h in ("Mine", "Theirs")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # One save went through; the other was refused with the message, not lost.
+    assert sorted(answers.values()) == [200, 302]
+    report.refresh_from_db()
+    winner = next(h for h, status in answers.items() if status == 302)
+    assert report.headline == winner
+    assert len(Version.objects.get_for_object(report)) == 1
