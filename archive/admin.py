@@ -66,6 +66,7 @@ class TermAdmin(PastedTextAdmin):
     form = PastedTextForm
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug"]
+    list_filter = ["reference"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -132,7 +133,7 @@ class AliasedTermAdmin(TermAdmin):
 @admin.register(Region)
 class RegionAdmin(AliasedTermAdmin):
     list_display = ["name", "kind", "parent", "slug"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "reference"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     fields = [
@@ -140,6 +141,7 @@ class RegionAdmin(AliasedTermAdmin):
         "slug",
         "kind",
         "parent",
+        "reference",
         "description",
         "latitude",
         "longitude",

@@ -50,6 +50,16 @@ class Term(FeedSafeText, models.Model):
         blank=True,
         help_text=_("A few sentences for readers, shown on the term's page."),
     )
+    reference = models.BooleanField(
+        _("in the reference vocabulary"),
+        default=False,
+        help_text=_(
+            "Tick for a term of the curated vocabulary (e.g. a county from the gazetteer): "
+            "its names are public before any published report uses it, so its other "
+            "spellings redirect and widen searches. Leave unticked for a term made for "
+            "unpublished work: it stays private until a report using it is published."
+        ),
+    )
     former_slugs = models.CharField(
         _("former addresses"),
         max_length=1000,
