@@ -11,6 +11,7 @@ import datetime
 import logging
 import time
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -98,6 +99,20 @@ def status() -> dict:
         else 0.0,
         "last_seen_seconds": (now - heartbeat).total_seconds() if heartbeat else None,
     }
+
+
+def behind(lag: dict) -> bool:
+    """Whether readers would notice the indexer's lag (``status()``): more changes
+    waiting than ``ARCHIVE_HEALTH_MAX_PENDING``, the oldest waiting longer than
+    ``ARCHIVE_HEALTH_MAX_LAG`` seconds, or the indexer not seen for that long
+    (scheduled reports wait for it too)."""
+    limit = settings.ARCHIVE_HEALTH_MAX_LAG
+    last_seen = lag["last_seen_seconds"]
+    return (
+        lag["pending"] > settings.ARCHIVE_HEALTH_MAX_PENDING
+        or lag["oldest_pending_seconds"] > limit
+        or (last_seen is not None and last_seen > limit)
+    )
 
 
 def changes_since(last_pk: int) -> list[int]:

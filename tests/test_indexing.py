@@ -209,15 +209,48 @@ def test_reconcile_finds_and_fixes_disagreements(search_index, capsys):
 
 def test_health_and_admin_show_the_indexer_lag(client, admin_client):
     make_report("Waiting")
-    health = json.loads(client.get("/health/").content)
+    assert json.loads(client.get("/health/").content) == {"status": "ok"}
+    health = json.loads(admin_client.get("/health/").content)  # staff see the detail
     assert health["status"] == "ok"
     assert health["indexer"]["pending"] >= 1
     assert health["published_reports"] == 1
     page = admin_client.get("/admin/archive/report/").content.decode()
     assert "Search index:" in page and "change(s) waiting" in page
     index_now()
-    health = json.loads(client.get("/health/").content)
+    health = json.loads(admin_client.get("/health/").content)
     assert health["indexer"]["pending"] == 0 and health["indexed_reports"] == 1
+
+
+def test_public_health_says_nothing_of_editorial_work(client):
+    make_report("Public")
+    index_now()
+    before = client.get("/health/")
+    make_report("A draft", status=Report.Status.DRAFT)  # queued for the indexer
+    after = client.get("/health/")
+    assert (before.status_code, before.content) == (after.status_code, after.content)
+    assert json.loads(after.content) == {"status": "ok"}
+
+
+def test_health_is_degraded_when_the_indexer_falls_behind(client, admin_client, settings,
+                                                           monkeypatch):  # fmt: skip
+    assert (settings.ARCHIVE_HEALTH_MAX_LAG, settings.ARCHIVE_HEALTH_MAX_PENDING) == (300, 1000)
+    settings.ARCHIVE_HEALTH_MAX_PENDING = 3
+    for n in range(3):
+        make_report(f"Report {n}")
+    assert json.loads(client.get("/health/").content) == {"status": "ok"}
+    make_report("One too many")
+    response = client.get("/health/")
+    assert response.status_code == 200  # monitors: up, but behind
+    assert json.loads(response.content) == {"status": "degraded"}
+    index_now()
+    assert json.loads(client.get("/health/").content) == {"status": "ok"}
+    # One change waiting for longer than five minutes is behind too.
+    make_report("Waiting")
+    later = timezone.now() + datetime.timedelta(seconds=301)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert json.loads(client.get("/health/").content) == {"status": "degraded"}
+    detail = json.loads(admin_client.get("/health/").content)
+    assert detail["status"] == "degraded" and detail["indexer"]["pending"] == 1
 
 
 def test_reports_imported_as_published_are_queued(write_file):
