@@ -357,3 +357,36 @@ def test_health_says_what_failed_but_not_how(client, monkeypatch, caplog):
     assert json.loads(response.content)["database"] == "unavailable"
     assert "10.0.0.5" not in response.content.decode()
     assert "10.0.0.5" in caplog.text  # the detail is in the log, for whoever runs the site
+
+
+def test_reports_imported_as_published_are_indexed_once(write_file):
+    records = [
+        {"title": f"Imported {n}", "body": "Imported words.", "date": "2024", "source": "X"}
+        for n in range(3)
+    ]
+    path = write_file("three.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    call_command("import_reports", str(path), "--status", "published", verbosity=0)
+    assert index_now() == 3  # not again as "came due" since the indexer last looked
+    assert found("imported") == {"Imported 0", "Imported 1", "Imported 2"}
+
+
+def test_a_rebuild_marks_done_what_it_covered_and_keeps_what_came_after(search_index,
+                                                                       monkeypatch):  # fmt: skip
+    for n in range(5):
+        make_report(f"Imported {n}", body="Imported words.")  # queued, not yet applied
+    build = search_index.build_generation
+
+    def build_while_editing(index, objects, progress=None):
+        folder = build(index, objects, progress)
+        make_report("Queued meanwhile", body="Late words.")  # after the rebuild read
+        applied = make_report("Applied meanwhile", body="Later words.")
+        # The indexer applies this one to the old index before the switch.
+        IndexChange.objects.filter(report_id=applied.pk).update(processed=timezone.now())
+        return folder
+
+    monkeypatch.setattr(search_index, "build_generation", build_while_editing)
+    call_command("rebuild_search", verbosity=0)
+    assert found("imported") == {f"Imported {n}" for n in range(5)}
+    assert index_now() == 2  # the import is not redone
+    assert found("late") == {"Queued meanwhile"}
+    assert found("later") == {"Applied meanwhile"}
