@@ -1,7 +1,7 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,16 +14,59 @@ from . import indexing, tagging
 from .facets import TERMS
 from .merging import merge_problem, merge_terms
 from .models import Agency, Correction, Region, Report, Source, TagSuggestion, Topic
+from .text import xml_safe
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class TermAdmin(VersionAdmin):
+class PastedTextForm(forms.ModelForm):
+    """Removes what pasted text brings along and no feed can carry, noting where.
+
+    A soft line break copied from a word processor is a vertical tab: it
+    becomes a space, and other invisible control characters go. The model's
+    validation refuses them (``archive.models.validation``); editors should
+    not have to hunt for characters they cannot see.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        self.controls_removed = []
+        model_fields = {field.name: field for field in self._meta.model._meta.fields}
+        for name, value in cleaned.items():
+            if isinstance(value, str) and xml_safe(value) != value:
+                cleaned[name] = xml_safe(value)
+                field = model_fields.get(name)
+                label = field.verbose_name if field else self.fields[name].label
+                self.controls_removed.append(str(label))
+        return cleaned
+
+
+class PastedTextAdmin(VersionAdmin):
+    """Tells the editor which fields lost invisible characters on saving."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        removed = getattr(form, "controls_removed", [])
+        if removed:
+            self.message_user(
+                request,
+                _(
+                    "Removed invisible control characters (such as a pasted soft line "
+                    "break) from: %(fields)s."
+                )
+                % {"fields": ", ".join(removed)},
+                messages.WARNING,
+            )
+
+
+class TermAdmin(PastedTextAdmin):
     """Every term's changes are kept: "History" lists them and reverts any."""
 
+    form = PastedTextForm
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug"]
+    list_filter = ["reference"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -90,7 +133,7 @@ class AliasedTermAdmin(TermAdmin):
 @admin.register(Region)
 class RegionAdmin(AliasedTermAdmin):
     list_display = ["name", "kind", "parent", "slug"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "reference"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     fields = [
@@ -98,6 +141,7 @@ class RegionAdmin(AliasedTermAdmin):
         "slug",
         "kind",
         "parent",
+        "reference",
         "description",
         "latitude",
         "longitude",
@@ -167,7 +211,7 @@ class CorrectionInline(admin.TabularInline):
     verbose_name_plural = _("corrections shown to readers")
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PastedTextForm):
     """The report form, with a correction note and a check against lost edits."""
 
     correction = forms.CharField(
@@ -191,11 +235,19 @@ class ReportForm(forms.ModelForm):
             self.fields["opened_at"].initial = self.instance.updated
 
     def clean(self):
-        """Refuse to overwrite a save made by someone else since this form was opened."""
+        """Refuse to overwrite a save made by someone else since this form was opened.
+
+        The row is locked until the save's transaction ends (the admin saves in
+        one): on PostgreSQL two editors saving at once would otherwise both read
+        the old time and both save. SQLite lets one writer in at a time anyway.
+        """
         cleaned = super().clean()
         opened = cleaned.get("opened_at")
         if self.instance.pk and opened:
-            current = Report.objects.filter(pk=self.instance.pk).values_list("updated", flat=True)
+            rows = Report.objects.filter(pk=self.instance.pk)
+            if transaction.get_connection(rows.db).in_atomic_block:
+                rows = rows.select_for_update()
+            current = rows.values_list("updated", flat=True)
             if current and current[0] > opened:
                 raise forms.ValidationError(
                     _(
@@ -213,7 +265,7 @@ reversion.register(Report)
 
 
 @admin.register(Report)
-class ReportAdmin(VersionAdmin):
+class ReportAdmin(PastedTextAdmin):
     # The list with the indexer's lag, and reversion's "Recover deleted reports".
     change_list_template = "admin/archive/report/change_list.html"
     form = ReportForm

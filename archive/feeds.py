@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
@@ -13,11 +13,45 @@ from .forms import parse_search, url_with
 from .models import Report
 from .presentation import cards
 from .search import search
+from .text import xml_safe
 
 FEED_LENGTH = 30
 
 
+class XmlSafe:
+    """A feed generator that leaves out of every text what XML 1.0 cannot carry.
+
+    Validation refuses control characters, but a row saved before it did, or
+    changed by a bulk update, may hold one: it must not take the feed down.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_safe(args), **_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_safe(args), **_safe(kwargs))
+
+
+def _safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {key: _safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_safe(item) for item in value)
+    return value
+
+
+class SafeRss(XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class SafeAtom(XmlSafe, Atom1Feed):
+    pass
+
+
 class LatestReportsFeed(Feed):
+    feed_type = SafeRss
     title = "NK Security Reports Archive: latest reports"
     description = "Reports on North Korea's security agencies, newest in the archive first."
 
@@ -50,7 +84,7 @@ class LatestReportsFeed(Feed):
 
 
 class LatestReportsAtom(LatestReportsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom
     subtitle = LatestReportsFeed.description
 
 
@@ -76,4 +110,4 @@ class SearchFeed(LatestReportsFeed):
 
 
 class SearchAtom(SearchFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom

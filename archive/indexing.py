@@ -10,9 +10,13 @@ batches with a single writer (``manage.py run_indexer``).
 import datetime
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from haystack import connections
 
@@ -54,13 +58,21 @@ def apply_batch(batch_size: int = 500) -> int:
 
 
 def _queue_reports_that_came_due() -> None:
-    """Scheduled reports whose time has come since the last look are queued."""
+    """Scheduled reports whose time has come since the last look are queued.
+
+    Only those last saved before their time: a report saved once it was due
+    (published now, or imported as published) was queued by that save, and
+    queueing it again would index it twice.
+    """
     now = timezone.now()
     with transaction.atomic():
         state, _ = IndexerState.objects.select_for_update().get_or_create(pk=1)
         since = state.scheduled_checked or now - datetime.timedelta(days=1)
         due = Report.objects.filter(
-            status=Report.Status.PUBLISHED, publish_at__gt=since, publish_at__lte=now
+            status=Report.Status.PUBLISHED,
+            publish_at__gt=since,
+            publish_at__lte=now,
+            updated__lt=F("publish_at"),
         ).values_list("pk", flat=True)
         IndexChange.objects.enqueue(due)
         state.scheduled_checked = now
@@ -100,10 +112,65 @@ def status() -> dict:
     }
 
 
-def changes_since(last_pk: int) -> list[int]:
-    return list(
-        IndexChange.objects.filter(pk__gt=last_pk).values_list("report_id", flat=True).distinct()
+def behind(lag: dict) -> bool:
+    """Whether readers would notice the indexer's lag (``status()``): more changes
+    waiting than ``ARCHIVE_HEALTH_MAX_PENDING``, the oldest waiting longer than
+    ``ARCHIVE_HEALTH_MAX_LAG`` seconds, or the indexer not seen for that long
+    (scheduled reports wait for it too)."""
+    limit = settings.ARCHIVE_HEALTH_MAX_LAG
+    last_seen = lag["last_seen_seconds"]
+    return (
+        lag["pending"] > settings.ARCHIVE_HEALTH_MAX_PENDING
+        or lag["oldest_pending_seconds"] > limit
+        or (last_seen is not None and last_seen > limit)
     )
+
+
+# --- Rebuilding ------------------------------------------------------------
+
+
+@dataclass
+class Rebuilt:
+    folder: Path
+    total: int  # reports indexed
+    covered: int  # queued changes the rebuild covered, marked done
+    queued_again: int  # changes applied to the old index meanwhile, queued again
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> Rebuilt:
+    """Build a fresh index from the database beside the live one and switch to it.
+
+    Changes queued before the build began reading the database are in the
+    new index: they are marked done, so the indexer does not redo them (an
+    import's thousands would delay every edit made after it). Changes
+    queued later stay queued; those the indexer applied meanwhile went into
+    the old index and are queued again.
+    """
+    backend = engine()
+    index = report_index()
+    index.reset_caches()
+    started = timezone.now()
+    # Committed, so their changes are in what the build reads next.
+    covered = list(IndexChange.objects.pending().values_list("pk", flat=True))
+    last_seen = last_change_pk()
+    reports = index.index_queryset().order_by("pk")
+    total = reports.count()
+    each = (lambda done: progress(done, total)) if progress else None
+    folder = backend.build_generation(index, reports.iterator(chunk_size=1000), each)
+    backend.switch_to(folder)
+    covered_set = set(covered)
+    meanwhile = (
+        IndexChange.objects.filter(processed__isnull=False)
+        .filter(Q(pk__gt=last_seen) | Q(processed__gte=started))
+        .values_list("pk", "report_id")
+    )
+    again = [report_id for pk, report_id in meanwhile if pk not in covered_set]
+    IndexChange.objects.enqueue(again)
+    marked = 0
+    for start in range(0, len(covered), 500):  # within every database's limit of parameters
+        chunk = IndexChange.objects.pending().filter(pk__in=covered[start : start + 500])
+        marked += chunk.update(processed=timezone.now())
+    return Rebuilt(folder, total, marked, len(set(again)))
 
 
 def last_change_pk() -> int:

@@ -41,6 +41,7 @@ def merge_terms(keep, merged) -> int:
     if problem:
         raise ValueError(problem)
     for term in merged:
+        keep.reference = keep.reference or term.reference  # its names stay as public
         add_alias(term.name, kind=Alias.Kind.OTHER, note=f"Merged from “{term.slug}”")
         addresses = [*keep.former_slug_list, term.slug, *term.former_slug_list]
         keep.former_slugs = ", ".join(dict.fromkeys(addresses))
@@ -56,7 +57,7 @@ def merge_terms(keep, merged) -> int:
             term.children.exclude(pk=keep.pk).update(parent=keep)
         _move_suggestions(term, keep)
         term.delete()
-    keep.save(update_fields=["former_slugs"])
+    keep.save(update_fields=["former_slugs", "reference"])
     return len(moved)
 
 

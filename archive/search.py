@@ -191,12 +191,15 @@ PARTIAL = 5
 
 
 class VisibleTerms:
-    """Which terms readers may see named: a term only unpublished reports use is private.
+    """Which terms readers may see named: those published reports carry, and the reference.
 
     A term counts as public when published reports carry it (read from the
     search index, where a region counts when a place inside it is tagged),
-    or when no report carries it at all: the reference vocabulary, such as
-    the gazetteer's places. Call it with a vocabulary entry.
+    or when it is in the curated reference vocabulary (``Term.reference``,
+    such as the gazetteer's places). Unpublished reports never count either
+    way: tagging a draft with a reference term changes nothing a reader sees,
+    and a term an editor makes for a draft stays private until a report
+    using it is published. Call it with a vocabulary entry.
     """
 
     fields = {facet.name: facet.index_field for facet in ALIASED}
@@ -204,7 +207,7 @@ class VisibleTerms:
     def __init__(self, awaiting_removal: tuple[int, ...] | None = None):
         self.awaiting_removal = awaiting_removal  # read when first needed, if not given
         self.present: dict[str, set[str]] | None = None  # read when first needed
-        self.unused: dict[tuple[str, int], bool] = {}
+        self.reference: dict[str, set[int]] = {}  # primary keys, by facet, when needed
 
     def __call__(self, entry) -> bool:
         if self.present is None:
@@ -213,12 +216,10 @@ class VisibleTerms:
             self.present = engine().present_values(self.fields.values(), self.awaiting_removal)
         if entry.slug in self.present[self.fields[entry.facet]]:
             return True
-        key = (entry.facet, entry.pk)
-        if key not in self.unused:
-            # A region is in use when it or any place inside it is tagged.
-            term = FACETS[entry.facet].model(pk=entry.pk)
-            self.unused[key] = not term.tagged_reports().exists()
-        return self.unused[key]
+        if entry.facet not in self.reference:
+            terms = FACETS[entry.facet].model.objects.filter(reference=True)
+            self.reference[entry.facet] = set(terms.values_list("pk", flat=True))
+        return entry.pk in self.reference[entry.facet]
 
 
 def awaiting_removal() -> tuple[int, ...]:

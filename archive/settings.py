@@ -13,6 +13,11 @@ environment, with defaults that are safe for local use:
 - ``ARCHIVE_SHARED_DATA``: the folder of real data that tests, benchmarks and
   evaluations read (the KCNA corpus, the gazetteer); defaults to
   ``../shared/data`` beside the repository. The site never needs it.
+- ``ARCHIVE_MAX_BODY_LENGTH``: the longest report body taken, in characters;
+  200,000 by default.
+- ``ARCHIVE_HEALTH_MAX_LAG`` (seconds, 300) and ``ARCHIVE_HEALTH_MAX_PENDING``
+  (changes, 1,000): how far behind the search indexer may fall before
+  ``/health/`` says "degraded".
 - ``DJANGO_HTTPS``: "1" when the site is served over HTTPS (production):
   secure cookies, HSTS, redirects to https, and the ``X-Forwarded-Proto``
   header of the proxy in front trusted. ``manage.py check --deploy`` passes
@@ -159,6 +164,18 @@ HAYSTACK_CONNECTIONS = {
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(VAR_DIR / "index")),
     },
 }
+
+# --- Limits ------------------------------------------------------------------
+
+# The longest report body taken, in characters: the admin, the model's validation
+# and the importer refuse longer texts, never cut them short. The longest KCNA
+# article has about 40,000.
+ARCHIVE_MAX_BODY_LENGTH = int(os.environ.get("ARCHIVE_MAX_BODY_LENGTH", "200000"))
+# /health/ says "degraded" when the search indexer is further behind than this:
+# the oldest queued change (or its last sighting) older than MAX_LAG seconds, or
+# more than MAX_PENDING changes waiting.
+ARCHIVE_HEALTH_MAX_LAG = int(os.environ.get("ARCHIVE_HEALTH_MAX_LAG", "300"))
+ARCHIVE_HEALTH_MAX_PENDING = int(os.environ.get("ARCHIVE_HEALTH_MAX_PENDING", "1000"))
 
 # --- Hardening ---------------------------------------------------------------
 

@@ -4,9 +4,9 @@ Two things follow changes to the database, each inside the change's own
 transaction:
 
 - the search index: a report saved, deleted or retagged, or a term renamed,
-  moved or deleted, queues the affected reports in the ``IndexChange``
-  outbox for the indexer (``archive.indexing``); nothing here touches the
-  index itself;
+  moved, deleted or restored from its history, queues the affected reports
+  in the ``IndexChange`` outbox for the indexer (``archive.indexing``);
+  nothing here touches the index itself;
 - the vocabulary of names and labels: a term or alias saved or deleted
   gives the vocabulary a new version when the transaction commits, so that
   every process re-reads it (``archive.vocabulary``).
@@ -86,12 +86,25 @@ def indexed_identity(term) -> tuple:
 
 
 def remember_identity(sender, instance, raw=False, **kwargs):
+    # Raw saves (loaddata, django-reversion) read nothing here: loading a fixture
+    # into an empty database must not cost a query per row. See ``term_saved``.
     if instance.pk and not raw:
         old = sender.objects.filter(pk=instance.pk).first()
         instance._indexed_identity = indexed_identity(old) if old else None
 
 
-def term_saved(sender, instance, created, **kwargs):
+def term_saved(sender, instance, created, raw=False, **kwargs):
+    """A term's reports are queued when what the index shows of it changed.
+
+    A raw save (a fixture, or django-reversion reverting or recovering a term
+    from its history) stores the row as given, and what it held before was
+    not read: when it overwrote an existing row, its reports are queued
+    whether or not anything changed; a new row tags no report yet.
+    """
+    if raw:
+        if not created:
+            IndexChange.objects.enqueue(instance.tagged_reports().values_list("pk", flat=True))
+        return
     before = getattr(instance, "_indexed_identity", None)
     if not created and before is not None and before != indexed_identity(instance):
         IndexChange.objects.enqueue(instance.tagged_reports().values_list("pk", flat=True))

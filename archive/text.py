@@ -8,8 +8,15 @@ BLOCK_TAGS = {
     "blockquote", "section", "article", "tr", "figcaption", "pre",
 }  # fmt: skip
 SKIP_TAGS = {"script", "style", "noscript", "template"}
-TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+# No "<" inside a tag: a text of many "<a" and no ">" is then read in linear time.
+TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")
 SPACE_RE = re.compile(r"[ \t\u00a0\u200b]+")
+# What XML 1.0, and so no feed, can carry: C0 controls other than tab, line feed and
+# carriage return; lone surrogates (JSON's "\ud800"); U+FFFE and U+FFFF.
+XML_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Of those, the ones that stand between words: a soft line break pasted from a word
+# processor is a vertical tab, a page break a form feed.
+WORD_BREAKS = {"\x0b": " ", "\x0c": " "}
 
 
 class _TextExtractor(HTMLParser):
@@ -64,8 +71,21 @@ def is_subhead(paragraph: str) -> bool:
     return len(paragraph) <= 100 and paragraph.isupper() and not paragraph.endswith(".")
 
 
+def xml_safe(text: str) -> str:
+    """``text`` without what XML 1.0 cannot carry: breaks become spaces, the rest goes."""
+    if not XML_ILLEGAL_RE.search(text):
+        return text
+    return XML_ILLEGAL_RE.sub(lambda match: WORD_BREAKS.get(match.group(), ""), text)
+
+
+def control_characters(text: str) -> list[str]:
+    """The characters of ``text`` that XML 1.0 cannot carry, each once, as "U+000B"."""
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in XML_ILLEGAL_RE.findall(text)))
+
+
 def clean_body(text: str) -> str:
     """The canonical stored form of a body, from plain text or HTML."""
+    text = xml_safe(text)
     if looks_like_html(text):
         text = html_to_text(text)
     return "\n\n".join(paragraphs(text))

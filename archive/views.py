@@ -199,24 +199,33 @@ def _page_number(request) -> int:
 
 
 def health(request):
-    """Liveness for monitors: database, search index and the indexer's lag, as JSON.
+    """For monitors: ``ok``, ``degraded`` (the indexer is behind) or ``error``, as JSON.
 
-    Answers 503 when the database or the index cannot be read; what went wrong
-    is logged, not shown.
+    The public answer is the status alone: counts would show editors at work
+    (saving a draft queues a change for the indexer). Logged-in staff also get
+    the detail: the indexer's queue, lag and last sighting, and how many
+    reports are published and indexed. 200 for ok and degraded; 503 when the
+    database or the index cannot be read (what went wrong is logged, not shown).
     """
-    body = {"status": "ok"}
+    body, detail = {"status": "ok"}, {}
+    staff = request.user.is_active and request.user.is_staff
     try:
-        body["indexer"] = indexing.status()
-        body["published_reports"] = Report.objects.published().count()
+        detail["indexer"] = indexing.status()
+        if indexing.behind(detail["indexer"]):
+            body["status"] = "degraded"
+        if staff:
+            detail["published_reports"] = Report.objects.published().count()
     except Exception:  # the monitor needs an answer, not a 500
         log.exception("health: the database cannot be read")
         body.update(status="error", database="unavailable")
     try:
-        body["indexed_reports"] = engine().document_count()
+        detail["indexed_reports"] = engine().document_count()
     except Exception:
         log.exception("health: the search index cannot be read")
         body.update(status="error", index="unavailable")
-    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+    if staff:
+        body.update(detail)
+    return JsonResponse(body, status=503 if body["status"] == "error" else 200)
 
 
 def search_page(request):

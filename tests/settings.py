@@ -5,7 +5,7 @@ import shutil
 import tempfile
 
 from archive.settings import *  # noqa: F403
-from archive.settings import HAYSTACK_CONNECTIONS
+from archive.settings import DATABASES, HAYSTACK_CONNECTIONS
 
 SECRET_KEY = "tests-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,3 +20,10 @@ HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": I
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 atexit.register(shutil.rmtree, INDEX_DIR, ignore_errors=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A database file, as in production: a request then waits for another's write
+    # lock. Threads sharing an in-memory database fail at once instead ("database
+    # table is locked"), so tests of concurrent requests could not run.
+    DATABASE_DIR = tempfile.mkdtemp(prefix="archive-db-")
+    DATABASES["default"]["TEST"] = {"NAME": f"{DATABASE_DIR}/test.sqlite3"}
+    atexit.register(shutil.rmtree, DATABASE_DIR, ignore_errors=True)

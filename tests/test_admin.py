@@ -214,3 +214,36 @@ def test_list_filters_by_region(client, editor, demo):
         reverse("admin:archive_report_changelist"), {"regions__id__exact": hyesan.pk}
     ).content.decode()
     assert "border patrol" in page and "Safety agents" not in page
+
+
+def add_report(client, **fields):
+    data = {
+        "headline": "Smugglers fined",
+        "slug": "smugglers-fined",
+        "body": "Several smugglers were fined.",
+        "status": "draft",
+        "publish_at_0": "2026-01-01",
+        "publish_at_1": "09:00:00",
+        **fields,
+    }
+    return client.post(reverse("admin:archive_report_add"), data, follow=True)
+
+
+def test_a_pasted_soft_line_break_is_removed_and_the_editor_told(client, editor):
+    response = add_report(
+        client, headline="Smugglers\vfined in Hyesan", body="Several smugglers\vwere fined."
+    )
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert report.headline == "Smugglers fined in Hyesan"
+    assert report.body == "Several smugglers were fined."
+    page = response.content.decode()
+    assert "Removed invisible control characters" in page
+    assert "headline, body" in page
+
+
+def test_admin_refuses_a_body_over_the_limit_with_a_message(client, editor):
+    response = add_report(client, body="word " * 40_001)
+    assert response.status_code == 200
+    assert "at most 200,000 characters" in response.content.decode()
+    assert not Report.objects.exists()

@@ -9,7 +9,10 @@ from archive.search_backend.analysis import WordAnalyzer
 
 from .conftest import SEEDS, SHARED_DATA
 
-ODD = "The U.S. people's 2024 co-op a I x9 état Ŭnch'ŏn 함경북도 ‘quoted’ state-security ... 1.5 v.2.0"
+ODD = (
+    "The U.S. people's 2024 co-op a I x9 état Ŭnch'ŏn 함경북도 ‘quoted’ state-security "
+    "... 1.5 v.2.0"
+)
 
 
 def texts() -> list[str]:
@@ -35,7 +38,10 @@ def tokens(analyzer, text, **options):
 )  # fmt: skip
 @pytest.mark.parametrize(
     ("ours", "whooshs"),
-    [(WordAnalyzer(), StemmingAnalyzer()), (WordAnalyzer(stem=False), StandardAnalyzer(stoplist=None))],
+    [
+        (WordAnalyzer(), StemmingAnalyzer()),
+        (WordAnalyzer(stem=False), StandardAnalyzer(stoplist=None)),
+    ],
     ids=["stemming", "spelling"],
 )
 def test_the_one_pass_analyzer_gives_whooshs_own_tokens(ours, whooshs, options):

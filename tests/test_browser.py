@@ -128,7 +128,7 @@ def test_editor_tags_a_report_with_the_autocomplete(browser, site):
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")
     assert "Samsu County" in report.regions.values_list("name", flat=True)
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-report-list.png", full_page=True)
     assert errors == []
     page.close()
@@ -191,7 +191,7 @@ def test_pages_pass_axe_and_fit_the_screen(browser, site, name, device):
     from axe_playwright_python.sync_playwright import Axe
 
     page, errors = open_page(browser, site + PAGES[name], WIDTHS[device])
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[device]}.png", full_page=True)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

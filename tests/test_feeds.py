@@ -1,10 +1,13 @@
 """Feeds, sitemap, OpenSearch and robots.txt: public, and published reports only."""
 
+import xml.etree.ElementTree as ElementTree
+
 import pytest
 
-from archive.models import Report
+from archive.models import Region, Report
 
 from .conftest import index_now
+from .factories import make_region, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,25 @@ def test_opensearch_and_robots(client, demo):
     robots = text(client, "/robots.txt", "text/plain")
     assert "Disallow: /admin/" in robots
     assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+FEEDS = ["/feeds/latest/rss/", "/feeds/latest/atom/", "/search/rss/", "/search/atom/"]
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_control_characters_already_stored_break_no_feed(client, url):
+    """A soft line break pasted into a headline (a vertical tab), stored before the archive
+    refused it or put there by a bulk update, which no clean sees."""
+    place = make_region("Hyesan", slug="hyesan")
+    report = make_report("Arrests", body="Twelve people were arrested.", regions=[place])
+    Report.objects.filter(pk=report.pk).update(
+        headline="Arrests\vin Hyesan", dek="Twelve\x0cpeople\x01 held", body="Text\x1b."
+    )
+    Region.objects.filter(pk=place.pk).update(name="Hye\x0bsan")
+    index_now()
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)  # well-formed XML 1.0
+    shown = " ".join(feed.itertext())
+    assert "Arrests in Hyesan" in shown  # the line break reads as a space
+    assert "Twelve people held" in shown

@@ -1,6 +1,8 @@
 """Importing JSON Lines, and every kind of bad input."""
 
 import json
+import os
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -237,6 +239,16 @@ BAD_FILES = {
         "Just a headline\n",
         "no report body: only a headline left after removing page furniture",
     ),
+    "NUL inside a JSON string": (
+        "nul.jsonl",
+        jsonl(GOOD, {**GOOD, "url": "", "body": "Text\u0000with a NUL."}),
+        "nul.jsonl:2: “body” holds a NUL character (\\u0000): binary data, not text",
+    ),
+    "body over the limit": (
+        "longbody.jsonl",
+        jsonl({**GOOD, "body": "word " * 40_001}),
+        "longbody.jsonl:1: body is 200,004 characters long (at most 200,000)",
+    ),
     "scraped text of furniture only": (
         "furniture.txt",
         "33.1 C\nRead in Korean\nMost Popular Articles\nSome headline\n",
@@ -281,3 +293,67 @@ def test_missing_file_is_reported(tmp_path, capsys):
     with pytest.raises(CommandError):
         run_import(tmp_path / "nowhere.jsonl")
     assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_pasted_control_characters_are_removed_and_named(write_file, capsys):
+    record = {**GOOD, "title": "Hyesan\u000bmarket closed", "dek": "Traders\u0001 sent home"}
+    run_import(write_file("ctrl.jsonl", jsonl(record)))
+    report = Report.objects.get()
+    assert report.headline == "Hyesan market closed"
+    assert report.dek == "Traders sent home"
+    err = capsys.readouterr().err
+    assert "ctrl.jsonl:1: removed invisible control characters (U+000B, U+0001)" in err
+    assert "from “title”, “dek”" in err
+    assert "Removed invisible control characters" in report.editor_notes
+
+
+def test_a_line_far_over_the_limit_is_refused_before_it_is_read(write_file, capsys):
+    huge = jsonl({**GOOD, "body": "word " * 4_000_000})  # 20 MB on one line
+    started = time.monotonic()
+    with pytest.raises(CommandError):
+        run_import(write_file("huge.jsonl", huge), "--dry-run")
+    assert time.monotonic() - started < 3
+    err = capsys.readouterr().err
+    assert "huge.jsonl:1: the line is 20,000," in err
+    assert "a report's body may hold at most 200,000 characters" in err
+
+
+@pytest.mark.parametrize("length", [200_000, 200_001])
+@pytest.mark.parametrize("unit", ["QUJD", "<a", "a.,"], ids=["base64", "tag-like", "join-like"])
+def test_long_unbroken_text_is_read_in_linear_time(vocabularies, write_file, capsys, length, unit):
+    """A base64 image pasted into a body: one "word" of 200,000 characters."""
+    body = (unit * length)[:length]
+    path = write_file("b64.jsonl", jsonl({**GOOD, "body": body}))
+    started = time.monotonic()
+    if length > 200_000:
+        with pytest.raises(CommandError):
+            run_import(path)
+        assert "body is 200,001 characters long (at most 200,000)" in capsys.readouterr().err
+    else:
+        run_import(path, verbosity=0)
+        assert len(Report.objects.get().body) == length
+    assert time.monotonic() - started < 1
+
+
+def test_symbolic_links_are_not_followed(tmp_path, write_file, capsys):
+    secret = write_file("secret.txt", "Root password\n\nThe password is hunter2, said the admin.\n")
+    link = tmp_path / "innocent.txt"
+    link.symlink_to(secret)
+    with pytest.raises(CommandError):
+        run_import(link)
+    err = capsys.readouterr().err
+    assert "innocent.txt: a symbolic link, not read" in err
+    assert not Report.objects.exists()
+    # Asked for, a link to a regular file is read.
+    run_import(link, "--follow-symlinks", verbosity=0)
+    assert Report.objects.get().headline == "Root password"
+
+
+def test_devices_and_pipes_are_not_read(tmp_path, capsys):
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)  # nobody writes: reading it would wait for ever
+    with pytest.raises(CommandError, match="2 file"):
+        run_import(pipe, "/dev/null")
+    err = capsys.readouterr().err
+    assert "pipe.jsonl: not a regular file (a pipe), not read" in err
+    assert "/dev/null: not a regular file (a device), not read" in err

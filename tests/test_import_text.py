@@ -180,3 +180,12 @@ def test_sentences_that_merely_mention_writing_are_not_credits(write_file):
     report = Report.objects.get()
     assert report.reporter == ""
     assert "Written by hand." in report.body
+
+
+def test_a_soft_line_break_in_scraped_text_is_removed_and_named(write_file, capsys):
+    text = "Border guards\vfined\n\nGuards were fined,\x0ba source said on Monday.\n"
+    call_command("import_reports", str(write_file("soft.txt", text)))
+    report = Report.objects.get()
+    assert report.headline == "Border guards fined"
+    assert report.body == "Guards were fined, a source said on Monday."
+    assert "soft.txt: removed invisible control characters (U+000B)" in capsys.readouterr().err

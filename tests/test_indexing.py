@@ -209,15 +209,48 @@ def test_reconcile_finds_and_fixes_disagreements(search_index, capsys):
 
 def test_health_and_admin_show_the_indexer_lag(client, admin_client):
     make_report("Waiting")
-    health = json.loads(client.get("/health/").content)
+    assert json.loads(client.get("/health/").content) == {"status": "ok"}
+    health = json.loads(admin_client.get("/health/").content)  # staff see the detail
     assert health["status"] == "ok"
     assert health["indexer"]["pending"] >= 1
     assert health["published_reports"] == 1
     page = admin_client.get("/admin/archive/report/").content.decode()
     assert "Search index:" in page and "change(s) waiting" in page
     index_now()
-    health = json.loads(client.get("/health/").content)
+    health = json.loads(admin_client.get("/health/").content)
     assert health["indexer"]["pending"] == 0 and health["indexed_reports"] == 1
+
+
+def test_public_health_says_nothing_of_editorial_work(client):
+    make_report("Public")
+    index_now()
+    before = client.get("/health/")
+    make_report("A draft", status=Report.Status.DRAFT)  # queued for the indexer
+    after = client.get("/health/")
+    assert (before.status_code, before.content) == (after.status_code, after.content)
+    assert json.loads(after.content) == {"status": "ok"}
+
+
+def test_health_is_degraded_when_the_indexer_falls_behind(client, admin_client, settings,
+                                                           monkeypatch):  # fmt: skip
+    assert (settings.ARCHIVE_HEALTH_MAX_LAG, settings.ARCHIVE_HEALTH_MAX_PENDING) == (300, 1000)
+    settings.ARCHIVE_HEALTH_MAX_PENDING = 3
+    for n in range(3):
+        make_report(f"Report {n}")
+    assert json.loads(client.get("/health/").content) == {"status": "ok"}
+    make_report("One too many")
+    response = client.get("/health/")
+    assert response.status_code == 200  # monitors: up, but behind
+    assert json.loads(response.content) == {"status": "degraded"}
+    index_now()
+    assert json.loads(client.get("/health/").content) == {"status": "ok"}
+    # One change waiting for longer than five minutes is behind too.
+    make_report("Waiting")
+    later = timezone.now() + datetime.timedelta(seconds=301)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert json.loads(client.get("/health/").content) == {"status": "degraded"}
+    detail = json.loads(admin_client.get("/health/").content)
+    assert detail["status"] == "degraded" and detail["indexer"]["pending"] == 1
 
 
 def test_reports_imported_as_published_are_queued(write_file):
@@ -325,3 +358,36 @@ def test_health_says_what_failed_but_not_how(client, monkeypatch, caplog):
     assert json.loads(response.content)["database"] == "unavailable"
     assert "10.0.0.5" not in response.content.decode()
     assert "10.0.0.5" in caplog.text  # the detail is in the log, for whoever runs the site
+
+
+def test_reports_imported_as_published_are_indexed_once(write_file):
+    records = [
+        {"title": f"Imported {n}", "body": "Imported words.", "date": "2024", "source": "X"}
+        for n in range(3)
+    ]
+    path = write_file("three.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    call_command("import_reports", str(path), "--status", "published", verbosity=0)
+    assert index_now() == 3  # not again as "came due" since the indexer last looked
+    assert found("imported") == {"Imported 0", "Imported 1", "Imported 2"}
+
+
+def test_a_rebuild_marks_done_what_it_covered_and_keeps_what_came_after(search_index,
+                                                                       monkeypatch):  # fmt: skip
+    for n in range(5):
+        make_report(f"Imported {n}", body="Imported words.")  # queued, not yet applied
+    build = search_index.build_generation
+
+    def build_while_editing(index, objects, progress=None):
+        folder = build(index, objects, progress)
+        make_report("Queued meanwhile", body="Late words.")  # after the rebuild read
+        applied = make_report("Applied meanwhile", body="Later words.")
+        # The indexer applies this one to the old index before the switch.
+        IndexChange.objects.filter(report_id=applied.pk).update(processed=timezone.now())
+        return folder
+
+    monkeypatch.setattr(search_index, "build_generation", build_while_editing)
+    call_command("rebuild_search", verbosity=0)
+    assert found("imported") == {f"Imported {n}" for n in range(5)}
+    assert index_now() == 2  # the import is not redone
+    assert found("late") == {"Queued meanwhile"}
+    assert found("later") == {"Applied meanwhile"}

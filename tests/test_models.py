@@ -101,3 +101,44 @@ def test_html_typed_into_a_body_is_reduced_to_paragraphs():
     report = make_report(body="<p>First.</p><p>Second &amp; last.</p>")
     report.refresh_from_db()
     assert report.body == "First.\n\nSecond & last."
+
+
+def test_text_a_feed_cannot_carry_is_refused_with_a_reason():
+    report = make_report(status=Report.Status.DRAFT)
+    report.headline = "Arrests\vin Hyesan"
+    with pytest.raises(ValidationError, match=r"invisible control character \(U\+000B\)"):
+        report.full_clean()
+    region = make_region("Hyesan")
+    region.name = "Hye\x01san"
+    with pytest.raises(ValidationError, match=r"U\+0001"):
+        region.full_clean()
+
+
+def test_a_body_longer_than_the_limit_is_refused_with_a_reason(settings):
+    assert settings.ARCHIVE_MAX_BODY_LENGTH == 200_000
+    report = make_report(status=Report.Status.DRAFT)
+    report.body = "word " * 40_001
+    with pytest.raises(ValidationError, match="at most 200,000 characters"):
+        report.full_clean()
+    report.body = "word " * 39_999
+    report.full_clean()
+
+
+def test_loading_terms_into_an_empty_database_reads_nothing_per_row(tmp_path):
+    """Fixtures load raw: telling the index what changed must not cost a query per term."""
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    for n in range(40):
+        make_region(f"Province {n}", parent=country, slug=f"province-{n}")
+    fixture = tmp_path / "regions.json"
+    call_command("dumpdata", "archive.region", output=fixture, verbosity=0)
+    Region.objects.exclude(pk=country.pk).delete()
+    country.delete()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("loaddata", fixture, verbosity=0)
+    assert Region.objects.count() == 41
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "archive_" in q["sql"]
+    ]
+    assert len(reads) < 10, reads

@@ -152,3 +152,51 @@ def test_no_public_path_shows_unpublished_work(client, hidden, index):
     # Their terms have no public page, and previews need a login.
     assert client.get("/regions/leakville/").status_code == 404
     assert client.get("/reports/zorblax-report/preview/").status_code == 302
+
+
+def test_unpublished_work_tagged_with_a_reference_term_changes_nothing_public(client, demo):
+    """A curated term behaves the same whether or not drafts and reports in review use it.
+
+    Chagang is in the curated vocabulary and no published report names it: its
+    other spellings redirect, widen searches and find it, before and after an
+    editor tags unpublished work with it.
+    """
+    chagang = Region.objects.get(slug="chagang")
+    assert chagang.reference
+    probes = ["/regions/jagang/", "/regions/chagang/", "/search/?q=Jagang",
+              "/search/?region=jagang", "/search/?find_region=jagang"]  # fmt: skip
+
+    def seen() -> dict:
+        found = {}
+        for url in probes:
+            response = client.get(url)
+            html = response.content.decode()
+            found[url] = (response.status_code, response.get("Location"),
+                          "Chagang" in html, "Also searched:" in html)  # fmt: skip
+        return found
+
+    before = seen()
+    assert before["/regions/jagang/"][:2] == (301, "/regions/chagang/")
+    assert before["/search/?q=Jagang"] == (200, None, True, True)
+    make_report("Quiet arrests", status=Report.Status.IN_REVIEW, regions=[chagang],
+                body="Arrests in Jagang.")  # fmt: skip
+    make_report("Unfinished", status=Report.Status.DRAFT, regions=[chagang])
+    index_now()
+    assert seen() == before
+
+
+def test_a_term_made_for_a_draft_stays_private_until_published(client, demo):
+    """What an editor adds for unpublished work is not reference vocabulary."""
+    place = Region.objects.create(
+        name="Secretville", slug="secretville", kind=Region.Kind.CITY, parent=None
+    )
+    place.aliases.create(name="Sekretville", kind="press")
+    assert not place.reference
+    report = make_report("Draft", status=Report.Status.DRAFT, regions=[place])
+    index_now()
+    assert client.get("/regions/sekretville/").status_code == 404
+    assert "Secretville" not in client.get("/search/?q=Sekretville").content.decode()
+    report.status = Report.Status.PUBLISHED
+    report.save()
+    index_now()
+    assert client.get("/regions/sekretville/")["Location"] == "/regions/secretville/"

@@ -1,6 +1,8 @@
 """The editorial workflow: scheduling, withdrawal, history and corrections."""
 
+import contextlib
 import datetime
+import threading
 
 import pytest
 from django.urls import reverse
@@ -8,7 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from archive.models import Correction, Region, Report
+from archive.models import Correction, Region, Report, Topic
+from archive.search import ArchiveQuery, search
 
 from .conftest import index_now
 from .factories import make_region, make_report
@@ -194,3 +197,98 @@ def test_a_scheduled_report_withdrawn_before_its_time_was_never_public(client, m
     report.save()
     monkeypatch.setattr(timezone, "now", lambda: start + datetime.timedelta(hours=72))
     assert client.get(report.get_absolute_url()).status_code == 404
+
+
+def test_reverting_a_term_in_its_history_brings_search_back_in_step(client, editor):
+    """Reversion restores terms with raw saves; the reports they tag must be queued."""
+    country = make_region("North Korea", Region.Kind.COUNTRY, slug="north-korea")
+    ryanggang = make_region("Ryanggang", parent=country, slug="ryanggang")
+    make_region("Chagang", parent=country, slug="chagang")
+    hyesan = make_region("Hyesan", Region.Kind.CITY, parent=ryanggang, slug="hyesan")
+    markets = Topic.objects.create(name="Markets", slug="markets")
+    make_report("Market closed", regions=[hyesan], topics=[markets])
+    index_now()
+    # An editor first saves each term as it is, then moves Hyesan and renames the topic.
+    for term, changes in [(hyesan, {"parent": str(Region.objects.get(slug="chagang").pk)}),
+                          (markets, {"name": "Trade", "slug": "trade"})]:  # fmt: skip
+        name = term._meta.model_name
+        url = reverse(f"admin:archive_{name}_change", args=[term.pk])
+        for data in ({}, changes):
+            form = form_data(text(client, url), f"{name}_form") | {k: [v] for k, v in data.items()}
+            assert client.post(url, form).status_code == 302
+    index_now()
+    assert client.get("/topics/trade/").status_code == 200
+    assert "chagang" in facet_values("region")
+
+    # Both are reverted to the first version in their history.
+    for term in (hyesan, markets):
+        name = term._meta.model_name
+        first = Version.objects.get_for_object(term).last()
+        url = reverse(f"admin:archive_{name}_revision", args=[term.pk, first.pk])
+        assert client.post(url, form_data(text(client, url), f"{name}_form")).status_code == 302
+    hyesan.refresh_from_db()
+    assert hyesan.parent == ryanggang
+    index_now()
+    assert facet_values("region") == {"north-korea", "ryanggang", "hyesan"}
+    assert client.get("/topics/markets/").status_code == 200
+    assert client.get("/topics/trade/").status_code == 404
+
+
+def facet_values(name: str) -> set[str]:
+    return {v.value for v in search(ArchiveQuery()).facets[name]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_at_once_cannot_overwrite_each_other(monkeypatch):
+    """Both opened the form before either saved; both press Save at the same moment.
+
+    Each request runs in its own thread with its own database connection. Each
+    waits (up to a second) after its check for the other to reach the same point,
+    which is what happens when neither check holds a lock.
+    """
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.test import Client
+
+    from archive.admin import ReportForm
+
+    report = make_report("Original headline", body="Text.")
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    opener = Client()
+    opener.force_login(user)
+    opened = form_data(text(opener, url), "report_form")
+
+    both_checked = threading.Barrier(2)
+    check = ReportForm.clean
+
+    def check_then_wait(form):
+        cleaned = check(form)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait(timeout=1)
+        return cleaned
+
+    monkeypatch.setattr(ReportForm, "clean", check_then_wait)
+    answers = {}
+
+    def save(headline):
+        try:
+            client = Client()
+            client.force_login(user)
+            response = client.post(url, opened | {"headline": [headline]})
+            answers[headline] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(h,)) for h in ("Mine", "Theirs")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # One save went through; the other was refused with the message, not lost.
+    assert sorted(answers.values()) == [200, 302]
+    report.refresh_from_db()
+    winner = next(h for h, status in answers.items() if status == 302)
+    assert report.headline == winner
+    assert len(Version.objects.get_for_object(report)) == 1

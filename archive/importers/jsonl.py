@@ -10,18 +10,21 @@ report's field: ``regions``, ``agencies``, ``topics`` (see ``archive.facets``).
 import json
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from ..dates import PartialDate
 from ..facets import TERMS
-from ..text import clean_body
-from .records import ImportedRecord, RecordProblem, text_hash
+from ..text import clean_body, control_characters, xml_safe
+from .records import ImportedRecord, RecordProblem, longest_record, text_hash
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # The KCNA scrape joined paragraphs with ".," ("Wednesday., The"); abbreviations
-# such as "U.S., Japan" or "Co., Ltd." are not joins.
-BROKEN_JOIN = re.compile(r"(\S+)\.,\s+(?=[A-Z“\"])")
+# such as "U.S., Japan" or "Co., Ltd." are not joins. A match starts only where a
+# word does: tried from inside one too, a long unbroken text (a base64 image)
+# took time growing with the square of its length.
+BROKEN_JOIN = re.compile(r"(?<!\S)(\S+)\.,\s+(?=[A-Z“\"])")
 ABBREVIATIONS = {"co", "ltd", "inc", "corp", "jr", "sr", "dr", "mr", "mrs", "ms", "st", "no", "vol"}
 TEXT_FIELDS = ("dek", "reporter", "translator", "editor")
 TAG_FIELDS = tuple(facet.report_field for facet in TERMS if facet.many)
@@ -34,6 +37,13 @@ def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProble
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")
         if not line.strip():
+            continue
+        if len(line) > longest_record():  # refused before it is parsed
+            message = (
+                f"the line is {len(line):,} characters long: a report's body may hold at "
+                f"most {settings.ARCHIVE_MAX_BODY_LENGTH:,} characters"
+            )
+            problems.append(RecordProblem(path, number, message))
             continue
         try:
             records.append(parse_record(line, path, number))
@@ -53,6 +63,7 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         raise ValueError("broken JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise ValueError("a record must be a JSON object")
+    data, notices = _without_controls(data)
     title = _text(data, "title")
     body = clean_body(mend_joins(_text(data, "body")))
     if not title:
@@ -73,9 +84,45 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         import_key=_key(data, urls["url"], title, body),
         keywords=_list(data, "keywords"),
         tags={name: _list(data, name) for name in TAG_FIELDS},
+        notices=notices,
         **{name: _text(data, name) for name in TEXT_FIELDS},
     )
     return record
+
+
+def _without_controls(data: dict) -> tuple[dict, list[str]]:
+    """The record without characters no feed can carry, and a notice naming them.
+
+    A NUL is refused, as in a binary file (PostgreSQL cannot store it); other
+    control characters, such as a pasted soft line break (a vertical tab),
+    become spaces or go.
+    """
+    found, fields = [], []
+    for key, value in data.items():
+        texts = value if isinstance(value, list) else [value]
+        texts = [key, *(text for text in texts if isinstance(text, str))]
+        if any("\x00" in text for text in texts):
+            where = xml_safe(key)[:40]
+            raise ValueError(f"“{where}” holds a NUL character (\\u0000): binary data, not text")
+        characters = [c for text in texts for c in control_characters(text)]
+        if characters:
+            found += characters
+            fields.append(f"“{xml_safe(key)[:40]}”")
+    if not found:
+        return data, []
+    cleaned = {xml_safe(key): _xml_safe(value) for key, value in data.items()}
+    characters = ", ".join(dict.fromkeys(found))
+    return cleaned, [
+        f"removed invisible control characters ({characters}) from {', '.join(fields)}"
+    ]
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
 
 
 def mend_joins(body: str) -> str:

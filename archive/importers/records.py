@@ -4,6 +4,8 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from ..dates import PartialDate
 
 
@@ -45,6 +47,8 @@ class ImportedRecord:
     stripped: list[str] = field(default_factory=list)
     stated_date: str = ""
     date_problems: list[str] = field(default_factory=list)
+    # What the importer changed in the text, told to whoever runs it and to editors.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -61,3 +65,9 @@ class ImportedRecord:
 
 def text_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def longest_record() -> int:
+    """The most raw text one report may take before it is even parsed: a body at the
+    limit with every character a JSON escape or wrapped in HTML, and the other fields."""
+    return 12 * settings.ARCHIVE_MAX_BODY_LENGTH + 100_000

@@ -11,7 +11,7 @@ import datetime
 import re
 
 from ..dates import PartialDate
-from ..text import SPACE_RE, html_to_text, looks_like_html
+from ..text import SPACE_RE, control_characters, html_to_text, looks_like_html, xml_safe
 from .records import ImportedRecord, RecordProblem, text_hash
 
 # "april", "apr" and "sept" all name a month.
@@ -56,6 +56,10 @@ SOURCE_SIGNATURES = {
 
 def parse(text: str, path: str) -> tuple[list[ImportedRecord], list[RecordProblem]]:
     record = ImportedRecord(path=path, line=None, body="", import_key="")
+    found = control_characters(text)
+    if found:  # a pasted soft line break (a vertical tab), say: no feed can carry it
+        text = xml_safe(text)
+        record.notices.append(f"removed invisible control characters ({', '.join(found)})")
     if looks_like_html(text):
         text = html_to_text(text)
     lines = [SPACE_RE.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -135,10 +136,11 @@ def import_file(
     status: str = Report.Status.DRAFT,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    follow_symlinks: bool = False,
 ) -> FileResult:
     """Import one file: everything in it, or (on any problem) nothing."""
     result = FileResult(path=str(path))
-    records, result.problems = read_file(path)
+    records, result.problems = read_file(path, follow_symlinks=follow_symlinks)
     try:
         with transaction.atomic():
             _write(records, result, status, progress)
@@ -180,6 +182,8 @@ def _write(records, result: FileResult, status: str, progress) -> None:
             continue
         keys.add(record.import_key)
         first_of_key[record.import_key] = record
+        where = f"{record.path}:{record.line}" if record.line else record.path
+        result.notices += [f"{where}: {notice}" for notice in record.notices]
         report = _report(record, slug, status, terms["source"])
         result.in_review += report.status == Report.Status.IN_REVIEW
         pending.append((report, terms))
@@ -211,6 +215,9 @@ def _too_long(record: ImportedRecord) -> list[str]:
         limit = Report._meta.get_field(name).max_length
         if len(value) > limit:
             problems.append(f"{name} is {len(value)} characters long (at most {limit})")
+    limit = settings.ARCHIVE_MAX_BODY_LENGTH
+    if len(record.body) > limit:
+        problems.append(f"body is {len(record.body):,} characters long (at most {limit:,})")
     return problems
 
 
@@ -223,6 +230,7 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
         status = Report.Status.IN_REVIEW
     if record.stripped:
         notes.append("Removed as page furniture: " + " | ".join(record.stripped))
+    notes += [f"{notice[0].upper()}{notice[1:]}." for notice in record.notices]
     date = record.date
     return Report(
         headline=record.headline,

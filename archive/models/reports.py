@@ -1,5 +1,6 @@
 """Reports, the corrections readers are shown, and the tags suggested for them."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from ..dates import EARLIEST_YEAR, PartialDate
 from ..text import clean_body, is_subhead, paragraphs
 from .bookkeeping import IndexChange
 from .terms import Agency, Region, Source, Topic
+from .validation import FeedSafeText
 
 
 class ReportQuerySet(models.QuerySet):
@@ -66,7 +68,7 @@ class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
         return self.get(slug=slug)
 
 
-class Report(models.Model):
+class Report(FeedSafeText, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in-review", _("In review")
@@ -248,6 +250,21 @@ class Report(models.Model):
             raise ValidationError({"pub_year": "; ".join(problems).capitalize() + "."})
         if self.status == self.Status.PUBLISHED and not self.headline:
             raise ValidationError({"headline": _("A report needs a headline to be published.")})
+
+    def text_problems(self) -> dict[str, str]:
+        """Also a body longer than ``ARCHIVE_MAX_BODY_LENGTH``: refused, never cut short.
+
+        Every search listing a report highlights its text: one of a few
+        megabytes slows them all.
+        """
+        problems = super().text_problems()
+        limit = settings.ARCHIVE_MAX_BODY_LENGTH
+        if len(self.body) > limit and "body" not in problems:
+            problems["body"] = _(
+                "The text is %(length)s characters long; the archive takes at most "
+                "%(limit)s characters. Split it into parts."
+            ) % {"length": f"{len(self.body):,}", "limit": f"{limit:,}"}
+        return problems
 
 
 def web_address(url: str) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import trees
 from ..romanization import ABBREVIATION, alias_key
 from .bookkeeping import IndexChange, VocabularyState
+from .validation import FeedSafeText
 
 
 class TermQuerySet(models.QuerySet):
@@ -30,7 +31,7 @@ class TermManager(models.Manager.from_queryset(TermQuerySet)):
         return self.get(slug=slug)
 
 
-class Term(models.Model):
+class Term(FeedSafeText, models.Model):
     """What every vocabulary shares: a name, a slug, a description, old addresses.
 
     Each kind of term is listed once in ``archive.facets``, which everything
@@ -48,6 +49,16 @@ class Term(models.Model):
         _("description"),
         blank=True,
         help_text=_("A few sentences for readers, shown on the term's page."),
+    )
+    reference = models.BooleanField(
+        _("in the reference vocabulary"),
+        default=False,
+        help_text=_(
+            "Tick for a term of the curated vocabulary (e.g. a county from the gazetteer): "
+            "its names are public before any published report uses it, so its other "
+            "spellings redirect and widen searches. Leave unticked for a term made for "
+            "unpublished work: it stays private until a report using it is published."
+        ),
     )
     former_slugs = models.CharField(
         _("former addresses"),

@@ -24,6 +24,11 @@ class Command(BaseCommand):
             choices=[Report.Status.DRAFT, Report.Status.IN_REVIEW, Report.Status.PUBLISHED],
             help="Status of complete reports (default: draft). Incomplete ones go to review.",
         )
+        parser.add_argument(
+            "--follow-symlinks",
+            action="store_true",
+            help="Read paths that are symbolic links (to regular files); refused by default.",
+        )
 
     def handle(self, *paths, **options):
         failed = 0
@@ -34,6 +39,7 @@ class Command(BaseCommand):
                 status=options["status"],
                 dry_run=options["dry_run"],
                 progress=self.progress_bar(path) if options["verbosity"] else None,
+                follow_symlinks=options["follow_symlinks"],
             )
             for notice in result.notices:
                 self.stderr.write(self.style.WARNING(notice))
