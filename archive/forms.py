@@ -34,6 +34,7 @@ FACET_VALUE_PATTERNS = {
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_PAGE = 10_000
+MAX_QUERY_WORDS = 32
 MAX_VALUE_LENGTH = 200
 # Parameters that make up a search; anything else in the URL is ignored.
 PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page", "exact")
@@ -116,6 +117,12 @@ class SearchForm(forms.Form):
                 _("Your search was cut to its first %(n)d characters.") % {"n": MAX_QUERY_LENGTH}
             )
             text = text[:MAX_QUERY_LENGTH]
+        words = text.split()
+        if len(words) > MAX_QUERY_WORDS:
+            self.notices.append(
+                _("Your search was cut to its first %(n)d words.") % {"n": MAX_QUERY_WORDS}
+            )
+            text = " ".join(words[:MAX_QUERY_WORDS])
         return text
 
     def clean_sort(self) -> str:

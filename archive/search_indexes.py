@@ -14,7 +14,7 @@ from haystack import indexes
 from . import trees
 from .facets import TERMS
 from .models import Report
-from .search_backend.analysis import TOKEN_RE
+from .search_backend.analysis import WORDS_RE
 
 
 class SlugsField(indexes.MultiValueField):
@@ -33,12 +33,6 @@ class StampField(indexes.CharField):
     """Stored, not searchable: a fingerprint of everything else indexed for the report."""
 
     field_type = "stamp"
-
-
-class SpellingField(indexes.CharField):
-    """Unstemmed words for "did you mean" suggestions."""
-
-    field_type = "spelling"
 
 
 class HeadlineField(indexes.CharField):
@@ -71,7 +65,6 @@ _TermFields = type(
 class ReportIndex(_TermFields, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True)
     headline = HeadlineField(model_attr="headline")
-    spelling = SpellingField()
     year = SlugsField()
     month = SlugsField()
     date_key = SortKeyField()
@@ -105,10 +98,15 @@ class ReportIndex(_TermFields, indexes.Indexable):
         ]
         return self.prepared_data["text"].rstrip() + "\n" + " ".join(names) + "\n"
 
-    def prepare_spelling(self, report):
-        """Each word of the report once (lower case): all that "did you mean" needs."""
-        text = f"{report.headline}\n{report.dek}\n{report.body}".lower()
-        return " ".join(sorted({m.group(0) for m in TOKEN_RE.finditer(text)}))
+    def words_of(self, report_ids: list[int]) -> set[str]:
+        """Every word of these reports as written (lower case): what "did you mean" draws on."""
+        words = set()
+        for start in range(0, len(report_ids), 900):
+            chunk = report_ids[start : start + 900]
+            rows = Report.objects.filter(pk__in=chunk).values_list("headline", "dek", "body")
+            for headline, dek, body in rows:
+                words.update(WORDS_RE.findall(f"{headline}\n{dek}\n{body}".lower()))
+        return words
 
     def slugs(self, facet, report) -> list[str]:
         """A facet's values: the terms' slugs, with every larger term's for a tree."""

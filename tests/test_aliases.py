@@ -45,7 +45,10 @@ def seeds(demo):
 
 
 def found(text: str) -> set[str]:
-    return {r.slug for r in search(ArchiveQuery(text=text, per_page=100)).reports}
+    """Every report a search finds (not only a first page: ranking must not matter)."""
+    results = search(ArchiveQuery(text=text, per_page=1000))
+    assert results.total <= 1000
+    return {r.slug for r in results.reports}
 
 
 def page(client, url) -> str:
@@ -89,8 +92,8 @@ def test_the_results_page_says_what_else_it_searched(client, seeds):
 
 def test_snippets_mark_the_name_the_report_actually_uses(client, seeds):
     html = page(client, "/search/?q=North+Hamgyong")
-    assert "<mark>Hamkyung</mark>" in html  # seed 002's own spelling
-    assert "<mark>Hamgyong</mark>" in html
+    assert "<mark>North Hamkyung</mark>" in html  # seed 002's own spelling
+    assert "<mark>North Hamgyong</mark>" in html
 
 
 def test_facet_filter_by_an_alias(client, seeds):
@@ -362,10 +365,10 @@ def test_kcna_spellings_find_the_same_reports(write_file):
 
 def test_phrases_are_marked_only_where_their_words_stand_together(client, seeds):
     html = page(client, "/search/?q=Ministry+of+State+Security")
-    assert "<mark>Ministry</mark> of <mark>State</mark> <mark>Security</mark>" in html
-    assert "<mark>state</mark> <mark>security</mark> <mark>departments</mark>" in html  # an alias
+    assert "<mark>Ministry of State Security</mark>" in html
+    assert "<mark>state security departments</mark>" in html  # an alias
     # "security" alone ("security reasons", "Security agents") is not marked.
-    assert not re.search(r"(?i)(?<!<mark>state</mark> )<mark>security</mark>", html)
+    assert not re.search(r"(?i)<mark>security</mark>", html)
 
 
 def test_the_report_list_filters_reports_awaiting_tag_decisions(client, vocabularies, editor):

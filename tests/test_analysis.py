@@ -39,10 +39,11 @@ def tokens(analyzer, text, **options):
 @pytest.mark.parametrize(
     ("ours", "whooshs"),
     [
+        (WordAnalyzer(stoplist=None), StemmingAnalyzer(stoplist=None)),
         (WordAnalyzer(), StemmingAnalyzer()),
-        (WordAnalyzer(stem=False), StandardAnalyzer(stoplist=None)),
+        (WordAnalyzer(stem=False, stoplist=None), StandardAnalyzer(stoplist=None)),
     ],
-    ids=["stemming", "spelling"],
+    ids=["every word", "stop words dropped", "unstemmed"],
 )
 def test_the_one_pass_analyzer_gives_whooshs_own_tokens(ours, whooshs, options):
     for text in texts():

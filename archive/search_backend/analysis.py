@@ -1,9 +1,14 @@
 """How text becomes indexed words, in one pass.
 
 ``WordAnalyzer`` gives exactly the tokens of Whoosh's ``StemmingAnalyzer``
-(its tokenizer, lower case, stop words and words under two letters dropped,
-positions renumbered across them, Porter stems) or, with ``stem=False``,
-of ``StandardAnalyzer(stoplist=None)`` (tokenizer and lower case only). Whoosh chains a
+(its tokenizer, lower case, Porter stems; with a ``stoplist``, stop words
+and words under two letters dropped and positions renumbered across them)
+or, with ``stem=False``, of ``StandardAnalyzer``.
+
+The archive indexes every word, stop words included (``stoplist=None``): a
+reader who remembers "held that the U.S. is" remembers those words too, and
+a phrase is exact ("Ministry of State Security" is not "Ministry for State
+Security"). Stop words still count for nothing in ranking (``query``). Whoosh chains a
 generator per step; indexing 100,000 reports spends most of its time there,
 so this does the steps in one loop with a cache of stems. The snippets
 (``highlight``) use the same ``indexed_form``.
@@ -16,6 +21,7 @@ from whoosh.analysis import STOP_WORDS, Composable, Token
 from whoosh.lang.porter import stem
 
 TOKEN_RE = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
+WORDS_RE = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the same, for findall
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -23,20 +29,26 @@ def stemmed(word: str) -> str:
     return stem(word)
 
 
-def indexed_form(word: str) -> str | None:
-    """A word as the body field holds it, or None for a stop word or a single letter."""
-    lowered = word.lower()
-    if len(lowered) < 2 or lowered in STOP_WORDS:
-        return None
-    return stemmed(lowered)
+def indexed_form(word: str) -> str:
+    """A word as the body field holds it: lower case, stemmed."""
+    return stemmed(word.lower())
+
+
+def is_stop_word(form: str) -> bool:
+    """A word too common to tell reports apart ("the", "of", single letters)."""
+    return len(form) < 2 or form in STOP_WORDS
 
 
 class WordAnalyzer(Composable):
-    def __init__(self, stem: bool = True):
+    def __init__(self, stem: bool = True, stoplist: frozenset | None = STOP_WORDS):
         self.stem = stem
+        self.stoplist = stoplist
 
     def __eq__(self, other):
-        return type(other) is type(self) and other.stem == self.stem
+        return type(other) is type(self) and (other.stem, other.stoplist) == (
+            self.stem,
+            self.stoplist,
+        )
 
     def __hash__(self):
         return hash((type(self), self.stem))
@@ -55,7 +67,7 @@ class WordAnalyzer(Composable):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        stops, shortest = (STOP_WORDS, 2) if self.stem else ((), 0)
+        stops, shortest = (self.stoplist, 2) if self.stoplist is not None else ((), 0)
         matches = TOKEN_RE.finditer(value) if tokenize else [_Whole(value)]
         position = None
         for index, match in enumerate(matches):

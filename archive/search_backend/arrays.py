@@ -14,8 +14,10 @@ it, which every search process memory-maps and shares:
   through its pairs; ranking uses them for proximity;
 - field lengths, date keys, report ids, and each facet's values with their
   documents;
-- the words of the spelling field, with their deletion neighbours, for "did
-  you mean".
+- every word of the segment's reports as written (lower case, unstemmed),
+  with their deletion neighbours, for "did you mean": read from the
+  reports' text (``words_of``), because a Whoosh field of them doubled the
+  time to build the index.
 
 ``derive(reader, folder)`` writes a segment's arrays (the index writer calls
 it after each commit); ``SegmentArrays.load(folder)`` maps them.
@@ -35,7 +37,7 @@ from whoosh.util.numeric import byte_to_length
 
 from ..edits import deletions
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DONE = "meta.json"  # written last: a folder without it is incomplete
 MAX_SPELLING_WORD = 24  # longer words are neither corrected nor suggested
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -71,40 +73,97 @@ class Lexicon:
         return b"".join(words), offsets
 
 
+class DiskArray:
+    """A one-dimensional ``.npy`` file read a slice at a time (``os.pread``).
+
+    The postings, pairs and positions are most of the arrays' size. Mapped into
+    memory, every page a search touched would count in each worker's resident
+    memory; read like this, they stay in the kernel's page cache, which the
+    workers share, and a slice costs one system call.
+    """
+
+    def __init__(self, path: Path):
+        with path.open("rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            shape, _, dtype = read_header(handle)
+            self.offset = handle.tell()
+        self.dtype = np.dtype(dtype)
+        self.length = shape[0] if shape else 0
+        self.fd = os.open(path, os.O_RDONLY)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __del__(self):
+        fd = getattr(self, "fd", None)
+        if fd is not None:
+            os.close(fd)
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        start, end = int(start), int(end)
+        if end <= start:
+            return np.empty(0, self.dtype)
+        size = self.dtype.itemsize
+        data = os.pread(self.fd, (end - start) * size, self.offset + start * size)
+        return np.frombuffer(data, dtype=self.dtype)
+
+
+class Keys:
+    """Sorted 64-bit keys (a word pair: first word << 32 | second), memory-mapped."""
+
+    def __init__(self, keys: np.ndarray):
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def find(self, key: int) -> int:
+        index = int(np.searchsorted(self.keys, np.uint64(key)))
+        return index if index < len(self.keys) and int(self.keys[index]) == key else -1
+
+
 @dataclass
 class FieldPostings:
     """One field's postings: word -> (documents, term frequencies[, positions])."""
 
-    lexicon: Lexicon
+    lexicon: Lexicon | Keys
     starts: np.ndarray  # int64[words + 1] into docs and tf
-    docs: np.ndarray  # uint32, local document numbers, ascending within a word
-    tf: np.ndarray  # uint16
-    df_all: np.ndarray  # int64[words], documents holding the word, deleted ones included
-    positions: np.ndarray | None = None  # uint32, the body's positions, in posting order
+    docs: DiskArray  # uint32, local document numbers, ascending within a word
+    tf: DiskArray  # uint16 where positions follow it, else uint8 (at most 255)
+    positions: DiskArray | None = None  # uint32, the body's positions, in posting order
     position_starts: np.ndarray | None = None  # int64[words + 1] into positions
 
-    def word(self, text: bytes) -> int:
+    def word(self, text) -> int:
         return self.lexicon.find(text)
+
+    def df(self, index: int) -> int:
+        """Documents holding the word, deleted ones included (as Whoosh counts them)."""
+        return int(self.starts[index + 1] - self.starts[index])
 
     def postings(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         start, end = self.starts[index], self.starts[index + 1]
-        return self.docs[start:end], self.tf[start:end]
+        return self.docs.read(start, end), self.tf.read(start, end)
 
-    def positions_of(self, index: int, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(local doc, position) for every occurrence of word ``index`` in ``wanted`` docs."""
+    def occurrences(self, index: int, wanted: np.ndarray) -> np.ndarray:
+        """Every occurrence of word ``index`` in the ``wanted`` documents (sorted, all
+        holding the word) as ``doc << 32 | position``: ascending, like the postings."""
         docs, tf = self.postings(index)
-        keep = np.isin(docs, wanted, assume_unique=True)
-        if not keep.any():
-            return np.empty(0, np.uint32), np.empty(0, np.uint32)
-        begins = self.position_starts[index] + np.concatenate(
-            ([0], np.cumsum(tf[:-1], dtype=np.int64))
+        at = np.searchsorted(docs, wanted)  # each wanted document's posting
+        counts = tf[at].astype(np.int64)
+        within_word = np.concatenate(([0], np.cumsum(tf, dtype=np.int64)[:-1]))
+        first = within_word[at]
+        # The word's positions, read at once; those of the wanted postings gathered.
+        word_positions = self.positions.read(
+            self.position_starts[index], self.position_starts[index + 1]
         )
-        counts = tf[keep].astype(np.int64)
-        first = begins[keep]
-        # The positions of the kept postings, gathered without a Python loop.
-        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        gathered = self.positions[np.repeat(first, counts) + within]
-        return np.repeat(docs[keep], counts), gathered
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        positions = word_positions[np.repeat(first, counts) + offsets].astype(np.int64)
+        return (np.repeat(wanted.astype(np.int64), counts) << 32) | positions
 
 
 @dataclass
@@ -116,12 +175,11 @@ class SegmentArrays:
     fields: dict[str, FieldPostings]
     lengths: dict[str, np.ndarray]  # field -> float32[size], as Whoosh decodes them
     field_totals: dict[str, int]  # field -> sum of lengths, deleted documents included
-    pairs: FieldPostings  # lexicon of 8-byte keys (first word, second word)
+    pairs: FieldPostings  # keyed by (first word << 32 | second word)
     date_keys: np.ndarray  # int32[size], YYYYMMDD, 0 when unknown
     report_ids: np.ndarray  # int64[size]
     facets: dict[str, tuple[list[str], np.ndarray, np.ndarray]]  # values, starts, docs
     spelling: Lexicon
-    spelling_df: np.ndarray  # int32 per word
     deletions: np.ndarray  # uint64 hashes of words less one letter, sorted
     deletion_words: np.ndarray  # int32, the word each hash came from
     extra: dict = field(default_factory=dict)
@@ -133,6 +191,9 @@ class SegmentArrays:
         def array(name):
             return np.load(folder / f"{name}.npy", mmap_mode="r")
 
+        def on_disk(name):
+            return DiskArray(folder / f"{name}.npy")
+
         def lexicon(name):
             return Lexicon((folder / f"{name}.words").read_bytes(), array(f"{name}.offsets"))
 
@@ -142,16 +203,17 @@ class SegmentArrays:
             fields[name] = FieldPostings(
                 lexicon(name),
                 array(f"{name}.starts"),
-                array(f"{name}.docs"),
-                array(f"{name}.tf"),
-                array(f"{name}.df"),
-                array(f"{name}.positions") if positional else None,
+                on_disk(f"{name}.docs"),
+                on_disk(f"{name}.tf"),
+                on_disk(f"{name}.positions") if positional else None,
                 array(f"{name}.position_starts") if positional else None,
             )
         pairs = FieldPostings(
-            lexicon("pairs"), array("pairs.starts"), array("pairs.docs"), array("pairs.tf"),
-            array("pairs.df"),
-        )  # fmt: skip
+            Keys(array("pairs.keys")),
+            array("pairs.starts"),
+            on_disk("pairs.docs"),
+            on_disk("pairs.tf"),
+        )
         facets = {}
         for name in meta["facets"]:
             values = lexicon(f"facet.{name}")
@@ -164,14 +226,13 @@ class SegmentArrays:
             folder=folder,
             size=meta["size"],
             fields=fields,
-            lengths={name: array(f"{name}.lengths") for name in meta["fields"]},
+            lengths={name: np.load(folder / f"{name}.lengths.npy") for name in meta["fields"]},
             field_totals=meta["field_totals"],
             pairs=pairs,
             date_keys=array("date_keys"),
             report_ids=array("report_ids"),
             facets=facets,
             spelling=lexicon("spelling"),
-            spelling_df=array("spelling.df"),
             deletions=array("spelling.deletions"),
             deletion_words=array("spelling.deletion_words"),
         )
@@ -192,18 +253,21 @@ def is_complete(folder: Path) -> bool:
 # --- Writing ---------------------------------------------------------------
 
 
-def derive(reader, folder: Path, schema_info: dict) -> None:
+def derive(reader, folder: Path, schema_info: dict, words_of=None) -> None:
     """Write the arrays of one segment into ``folder`` (atomically: a temporary folder
     renamed into place). ``schema_info``: ``text_fields`` (the body first),
-    ``positional`` (fields with positions), ``facet_fields``, ``spelling_field``,
-    ``id_field``, ``date_field``.
+    ``positional`` (fields with positions), ``facet_fields``, ``id_field``,
+    ``date_field``. ``words_of(report_ids)`` gives the words of those reports
+    (lower case, unstemmed), for spelling.
     """
     if is_complete(folder):
         return
     temporary = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}")
     temporary.mkdir(parents=True)
     try:
-        _derive_into(reader, temporary, schema_info)
+        _derive_into(reader, temporary, schema_info, words_of)
+        if folder.exists():  # left by an older version of this code, or half-written
+            shutil.rmtree(folder, ignore_errors=True)
         try:
             os.rename(temporary, folder)
         except OSError:  # another process finished it first
@@ -213,7 +277,7 @@ def derive(reader, folder: Path, schema_info: dict) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
-def _derive_into(reader, out: Path, info: dict) -> None:
+def _derive_into(reader, out: Path, info: dict, words_of) -> None:
     size = reader.doc_count_all()
 
     def save(name, values):
@@ -228,24 +292,20 @@ def _derive_into(reader, out: Path, info: dict) -> None:
     field_totals = {}
     for name in info["text_fields"]:
         positional = name in info["positional"]
-        words, starts, docs, tf, df, positions, position_starts = _read_field(
-            reader, name, positional
-        )
+        words, starts, docs, tf, positions, position_starts = _read_field(reader, name, positional)
         save_lexicon(name, words)
         save(f"{name}.starts", starts)
         save(f"{name}.docs", docs)
-        save(f"{name}.tf", tf)
-        save(f"{name}.df", df)
+        save(f"{name}.tf", tf if positional else np.minimum(tf, 255).astype(np.uint8))
         if positional:
             save(f"{name}.positions", positions)
             save(f"{name}.position_starts", position_starts)
         if name == body:
-            pair_words, pair_starts, pair_docs, pair_tf = _pairs(starts, docs, tf, positions)
-            save_lexicon("pairs", pair_words)
+            pair_keys, pair_starts, pair_docs, pair_tf = _pairs(starts, docs, tf, positions)
+            save("pairs.keys", pair_keys)
             save("pairs.starts", pair_starts)
             save("pairs.docs", pair_docs)
             save("pairs.tf", pair_tf)
-            save("pairs.df", np.diff(pair_starts))
         lengths = np.array(
             [reader.doc_field_length(d, name, 0) or 0 for d in range(size)], dtype=np.float32
         )
@@ -279,9 +339,15 @@ def _derive_into(reader, out: Path, info: dict) -> None:
             report_ids[docnum] = int(stored[info["id_field"]])
     save("report_ids", report_ids)
 
-    words, df = _spelling_words(reader, info["spelling_field"])
+    ids = [int(i) for i in report_ids[report_ids >= 0]]
+    words = sorted(
+        {
+            w.encode()
+            for w in (words_of(ids) if words_of else ())
+            if len(w) <= MAX_SPELLING_WORD and w.isalpha()
+        }
+    )
     save_lexicon("spelling", words)
-    save("spelling.df", df)
     hashes, owners = _deletion_index(words)
     save("spelling.deletions", hashes)
     save("spelling.deletion_words", owners)
@@ -307,7 +373,7 @@ def _unwrap(matcher):
 
 def _read_field(reader, name: str, positional: bool):
     """Every posting of a field, read a block at a time (each block is one pickle)."""
-    words, starts, df = [], [0], []
+    words, starts = [], [0]
     doc_chunks, tf_chunks, position_chunks, position_starts = [], [], [], [0]
     if name in reader.schema:
         for text in reader.lexicon(name):
@@ -337,7 +403,6 @@ def _read_field(reader, name: str, positional: bool):
             doc_chunks.append(term_docs)
             tf_chunks.append(term_tf)
             starts.append(starts[-1] + len(term_docs))
-            df.append(len(term_docs))
             if positional:
                 # Each value is [count, positions…]; the count is the posting's weight.
                 raw = np.frombuffer(b"".join(values), dtype="<u4")
@@ -360,7 +425,6 @@ def _read_field(reader, name: str, positional: bool):
         np.array(starts, dtype=np.int64),
         docs,
         tf,
-        np.array(df, dtype=np.int64),
         positions,
         np.array(position_starts, dtype=np.int64) if positional else None,
     )
@@ -368,9 +432,10 @@ def _read_field(reader, name: str, positional: bool):
 
 def _pairs(starts, docs, tf, positions):
     """Word pairs from positions: for each pair of adjacent words, its documents and counts."""
+    none = (np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32),
+            np.empty(0, np.uint8))  # fmt: skip
     if positions is None or not len(positions):
-        empty = np.empty(0, np.uint32)
-        return [], np.zeros(1, np.int64), empty, np.empty(0, np.uint16)
+        return none
     word_of_posting = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
     counts = tf.astype(np.int64)
     word = np.repeat(word_of_posting, counts)
@@ -379,7 +444,7 @@ def _pairs(starts, docs, tf, positions):
     word, doc, position = word[order], doc[order], positions[order].astype(np.int64)
     follows = (doc[1:] == doc[:-1]) & (position[1:] == position[:-1] + 1)
     if not follows.any():
-        return [], np.zeros(1, np.int64), np.empty(0, np.uint32), np.empty(0, np.uint16)
+        return none
     keys = (word[:-1][follows] << 32) | word[1:][follows]
     pair_docs = doc[1:][follows]
     order = np.lexsort((pair_docs, keys))
@@ -390,29 +455,17 @@ def _pairs(starts, docs, tf, positions):
     pair_tf = np.diff(np.append(firsts, len(keys)))
     keys, pair_docs = keys[firsts], pair_docs[firsts]
     word_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    unique_keys = keys[word_starts]
-    pair_words = [int(k).to_bytes(8, "big") for k in unique_keys]
     pair_starts = np.append(word_starts, len(keys)).astype(np.int64)
     return (
-        pair_words,
+        keys[word_starts].astype(np.uint64),
         pair_starts,
         pair_docs.astype(np.uint32),
-        np.minimum(pair_tf, 65535).astype(np.uint16),
+        np.minimum(pair_tf, 255).astype(np.uint8),
     )
 
 
-def pair_key(first: int, second: int) -> bytes:
-    return ((first << 32) | second).to_bytes(8, "big")
-
-
-def _spelling_words(reader, name: str) -> tuple[list[bytes], np.ndarray]:
-    words, df = [], []
-    if name in reader.schema:
-        for text in reader.lexicon(name):
-            if len(text) <= MAX_SPELLING_WORD * 4 and len(text.decode()) <= MAX_SPELLING_WORD:
-                words.append(text)
-                df.append(reader.doc_frequency(name, text))
-    return words, np.array(df, dtype=np.int32)
+def pair_key(first: int, second: int) -> int:
+    return (first << 32) | second
 
 
 def word_hash(word: str) -> int:

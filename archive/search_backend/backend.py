@@ -16,6 +16,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
+from django.db import connections as db_connections
+from haystack import connections
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_ID, ID
 from haystack.utils import get_identifier
@@ -25,7 +27,7 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError, open_dir
 
 from . import arrays, spelling
-from .analysis import WordAnalyzer, indexed_form
+from .analysis import WordAnalyzer, indexed_form, is_stop_word
 from .formats import ArrayPositions
 from .generation import Generation
 from .generations import active_folder, new_folder_name, point_to
@@ -35,7 +37,6 @@ from .query import Evaluator
 
 log = logging.getLogger(__name__)
 
-SPELLING_FIELD = "spelling"
 HEADLINE_FIELD = "headline"
 DATE_FIELD = "date_key"
 # Arrays of a segment no longer in the index are removed after this long
@@ -93,11 +94,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 "slugs": KEYWORD(lowercase=False, commas=False, scorable=False),
                 "sortkey": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
                 "stamp": STORED(),
-                "spelling": TEXT(analyzer=WordAnalyzer(stem=False), phrase=False),
-                "headline": TEXT(analyzer=WordAnalyzer(), phrase=False),
+                "headline": TEXT(analyzer=WordAnalyzer(stoplist=None), phrase=False),
             }.get(field_class.field_type)
             if field_class.document:
-                replacement = TEXT(analyzer=WordAnalyzer(), phrase=True)
+                replacement = TEXT(analyzer=WordAnalyzer(stoplist=None), phrase=True)
                 replacement.format = ArrayPositions(field_boost=replacement.format.field_boost)
             if replacement is not None:
                 schema.remove(name)
@@ -197,7 +197,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             "text_fields": [self.content_field_name, HEADLINE_FIELD],
             "positional": [self.content_field_name],
             "facet_fields": list(self.facet_fields),
-            "spelling_field": SPELLING_FIELD,
             "id_field": DJANGO_ID,
             "date_field": DATE_FIELD,
         }
@@ -214,16 +213,31 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             ]
             info = self.schema_info()
             if parallel > 1 and len(missing) > 1:
+                # The children open database connections of their own.
+                db_connections.close_all()
                 context = get_context("fork")
                 with ProcessPoolExecutor(min(parallel, len(missing)), mp_context=context) as pool:
-                    list(pool.map(_derive_segment, [(str(folder), s, info) for s in missing]))
+                    jobs = [(self.connection_alias, str(folder), s, info) for s in missing]
+                    list(pool.map(_derive_segment, jobs))
             else:
                 for leaf in leaves:
                     segment_id = leaf.segment().segment_id()
                     if segment_id in missing:
-                        arrays.derive(leaf, arrays.folder_for(folder, segment_id), info)
+                        self._derive(leaf, folder, segment_id, info)
             current = {leaf.segment().segment_id() for leaf in leaves}
         _remove_stale_arrays(folder, current)
+
+    def _derive(self, leaf, folder: Path, segment_id: str, info: dict) -> None:
+        arrays.derive(leaf, arrays.folder_for(folder, segment_id), info, self.words_of)
+
+    def words_of(self, report_ids: list[int]) -> set[str]:
+        """The words of these reports as written (lower case), read from the database
+        by the search index that has them (``ReportIndex.words_of``)."""
+        found = set()
+        for index in connections[self.connection_alias].get_unified_index().collect_indexes():
+            if hasattr(index, "words_of"):
+                found |= index.words_of(report_ids)
+        return found
 
     def indexed_stamps(self) -> dict[int, str]:
         """django_id -> stamp for every document: what reconciling compares."""
@@ -277,7 +291,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         info = self.schema_info()
         for leaf, segment_id in leaves:
             if segment_id in missing:
-                arrays.derive(leaf, arrays.folder_for(folder, segment_id), info)
+                self._derive(leaf, folder, segment_id, info)
         segments = [arrays.SegmentArrays.load(arrays.folder_for(folder, s)) for _, s in leaves]
         deleted = [
             list(leaf.segment().deleted_docs()) if leaf.has_deletions() else []
@@ -337,7 +351,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             evaluator = Evaluator(
                 generation, self.content_field_name, HEADLINE_FIELD, scored=sort == "relevance"
             )
-            found = evaluator.run(query)
+            typed = query if query_text == text else self.parse(text, match)
+            found = evaluator.run(query, typed, text)
             if match == "any":
                 found.score = found.score + _words_matched(evaluator, query) * 100.0
             base = scope & found.mask
@@ -424,14 +439,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """For each word no live report holds, the index's nearest words that one does."""
         generation = self.generation()
         allowed = self._scope(generation, exclude_ids)
+        body = self.content_field_name
         found = {}
         for word in words:
-            if spelling.in_live_document(generation, SPELLING_FIELD, word, allowed):
+            if spelling.in_live_document(generation, body, word, allowed):
                 continue
             found[word] = [
                 c.word
-                for c in spelling.candidates(generation, word)[:8]
-                if spelling.in_live_document(generation, SPELLING_FIELD, c.word, allowed)
+                for c in spelling.candidates(generation, body, word)[:8]
+                if spelling.in_live_document(generation, body, c.word, allowed)
             ][:3]
         return found
 
@@ -451,12 +467,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             return []
         counts: dict[str, int] = {}
         for token in tokens(text[:MAX_CHARACTERS]):
-            counts[token.form] = counts.get(token.form, 0) + 1
+            if not is_stop_word(token.form):
+                counts[token.form] = counts.get(token.form, 0) + 1
         evaluator = Evaluator(generation, self.content_field_name, None)
         weights = {}
         for form, count in counts.items():
             df = sum(
-                int(s.fields[self.content_field_name].df_all[i])
+                s.fields[self.content_field_name].df(i)
                 for s in generation.segments
                 if (i := s.fields[self.content_field_name].word(form.encode())) >= 0
             )
@@ -488,8 +505,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def document_count(self) -> int:
         return int(self.generation().live.sum())
 
-    def indexed_form(self, word: str) -> str | None:
+    def indexed_form(self, word: str) -> str:
         return indexed_form(word)
+
+
+def _within(year_counts: dict, years, matched, year_selected: bool) -> dict:
+    """Years within the results: the year facet's counts unless a year is chosen."""
+    if years is None:
+        return {}
+    return years.counts(matched) if year_selected else year_counts
 
 
 def _words_matched(evaluator: Evaluator, query) -> np.ndarray:
@@ -503,12 +527,13 @@ def _words_matched(evaluator: Evaluator, query) -> np.ndarray:
 
 def _derive_segment(job) -> None:
     """In a worker process: write the arrays of one segment (for a parallel rebuild)."""
-    folder, segment_id, info = job
+    alias, folder, segment_id, info = job
+    backend = connections[alias].get_backend()
     ix = open_dir(folder)
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             if leaf.segment() is not None and leaf.segment().segment_id() == segment_id:
-                arrays.derive(leaf, arrays.folder_for(Path(folder), segment_id), info)
+                backend._derive(leaf, Path(folder), segment_id, info)
 
 
 def _remove_stale_arrays(folder: Path, current: set[str]) -> None:

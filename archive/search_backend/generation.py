@@ -21,8 +21,10 @@ class FacetTable:
     ids: dict[str, int]
     starts: np.ndarray  # int64[values + 1] into docs
     docs: np.ndarray  # int64, global document numbers, grouped by value
-    tagged_docs: np.ndarray  # int64, the same pairs ordered by document: for counting
+    tagged_docs: np.ndarray  # int64, the same pairs: for counting over many documents
     tagged_values: np.ndarray  # int32
+    doc_starts: np.ndarray  # int64[size + 1] into values_by_doc: for counting over few
+    values_by_doc: np.ndarray  # int32
 
     def docs_of(self, wanted) -> np.ndarray:
         chunks = [
@@ -34,7 +36,15 @@ class FacetTable:
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         """Value -> how many documents of ``mask`` hold it (values held by none left out)."""
-        found = np.bincount(self.tagged_values[mask[self.tagged_docs]], minlength=len(self.values))
+        docs = np.flatnonzero(mask)
+        if len(docs) * 4 > len(mask):  # many: one pass over every tag
+            held = self.tagged_values[mask[self.tagged_docs]]
+        else:  # few: only their tags
+            starts = self.doc_starts[docs]
+            lengths = self.doc_starts[docs + 1] - starts
+            within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            held = self.values_by_doc[np.repeat(starts, lengths) + within]
+        found = np.bincount(held, minlength=len(self.values))
         return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
@@ -81,9 +91,8 @@ class Generation:
         facets = {}
         names = segments[0].facets if segments else {}
         for name in names:
-            facets[name] = _facet_table(
-                [(s.facets[name], o) for s, o in zip(segments, offsets, strict=True)]
-            )
+            parts = [(s.facets[name], o) for s, o in zip(segments, offsets, strict=True)]
+            facets[name] = _facet_table(parts, size)
         totals = {}
         for segment in segments:
             for name, total in segment.field_totals.items():
@@ -122,7 +131,7 @@ class Generation:
         return (self.field_totals.get(field_name, 0) / self.size) if self.size else 1.0
 
 
-def _facet_table(parts) -> FacetTable:
+def _facet_table(parts, size: int) -> FacetTable:
     values = sorted({v for (segment_values, _, _), _ in parts for v in segment_values})
     ids = {value: i for i, value in enumerate(values)}
     tagged_docs, tagged_values = [], []
@@ -137,4 +146,10 @@ def _facet_table(parts) -> FacetTable:
     grouped_docs = tagged_docs[by_value]
     starts = np.zeros(len(values) + 1, dtype=np.int64)
     starts[1:] = np.cumsum(np.bincount(tagged_values, minlength=len(values)))
-    return FacetTable(values, ids, starts, grouped_docs, tagged_docs, tagged_values)
+    by_doc = np.argsort(tagged_docs, kind="stable")
+    doc_starts = np.zeros(size + 1, dtype=np.int64)
+    doc_starts[1:] = np.cumsum(np.bincount(tagged_docs, minlength=size))
+    return FacetTable(
+        values, ids, starts, grouped_docs, tagged_docs, tagged_values,
+        doc_starts, tagged_values[by_doc],
+    )  # fmt: skip

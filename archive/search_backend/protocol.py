@@ -73,8 +73,8 @@ class SearchEngine(Protocol):
         that one does, nearest and commonest first (in bounded time)."""
         ...
 
-    def indexed_form(self, word: str) -> str | None:
-        """A word as the index holds it (stemmed), or None for a stop word."""
+    def indexed_form(self, word: str) -> str:
+        """A word as the index holds it (lower case, stemmed)."""
         ...
 
     def highlight(self, text: str, terms: list[str | tuple[str, ...]]) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
+from .analysis import TOKEN_RE, indexed_form, is_stop_word
 from .arrays import pair_key
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
@@ -68,10 +69,17 @@ class Evaluator:
 
     # -- the tree --------------------------------------------------------------
 
-    def run(self, query) -> Matches:
+    def run(self, query, typed=None, text: str = "") -> Matches:
+        """Evaluate a parsed query.
+
+        ``typed`` (the parse of what the reader typed, before other names were
+        added) and ``text`` (what was typed) tell which words stand next to each
+        other: the parsed tree drops a word typed twice.
+        """
         found = self._node(query)
         if self.scored:
-            found = self._with_proximity(query, found)
+            words = _typed_words(query if typed is None else typed, text)
+            found = self._with_proximity(words, found)
         return found
 
     def _node(self, query) -> Matches:
@@ -81,7 +89,10 @@ class Evaluator:
         elif isinstance(query, wq.Phrase):
             found = self._phrase(list(query.words))
         elif isinstance(query, wq.And | wq.Ordered):
-            found = self._all([self._node(q) for q in query.subqueries])
+            # A stop word ("the", "of") is not required of a report unless it is all
+            # there is: it still counts where the words stand together.
+            required = [q for q in query.subqueries if not _is_stop_term(q)]
+            found = self._all([self._node(q) for q in required or query.subqueries])
         elif isinstance(query, wq.Or | wq.DisjunctionMax):
             found = self._any([self._node(q) for q in query.subqueries])
         elif isinstance(query, wq.AndNot):
@@ -143,15 +154,17 @@ class Evaluator:
         """
         word = text.encode() if isinstance(text, str) else text
         found = self._nothing()
-        if self._bm25(self.body, word, found, mark=True) and marked:
+        # A stop word must be there, but counts for nothing in the ranking.
+        scored = self.scored and not is_stop_word(word.decode())
+        if self._bm25(self.body, word, found, mark=True, scored=scored) and marked:
             self.outcome.words.add(word.decode())
-        if self.headline and self.scored:
+        if self.headline and scored:
             extra = self._nothing()
-            if self._bm25(self.headline, word, extra, mark=False):
+            if self._bm25(self.headline, word, extra, mark=False, scored=True):
                 found.score += extra.score * HEADLINE_WEIGHT
         return found
 
-    def _bm25(self, field_name: str, word: bytes, into: Matches, mark: bool) -> bool:
+    def _bm25(self, field_name: str, word: bytes, into: Matches, mark: bool, scored: bool) -> bool:
         """Add the word's BM25 in a field to ``into`` (and its documents to the mask)."""
         located = []
         df = 0
@@ -160,7 +173,7 @@ class Evaluator:
             index = postings.word(word) if postings is not None else -1
             if index >= 0:
                 located.append((segment, offset, postings, index))
-                df += int(postings.df_all[index])
+                df += postings.df(index)
         if not located:
             return False
         idf = math.log(self.size / (df + 1)) + 1
@@ -170,7 +183,7 @@ class Evaluator:
             docs = docs.astype(np.int64) + offset
             if mark:
                 into.mask[docs] = True
-            if self.scored:
+            if scored:
                 into.score[docs] += _bm25(
                     idf, tf.astype(np.float64), segment.lengths[field_name][docs - offset], avgfl
                 )
@@ -189,7 +202,7 @@ class Evaluator:
                 end = start + 20 * MAX_EXPANSION
             for index in range(start, end):
                 word = postings.lexicon[index]
-                counts[word] = counts.get(word, 0) + int(postings.df_all[index])
+                counts[word] = counts.get(word, 0) + postings.df(index)
         chosen = sorted(counts, key=lambda w: (-counts[w], w))
         if len(chosen) > MAX_EXPANSION:
             self.outcome.notices.append(
@@ -248,12 +261,7 @@ class Evaluator:
         if len(words) == 1:
             return self._word(words[0])
         self.outcome.phrases.add(tuple(words))
-        mask = np.zeros(self.size, dtype=bool)
-        for index, (segment, offset) in enumerate(
-            zip(self.generation.segments, self.generation.offsets, strict=True)
-        ):
-            local = self._phrase_in_segment(index, segment, words)
-            mask[local.astype(np.int64) + offset] = True
+        mask = self._in_a_row(words)
         score = self._zeros()
         if self.scored and mask.any():
             for word in words:
@@ -262,15 +270,28 @@ class Evaluator:
                 score += self._pair_score(first, second) * PAIR_WEIGHT
         return Matches(mask, score)
 
-    def _phrase_in_segment(self, _index: int, segment, words: list[str]) -> np.ndarray:
-        """Local documents of one segment holding the words in a row."""
+    def _in_a_row(self, words: list[str], among: np.ndarray | None = None) -> np.ndarray:
+        """Mask of the documents (``among`` them, when given) holding the words in a row."""
+        mask = np.zeros(self.size, dtype=bool)
+        for segment, offset in zip(self.generation.segments, self.generation.offsets, strict=True):
+            local = None
+            if among is not None:
+                local = among[offset : offset + segment.size].nonzero()[0].astype(np.uint32)
+                if not len(local):
+                    continue
+            found = self._phrase_in_segment(segment, words, local)
+            mask[found.astype(np.int64) + offset] = True
+        return mask
+
+    def _phrase_in_segment(self, segment, words: list[str], among=None) -> np.ndarray:
+        """Local documents of one segment (of ``among``) holding the words in a row."""
         body = segment.fields.get(self.body)
         if body is None:
             return np.empty(0, np.uint32)
         ids = [body.word(w.encode()) for w in words]
         if min(ids) < 0:
             return np.empty(0, np.uint32)
-        candidates = None
+        candidates = among
         for a, b in itertools.pairwise(ids):
             index = segment.pairs.word(pair_key(a, b))
             if index < 0:
@@ -281,15 +302,19 @@ class Evaluator:
                 return candidates
         if len(words) == 2:
             return candidates
-        # Three words or more: each pair is present, but are they one run? Check positions.
-        runs = None
-        for shift, index in enumerate(ids):
-            docs, positions = body.positions_of(index, candidates)
-            starts = (docs.astype(np.int64) << 32) | (positions.astype(np.int64) - shift)
-            runs = np.unique(starts) if runs is None else np.intersect1d(runs, starts)
-            if not len(runs):
+        # Three words or more: each pair is present, but are they one run? Follow the
+        # first word's occurrences through the positions of the others.
+        starts = body.occurrences(ids[0], candidates)
+        for shift, index in enumerate(ids[1:], start=1):
+            following = body.occurrences(index, candidates)
+            wanted = starts + shift
+            found = np.searchsorted(following, wanted)
+            found = np.minimum(found, len(following) - 1)
+            starts = starts[following[found] == wanted]
+            if not len(starts):
                 return np.empty(0, np.uint32)
-        return np.unique(runs >> 32).astype(np.uint32)
+        docs = starts >> 32  # ascending: keep each document once
+        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))].astype(np.uint32)
 
     def _pair_score(self, first: str, second: str) -> np.ndarray:
         score = self._zeros()
@@ -305,9 +330,8 @@ class Evaluator:
             )
         return score
 
-    def _with_proximity(self, query, found: Matches) -> Matches:
+    def _with_proximity(self, words: list[str], found: Matches) -> Matches:
         """Reward reports where the words typed next to each other stand together."""
-        words = _typed_words(query)
         if len(words) < 2:
             return found
         pairs = list(itertools.pairwise(words))
@@ -317,16 +341,26 @@ class Evaluator:
             pair = self._pair_score(first, second)
             score += pair * PAIR_WEIGHT
             together += pair > 0
-        score += np.where(together == len(pairs), PHRASE_BONUS, 0)
+        # Every pair stands together: the words may be the whole query in a row. The
+        # positions of those few reports tell; the whole query as a phrase ranks first.
+        every_pair = found.mask & (together == len(pairs))
+        score += np.where(every_pair, PHRASE_BONUS, 0)
+        if len(words) > 2 and every_pair.any():
+            score += np.where(self._in_a_row(words, among=every_pair), PHRASE_BONUS, 0)
         return Matches(found.mask, score)
 
 
-def _typed_words(query) -> list[str]:
-    """The plain words of a query of plain words (``a b c``), in order; [] otherwise."""
-    if isinstance(query, wq.Term):
-        return [query.text]
-    if isinstance(query, wq.And) and all(isinstance(q, wq.Term) for q in query.subqueries):
-        return [q.text for q in query.subqueries]
+def _is_stop_term(query) -> bool:
+    return isinstance(query, wq.Term) and is_stop_word(query.text)
+
+
+def _typed_words(query, text: str) -> list[str]:
+    """The indexed words of a query of plain words (``a b c``), in the order typed and
+    with repeats; [] for anything else (phrases, operators, widened names)."""
+    if isinstance(query, wq.Term) or (
+        isinstance(query, wq.And) and all(isinstance(q, wq.Term) for q in query.subqueries)
+    ):
+        return [indexed_form(m.group(0)) for m in TOKEN_RE.finditer(text)]
     return []
 
 

@@ -1,25 +1,44 @@
-"""``make bench``: build corpora, index them, time a fixed query mix both ways.
+"""``make bench``: build corpora, index them, time a fixed query mix every way readers meet it.
 
 Not a test: it prints figures and writes them to ``var/bench/results.json``.
 Run it against its own database and index (the Makefile sets DATABASE_URL and
-ARCHIVE_INDEX_DIR under var/bench/), never against a site's data.
+ARCHIVE_INDEX_DIR under var/bench/), never against a site's data. For each
+size it
+
+1. builds the corpus and the index (reports a second, index size);
+2. times the query mix in a fresh process through ``search()`` as the
+   search page calls it (20 highlighted results, facets, histogram,
+   suggestions), and the same queries through stock haystack faceting;
+3. starts gunicorn (2 workers, the settings ``make serve`` uses) on
+   127.0.0.1 and times the search page over HTTP for the same mix with one
+   client, then pages a second with four; times every query of the hostile
+   list (``archive.management.hostile``); reports the workers' memory; and
+   stops gunicorn by its process id.
 """
 
 import argparse
 import json
+import os
 import random
 import resource
+import signal
+import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from archive.management.hostile import HOSTILE
 from archive.models import Agency, IndexChange, Region, Report, Source, Topic
 
 DEFAULT_CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
@@ -34,6 +53,20 @@ PHRASES = ['"Workers\' Party"', '"national reunification"', '"Kim Jong Un"',
 # Other names of terms: each search is widened to all the term's names.
 ALIASES = ["North Phyongan", "Hamgyŏng-bukto", "Yanggang", "South Hamkyung", "Phyongyang",
            "Bowibu", "State Security Department", "safety agents"]  # fmt: skip
+# Runs of five to eight words, as a reader remembers a passage (from KCNA articles).
+MULTI_WORD = [
+    "the delegation was seen off at the airport",
+    "laid a wreath before the statue",
+    "expressed the hope that the friendly relations",
+    "the meeting was attended by",
+    "the anniversary of the founding of the",
+    "a banquet was given in honor of",
+    "called for bolstering the political and military",
+    "on behalf of the people",
+]
+# Misspelt, or nothing like any word: zero hits and a "did you mean".
+ZERO_HITS = ["Pyongyagn", "secruity agents", "Kanngye", "xyzzy", "Hamhyng", "minstry",
+             "Sinuju", "reunificaton"]  # fmt: skip
 
 
 def query_mix() -> list[tuple[str, str, dict]]:
@@ -42,6 +75,8 @@ def query_mix() -> list[tuple[str, str, dict]]:
     mix += [("rare name", word, {}) for word in RARE]
     mix += [("phrase", phrase, {}) for phrase in PHRASES]
     mix += [("other name", name, {}) for name in ALIASES]
+    mix += [("multi-word", text, {}) for text in MULTI_WORD]
+    mix += [("zero hits", text, {}) for text in ZERO_HITS]
     mix += [
         ("facet filter", "korea", {"region": ("ryanggang",)}),
         ("facet filter", "party", {"agency": ("ministry-of-state-security",)}),
@@ -82,6 +117,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--reuse", action="store_true", help="Time the corpus and index already built."
+        )
+        parser.add_argument("--port", type=int, default=0, help="For gunicorn (0: a free one).")
+        parser.add_argument("--http-seconds", type=int, default=20)
 
     def handle(self, *args, **options):
         if "bench" not in str(settings.DATABASES["default"]["NAME"]):
@@ -93,8 +133,9 @@ class Command(BaseCommand):
         results = {"machine": machine(), "sizes": {}}
         for size in [int(s) for s in options["sizes"].split(",")]:
             self.stdout.write(f"\n== {size:,} reports ==")
-            figures = self.build(size, options["corpus"])
+            figures = {} if options["reuse"] else self.build(size, options["corpus"])
             figures.update(self.queries_in_child(size, options))
+            figures.update(self.over_http(options))
             results["sizes"][size] = figures
             self.report(size, figures)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -179,18 +220,146 @@ class Command(BaseCommand):
         }
         sys.stdout.write(json.dumps(figures) + "\n")
 
+    # -- over HTTP (gunicorn) ------------------------------------------------
+
+    def over_http(self, options) -> dict:
+        """The search page through gunicorn as ``make serve`` runs it; stopped by pid."""
+        port = options["port"] or free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
+                   "--bind", f"127.0.0.1:{port}", "--timeout", "30"]  # fmt: skip
+        server = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            wait_until_up(base)
+            for _ in range(2):  # each worker opens the index once
+                for _, text, filters in query_mix()[:6]:
+                    fetch(base, "/search/", search_params(text, filters))
+            one_client: dict[str, list[float]] = {}
+            for kind, text, filters in query_mix():
+                for _ in range(options["runs"]):
+                    elapsed, _ = fetch(base, "/search/", search_params(text, filters))
+                    one_client.setdefault(kind, []).append(elapsed)
+            pages = self.pages_per_second(base, options["http_seconds"])
+            hostile = []
+            for path, params in HOSTILE:
+                elapsed, status = fetch(base, path, params, timeout=60)
+                hostile.append({"url": path + "?" + urlencode(params, doseq=True)[:80],
+                                "ms": round(elapsed, 1), "status": status})  # fmt: skip
+            workers = worker_memory(server.pid)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        return {
+            "http_types": {
+                kind: {
+                    "p50_ms": round(statistics.median(t), 1),
+                    "p95_ms": round(percentile(t, 95), 1),
+                }
+                for kind, t in one_client.items()
+            },
+            "http_pages_per_second_4_clients": pages,
+            "hostile": hostile,
+            "worker_memory_mb": workers,
+        }
+
+    def pages_per_second(self, base: str, seconds: int) -> float:
+        mix = query_mix()
+        done, stop = [], time.monotonic() + seconds
+
+        def client(offset):
+            i = offset
+            while time.monotonic() < stop:
+                _, text, filters = mix[i % len(mix)]
+                fetch(base, "/search/", search_params(text, filters))
+                done.append(1)
+                i += 1
+
+        threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return round(len(done) / seconds, 1)
+
     def report(self, size: int, figures: dict) -> None:
+        if "build_rate" in figures:
+            self.stdout.write(
+                f"build {figures['build_rate']} reports/s ({figures['build_seconds']} s), "
+                f"index {figures['index_mb']} MB, peak RSS build {figures['build_peak_rss_mb']} MB"
+            )
         self.stdout.write(
-            f"build {figures['build_rate']} reports/s ({figures['build_seconds']} s), "
-            f"index {figures['index_mb']} MB, peak RSS build {figures['build_peak_rss_mb']} MB, "
-            f"search {figures['search_peak_rss_mb']} MB; {figures['queries']} queries"
+            f"in process: search peak RSS {figures['search_peak_rss_mb']} MB; "
+            f"{figures['queries']} queries; gunicorn workers: {figures['worker_memory_mb']}"
         )
-        columns = ["ours p50", "ours p95", "stock p50", "stock p95", "x faster"]
+        columns = ["ours p50", "ours p95", "HTTP p50", "HTTP p95", "stock p50", "stock p95",
+                   "x faster"]  # fmt: skip
         self.stdout.write(f"{'query type (ms)':<16}" + "".join(f"{c:>11}" for c in columns))
         for kind, row in figures["types"].items():
-            values = [row[k] for k in ("ours_median_ms", "ours_p95_ms", "stock_median_ms",
-                                        "stock_p95_ms", "speedup")]  # fmt: skip
+            http = figures["http_types"][kind]
+            values = [row["ours_median_ms"], row["ours_p95_ms"], http["p50_ms"], http["p95_ms"],
+                      row["stock_median_ms"], row["stock_p95_ms"], row["speedup"]]  # fmt: skip
             self.stdout.write(f"{kind:<16}" + "".join(f"{v:>11.1f}" for v in values))
+        self.stdout.write(
+            f"search page, 4 clients: {figures['http_pages_per_second_4_clients']} pages/s"
+        )
+        hostile = figures["hostile"]
+        slowest = max(hostile, key=lambda h: h["ms"])
+        bad = [h for h in hostile if h["status"] != 200]
+        self.stdout.write(
+            f"hostile list: {len(hostile)} queries, slowest {slowest['ms']} ms "
+            f"({slowest['url']}), {len(bad)} not 200"
+        )
+
+
+def search_params(text: str, filters: dict) -> dict:
+    params = {"q": text} if text else {}
+    params.update({name: list(values) for name, values in filters.items()})
+    return params
+
+
+def fetch(base: str, path: str, params: dict, timeout: float = 30) -> tuple[float, int]:
+    """Milliseconds and status of one GET (the body is read to the end)."""
+    url = f"{base}{path}?{urlencode(params, doseq=True)}"
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return (time.perf_counter() - started) * 1000, status
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/health/", timeout=5).read()
+            return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.3)
+    raise CommandError("gunicorn did not start")
+
+
+def worker_memory(master: int) -> list[dict]:
+    """Peak and current resident memory of each gunicorn worker (MB), and how much of it
+    is the index's memory-mapped files, shared by the workers."""
+    found = []
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        fields = {}
+        for line in Path(f"/proc/{child}/status").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
+                fields[name] = round(int(value.split()[0]) / 1024)
+        found.append(fields)
+    return found
 
 
 def stock_search(text: str, filters: dict) -> None:
