@@ -71,23 +71,28 @@ class ArchiveResults:
     # When few reports hold every word: reports holding most of them.
     partial: list[Report] = field(default_factory=list)
     understood: bool = False  # the query names a term the vocabulary knows
+    # (row facet, column facet) -> (row value, column value) -> count, when asked for
+    cross: dict = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.per_page))
 
 
-def search(query: ArchiveQuery, disjunctive: bool = True, suggest: bool = True) -> ArchiveResults:
+def search(
+    query: ArchiveQuery, disjunctive: bool = True, suggest: bool = True, cross: tuple = ()
+) -> ArchiveResults:
     """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
 
     A query naming a region, agency or topic by any of its names is widened
     to all of them (see ``archive.vocabulary``). With ``suggest`` (pages that
     show it), a misspelt query gets a correction that has results, and a query
     whose words together match few reports gets the reports matching most of
-    them; feeds and exports leave both out.
+    them; feeds and exports leave both out. ``cross`` asks for counts of pairs
+    of facet values within the results, e.g. ``(("region", "agency"),)``.
     """
     hidden = awaiting_removal()
-    results = _run(query, disjunctive, hidden)
+    results = _run(query, disjunctive, hidden, cross)
     if suggest and query.text.strip() and not results.understood:
         correction = _correction(query, results.total, hidden)
         if correction is not None:
@@ -123,7 +128,7 @@ def _correction(query: ArchiveQuery, total: int, awaiting_removal):
     )
 
 
-def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal) -> ArchiveResults:
+def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> ArchiveResults:
     backend = engine()
     expansion = None
     if query.text.strip() and not query.exact:
@@ -139,6 +144,7 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal) -> ArchiveRes
         limit=query.per_page,
         disjunctive=disjunctive,
         exclude_ids=awaiting_removal,
+        cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
     )
     reports = _published(raw.ids)
     for report in reports:
@@ -159,6 +165,10 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal) -> ArchiveRes
         notices=raw.notices,
         # A name the vocabulary knows is understood, not misspelt.
         understood=bool(expansion and expansion.terms),
+        cross={
+            (a, b): raw.cross.get((FACETS[a].index_field, FACETS[b].index_field), {})
+            for a, b in cross
+        },
     )
 
 

@@ -313,3 +313,20 @@ def test_ranking_agrees_with_whooshs_own_search_across_segments_and_deletions(se
         stock = [int(hit["django_id"]) for hit in hits]
     assert [r.pk for r in ours.reports] == stock
     assert ours.total == len(stock) > 20
+
+
+def test_cross_counts_agree_with_the_facet_counts():
+    places = {name: make_region(name, slug=name.lower()) for name in ("Hyesan", "Musan")}
+    army, police = make_agency("Army", slug="army"), make_agency("Police", slug="police")
+    make_report("A", body="Rice.", regions=[places["Hyesan"]], agencies=[army, police])
+    make_report("B", body="Rice.", regions=[places["Hyesan"], places["Musan"]], agencies=[army])
+    make_report("C", body="Rice.", regions=[places["Musan"]], agencies=[], pub_year=2020)
+    make_report("D", body="Wheat.", regions=[places["Musan"]], agencies=[police])
+    index_now()
+    results = search(ArchiveQuery(text="rice"), cross=(("region", "agency"), ("region", "year")))
+    grid = results.cross[("region", "agency")]
+    assert grid == {("hyesan", "army"): 2, ("hyesan", "police"): 1, ("musan", "army"): 1}
+    assert results.cross[("region", "year")] == {("musan", "2020"): 1}
+    # Each row's agencies never exceed the row's own count.
+    regions = {v.value: v.count for v in results.facets["region"]}
+    assert all(count <= regions[row] for (row, _), count in grid.items())

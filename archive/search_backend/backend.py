@@ -29,7 +29,7 @@ from whoosh.index import LockError, open_dir
 from . import arrays, spelling
 from .analysis import WordAnalyzer, indexed_form, is_stop_word
 from .formats import ArrayPositions
-from .generation import Generation
+from .generation import Generation, cross_counts
 from .generations import active_folder, new_folder_name, point_to
 from .highlight import MAX_CHARACTERS, highlight, tokens
 from .protocol import IndexBusy, RawResults, identifier
@@ -322,6 +322,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         disjunctive: bool = True,
         exclude_ids: tuple[int, ...] = (),
         match: str = "all",
+        cross: tuple[tuple[str, str], ...] = (),
     ) -> RawResults:
         """Match, filter, count facets and return one page of report ids.
 
@@ -385,6 +386,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if "year" in generation.facets
             else {},
             notices=notices,
+            cross={
+                (a, b): cross_counts(generation.facets[a], generation.facets[b], matched)
+                for a, b in cross
+                if a in generation.facets and b in generation.facets
+            },
         )
 
     def parse(self, text: str, match: str = "all"):

@@ -34,6 +34,13 @@ class FacetTable:
         ]
         return np.concatenate(chunks) if chunks else np.empty(0, np.int64)
 
+    def tags_of(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(document, value id) of every tag of ``docs`` (ascending), grouped by document."""
+        starts = self.doc_starts[docs]
+        lengths = self.doc_starts[docs + 1] - starts
+        within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return np.repeat(docs, lengths), self.values_by_doc[np.repeat(starts, lengths) + within]
+
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         """Value -> how many documents of ``mask`` hold it (values held by none left out)."""
         docs = np.flatnonzero(mask)
@@ -129,6 +136,33 @@ class Generation:
 
     def avg_length(self, field_name: str) -> float:
         return (self.field_totals.get(field_name, 0) / self.size) if self.size else 1.0
+
+
+def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dict:
+    """(row value, column value) -> documents of ``mask`` holding both (none left out).
+
+    For a region-by-agency grid: every region of a report meets every agency of
+    it, in one pass over the reports' tags.
+    """
+    docs = np.flatnonzero(mask)
+    row_docs, row_values = rows.tags_of(docs)
+    column_docs, column_values = columns.tags_of(docs)
+    if not len(row_docs) or not len(column_docs):
+        return {}
+    # Each row tag is repeated once for each column tag of its document.
+    column_start = np.searchsorted(column_docs, row_docs, side="left")
+    repeats = np.searchsorted(column_docs, row_docs, side="right") - column_start
+    expanded_rows = np.repeat(row_values, repeats)
+    within = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    expanded_columns = column_values[np.repeat(column_start, repeats) + within]
+    width = len(columns.values)
+    pairs, counts = np.unique(
+        expanded_rows.astype(np.int64) * width + expanded_columns, return_counts=True
+    )
+    return {
+        (rows.values[int(p) // width], columns.values[int(p) % width]): int(c)
+        for p, c in zip(pairs, counts, strict=True)
+    }
 
 
 def _facet_table(parts, size: int) -> FacetTable:

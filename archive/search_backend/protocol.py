@@ -33,6 +33,8 @@ class RawResults:
     terms: list[str | tuple[str, ...]]  # to mark in snippets: words and phrases
     histogram: dict[str, int] = field(default_factory=dict)  # years, within the results
     notices: list[str] = field(default_factory=list)  # parts of the query left out or cut
+    # (row field, column field) -> (row value, column value) -> count, within the results
+    cross: dict[tuple[str, str], dict[tuple[str, str], int]] = field(default_factory=dict)
 
 
 @runtime_checkable
@@ -52,6 +54,7 @@ class SearchEngine(Protocol):
         disjunctive: bool = True,
         exclude_ids: tuple[int, ...] = (),
         match: str = "all",
+        cross: tuple[tuple[str, str], ...] = (),
     ) -> RawResults:
         """Match ``query_text`` (``text`` widened with other names; ``text`` when None),
         filter by facet values (OR within a field, AND across fields) and a date
@@ -62,7 +65,9 @@ class SearchEngine(Protocol):
         ``exclude_ids`` are reports still in the index that must not be seen
         (withdrawn, awaiting the indexer). ``match="any"`` finds reports holding
         any of the words, those holding most of them first. The work is bounded
-        whatever the text: what was left out is said in ``notices``.
+        whatever the text: what was left out is said in ``notices``. ``cross``
+        asks for counts of pairs of facet values within the results (rows by
+        columns of a grid: regions by agencies, regions by years).
         """
         ...
 
