@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.forms import PARAMETERS
+from archive.management.hostile import HOSTILE
 
 from .conftest import index_now
 
@@ -21,7 +22,18 @@ TRICKY = st.sampled_from([
     "north-hamkyung", "bowibu", "ryanggang", "hyesan", "2024", "2024-04", "newest", "relevance",
     "\x00", "\u200b", "%00", "<script>", "../../etc/passwd", "Hamgyŏng-bukto", "함경북도",
 ])  # fmt: skip
-VALUES = st.one_of(TRICKY, st.text(max_size=40), st.integers().map(str))
+# Every query of the hostile list (the worst an adversarial test found) is a value too.
+HOSTILE_VALUES = st.sampled_from(
+    sorted(
+        {
+            v
+            for _, params in HOSTILE
+            for vs in params.values()
+            for v in ([vs] if isinstance(vs, str) else vs)
+        }
+    )
+)
+VALUES = st.one_of(TRICKY, HOSTILE_VALUES, st.text(max_size=40), st.integers().map(str))
 PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
 PATHS = st.sampled_from(["/search/", "/search/", "/search/", "/search/rss/", "/search/atom/"])
 

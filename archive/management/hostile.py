@@ -9,7 +9,13 @@ adds them to its generated URLs.
 """
 
 import random
+import statistics
 import string
+import threading
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlencode
 
 _rng = random.Random(11)
 _junk = ["".join(_rng.choices(string.ascii_lowercase, k=_rng.randint(6, 14))) for _ in range(70)]
@@ -75,3 +81,65 @@ HOSTILE: list[tuple[str, dict]] = [
     ("/search/", {"q": "*", "sort": "oldest", "page": "5000"}),
     ("/search/rss/", {"q": "*", "region": "north-korea"}),
 ]
+
+
+def hostile_urls() -> list[str]:
+    return [f"{path}?{urlencode(params, doseq=True)}" for path, params in HOSTILE]
+
+
+def hostile_phase(base: str, seconds: float, browsing: list[str]) -> dict:
+    """Two clients loop the hostile list while two others browse ``browsing`` paths.
+
+    Returns the browsers' p50/p95 (ms), the slowest hostile answer, and every
+    status seen: what a reader feels while someone hammers the site.
+    """
+    attacks, pages = hostile_urls(), list(browsing)
+    found = {"browse": [], "hostile": []}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(kind: str, paths: list[str], seed: int):
+        rng = random.Random(seed)
+        order = list(paths)
+        rng.shuffle(order)
+        i = 0
+        while time.monotonic() < deadline:
+            path = order[i % len(order)]
+            i += 1
+            started = time.perf_counter()
+            status = fetch_status(base + path)
+            with lock:
+                found[kind].append((status, (time.perf_counter() - started) * 1000))
+
+    threads = [threading.Thread(target=client, args=("hostile", attacks, n)) for n in range(2)]
+    threads += [threading.Thread(target=client, args=("browse", pages, 10 + n)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    browse = sorted(ms for _, ms in found["browse"])
+    statuses = {}
+    for status, _ in found["browse"] + found["hostile"]:
+        statuses[status] = statuses.get(status, 0) + 1
+    return {
+        "seconds": seconds,
+        "browse_requests": len(browse),
+        "browse_p50_ms": round(statistics.median(browse), 1) if browse else None,
+        "browse_p95_ms": round(browse[min(len(browse) - 1, int(0.95 * len(browse)))], 1)
+        if browse
+        else None,
+        "hostile_requests": len(found["hostile"]),
+        "hostile_slowest_ms": round(max((ms for _, ms in found["hostile"]), default=0), 1),
+        "statuses": statuses,
+    }
+
+
+def fetch_status(url: str, timeout: float = 60) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0

@@ -38,7 +38,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from archive.management.hostile import HOSTILE
+from archive.management.hostile import HOSTILE, hostile_phase
 from archive.models import Agency, IndexChange, Region, Report, Source, Topic
 
 DEFAULT_CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
@@ -246,6 +246,9 @@ class Command(BaseCommand):
                 elapsed, status = fetch(base, path, params, timeout=60)
                 hostile.append({"url": path + "?" + urlencode(params, doseq=True)[:80],
                                 "ms": round(elapsed, 1), "status": status})  # fmt: skip
+            browsing = [f"/search/?{urlencode(search_params(t, f), doseq=True)}"
+                        for _, t, f in query_mix()] + ["/"]  # fmt: skip
+            under_attack = hostile_phase(base, options["http_seconds"], browsing)
             workers = worker_memory(server.pid)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -260,6 +263,7 @@ class Command(BaseCommand):
             },
             "http_pages_per_second_4_clients": pages,
             "hostile": hostile,
+            "hostile_phase": under_attack,
             "worker_memory_mb": workers,
         }
 
@@ -309,6 +313,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"hostile list: {len(hostile)} queries, slowest {slowest['ms']} ms "
             f"({slowest['url']}), {len(bad)} not 200"
+        )
+        phase = figures["hostile_phase"]
+        self.stdout.write(
+            f"2 hostile clients + 2 browsing for {phase['seconds']} s: browsers p50 "
+            f"{phase['browse_p50_ms']} ms, p95 {phase['browse_p95_ms']} ms; slowest hostile "
+            f"{phase['hostile_slowest_ms']} ms; statuses {phase['statuses']}"
         )
 
 

@@ -15,7 +15,10 @@ ARCHIVE_INDEX_DIR under var/soak/). It
 3. queues every report, kills the indexer with SIGKILL in the middle of a
    batch, restarts it, and checks again that nothing was lost;
 4. rebuilds the index (``rebuild_search``) while searching, and checks that
-   no search came back empty.
+   no search came back empty;
+5. lets two hostile clients loop the worst queries known
+   (``archive.management.hostile``) while two others browse, and reports the
+   browsers' p50/p95 and the slowest hostile answer; every answer must be 200.
 
 Everything it starts is stopped by process id when it ends.
 """
@@ -42,6 +45,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive import indexing
 from archive.importers.store import import_file
+from archive.management.hostile import HOSTILE, hostile_phase
 from archive.models import IndexChange, Region, Report
 
 CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
@@ -65,6 +69,7 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=4, help="Concurrent readers.")
         parser.add_argument("--reports", type=int, default=3000, help="KCNA articles to load.")
         parser.add_argument("--port", type=int, default=8123)
+        parser.add_argument("--hostile-seconds", type=int, default=30)
         parser.add_argument("--mutate", type=float, default=0, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -84,6 +89,7 @@ class Command(BaseCommand):
             failures += self.load_with_edits(options["seconds"], options["clients"])
             failures += self.kill_indexer_mid_batch()
             failures += self.rebuild_under_load(options["clients"])
+            failures += self.hostile_clients(options["hostile_seconds"])
         finally:
             for name in list(self.processes):
                 self.stop(name)
@@ -236,6 +242,22 @@ class Command(BaseCommand):
                 done["imported"] += result.created
             time.sleep(0.05)
         self.stdout.write(json.dumps(done))
+
+    # -- 5. hostile clients ----------------------------------------------------
+
+    def hostile_clients(self, seconds: int) -> list[str]:
+        slugs = list(Report.objects.published().values_list("slug", flat=True)[:200])
+        browsing = ["/"] + [f"/search/?{urlencode(p)}" for p in SEARCHES]
+        browsing += [f"/reports/{slug}/" for slug in slugs[:50]]
+        self.say(f"hostile: 2 clients loop {len(HOSTILE)} hostile queries, 2 browse, {seconds} s")
+        found = hostile_phase(self.base, seconds, browsing)
+        self.say(
+            f"  browsers: {found['browse_requests']} requests, p50 {found['browse_p50_ms']} ms, "
+            f"p95 {found['browse_p95_ms']} ms; hostile: {found['hostile_requests']} requests, "
+            f"slowest {found['hostile_slowest_ms']} ms; status counts {found['statuses']}"
+        )
+        bad = sum(n for status, n in found["statuses"].items() if status != 200)
+        return [f"{bad} answers in the hostile phase were not 200"] if bad else []
 
     # -- 2. a crash in the middle of a batch ----------------------------------
 
