@@ -13,7 +13,17 @@ from reversion.admin import VersionAdmin
 from . import indexing, tagging
 from .facets import TERMS
 from .merging import merge_problem, merge_terms
-from .models import Agency, Correction, Region, Report, Source, TagSuggestion, Topic
+from .models import (
+    Agency,
+    Correction,
+    Person,
+    Position,
+    Region,
+    Report,
+    Source,
+    TagSuggestion,
+    Topic,
+)
 from .text import xml_safe
 
 # Addresses typed without a scheme are taken as https (Django 6's default).
@@ -163,6 +173,20 @@ class TopicAdmin(AliasedTermAdmin):
     pass
 
 
+class PositionInline(admin.TabularInline):
+    model = Position
+    fields = ["title", "agency", "held_from", "held_until", "note"]
+    autocomplete_fields = ["agency"]
+    extra = 1
+
+
+@admin.register(Person)
+class PersonAdmin(AliasedTermAdmin):
+    inlines = [PositionInline]
+    list_display = ["name", "born", "slug"]
+    fields = ["name", "slug", "born", "description", "source_ref", "former_slugs", "reference"]
+
+
 @admin.register(Source)
 class SourceAdmin(TermAdmin):
     list_display = ["name", "homepage", "slug"]
@@ -278,14 +302,12 @@ class ReportAdmin(PastedTextAdmin):
         "source",
         "headline_supplied",
         PendingSuggestionsFilter,
-        ("regions", admin.RelatedOnlyFieldListFilter),
-        ("agencies", admin.RelatedOnlyFieldListFilter),
-        ("topics", admin.RelatedOnlyFieldListFilter),
+        *((facet.report_field, admin.RelatedOnlyFieldListFilter) for facet in TERMS if facet.many),
     ]
     list_select_related = ["source"]
     search_fields = ["headline", "dek", "body", "slug", "original_url"]
     date_hierarchy = "pub_date"
-    autocomplete_fields = ["regions", "agencies", "topics", "source"]
+    autocomplete_fields = [facet.report_field for facet in TERMS]
     prepopulated_fields = {"slug": ["headline"]}
     readonly_fields = ["created", "updated", "import_key"]
 
@@ -315,7 +337,7 @@ class ReportAdmin(PastedTextAdmin):
                 ]
             },
         ),
-        (_("Tags"), {"fields": ["regions", "agencies", "topics"]}),
+        (_("Tags"), {"fields": [facet.report_field for facet in TERMS if facet.many]}),
         (
             _("Publication"),
             {"fields": ["status", "publish_at", "correction", "editor_notes", "opened_at"]},

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, Region, Report, Source, Topic
+from .models import Agency, Person, Region, Report, Source, Topic
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,10 @@ AGENCY = Facet(
     "agency", _("Agency"), "agencies", Agency, "agencies", "agencies", _("Agencies"),
     suggested=True, on_cards=True,
 )  # fmt: skip
+PERSON = Facet(
+    "person", _("Person"), "people", Person, "people", "people", _("People"),
+    suggested=True, on_cards=True,
+)  # fmt: skip
 TOPIC = Facet(
     "topic", _("Topic"), "topics", Topic, "topics", "topics", _("Topics"), created_by_import=True
 )
@@ -76,7 +80,7 @@ YEAR = Facet("year", _("Year"), "year")
 MONTH = Facet("month", _("Month"), "month")
 
 # In the order the search page shows them.
-FACETS: dict[str, Facet] = {f.name: f for f in (REGION, AGENCY, TOPIC, SOURCE, YEAR, MONTH)}
+FACETS: dict[str, Facet] = {f.name: f for f in (REGION, AGENCY, PERSON, TOPIC, SOURCE, YEAR, MONTH)}
 TERMS: tuple[Facet, ...] = tuple(f for f in FACETS.values() if f.is_term)
 ALIASED: tuple[Facet, ...] = tuple(f for f in TERMS if f.alias_model is not None)
 ON_CARDS: tuple[str, ...] = tuple(f.report_field for f in TERMS if f.on_cards)

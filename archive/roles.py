@@ -19,6 +19,7 @@ def editor_permissions() -> dict[str, list[str]]:
         "report": ["add", "change", "view"],
         "tagsuggestion": ["change", "view"],
         "correction": ALL,
+        "position": ALL,  # a person's posts, edited on the person
     }
     for facet in TERMS:
         permissions[facet.model._meta.model_name] = ALL

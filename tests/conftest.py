@@ -10,12 +10,14 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from archive.management.commands import load_initial_data
+
 DATA = Path(__file__).parent / "data"
 SEEDS = sorted((DATA / "seeds").glob("*.txt"))
 SHARED_DATA = settings.SHARED_DATA_DIR
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-DEMO = (FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json")
-VOCABULARIES = (FIXTURES / "vocabularies.json",)
+VOCABULARIES = tuple(load_initial_data.VOCABULARIES)
+DEMO = tuple(load_initial_data.FIXTURES)
 
 
 @dataclass

@@ -5,6 +5,7 @@ import itertools
 
 from django.utils import timezone
 
+from archive.facets import TERMS
 from archive.models import Agency, Region, Report, Topic
 
 _numbers = itertools.count(1)
@@ -29,7 +30,8 @@ def make_report(headline="Border guards punished", status=Report.Status.PUBLISHE
     fields.setdefault("slug", f"report-{next(_numbers)}")
     fields.setdefault("body", f"{headline}. The source told the reporter more.")
     fields.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
-    tags = {name: fields.pop(name, []) for name in ("regions", "agencies", "topics")}
+    many = [facet.report_field for facet in TERMS if facet.many]
+    tags = {name: fields.pop(name, []) for name in many}
     report = Report.objects.create(headline=headline, status=status, **fields)
     for name, terms in tags.items():
         getattr(report, name).set(terms)

@@ -20,12 +20,12 @@ def test_editors_group_has_exactly_the_archive_permissions():
     )
     vocabularies = {
         f"{action}_{model}"
-        for model in ("region", "agency", "topic", "source")
+        for model in ("region", "agency", "topic", "source", "person", "position")
         for action in ("add", "change", "delete", "view")
     }
     aliases = {
         f"{action}_{model}alias"
-        for model in ("region", "agency", "topic")
+        for model in ("region", "agency", "topic", "person")
         for action in ("add", "change", "delete", "view")
     }
     suggestions = {"change_tagsuggestion", "view_tagsuggestion"}

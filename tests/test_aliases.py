@@ -14,7 +14,7 @@ from archive import tagging
 from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion, Topic
 from archive.search import ArchiveQuery, search
 
-from .conftest import FIXTURES, SEEDS, SHARED_DATA, index_now
+from .conftest import SEEDS, SHARED_DATA, VOCABULARIES, index_now
 from .factories import make_region, make_report
 from .forms import form_data
 
@@ -246,7 +246,7 @@ def test_abbreviations_suggest_only_in_capitals(vocabularies):
 
 
 def test_import_suggests_but_never_tags(write_file):
-    call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
+    call_command("loaddata", *VOCABULARIES, verbosity=0)
     seed = next(s for s in SEEDS if s.name.startswith("002"))
     path = write_file("002.txt", seed.read_text(encoding="utf-8"))
     call_command("import_reports", str(path), verbosity=0)
@@ -342,7 +342,7 @@ CORPUS = SHARED_DATA / "kcna_corpus.jsonl"
 )
 def test_kcna_spellings_find_the_same_reports(write_file):
     """KCNA writes "North Phyongan" and "South Hamgyong"; other spellings find them."""
-    call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
+    call_command("loaddata", *VOCABULARIES, verbosity=0)
     lines = [
         line
         for line in CORPUS.read_text(encoding="utf-8").splitlines()

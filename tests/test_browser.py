@@ -12,7 +12,7 @@ from django.db import connection
 from archive.models import Report
 from archive.roles import ensure_editors_group
 
-from .conftest import FIXTURES
+from .conftest import DEMO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # One folder per database, so that the SQLite and PostgreSQL runs can go side by side.
@@ -63,9 +63,7 @@ def site(live_server):
     # The live server needs committed data, and each transactional test starts
     # from empty tables: put back the demo and the group a migration made.
     ensure_editors_group(Group.objects, Permission.objects)
-    call_command(
-        "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
-    )
+    call_command("loaddata", *DEMO, verbosity=0)
     call_command("rebuild_search", verbosity=0)
     return live_server.url
 

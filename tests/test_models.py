@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from archive.models import Region, Report, VocabularyState
 
-from .conftest import FIXTURES
+from .conftest import VOCABULARIES
 from .factories import make_agency, make_region, make_report
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_loading_the_vocabularies_changes_their_version_once(django_capture_on_c
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
-        call_command("loaddata", FIXTURES / "vocabularies.json", verbosity=0)
+        call_command("loaddata", *VOCABULARIES, verbosity=0)
     version = VocabularyState.objects.get().version
     writes = [
         q["sql"]

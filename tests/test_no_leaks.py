@@ -15,7 +15,8 @@ import pytest
 from django.urls import get_resolver
 from django.utils import timezone
 
-from archive.models import Agency, Region, Report, Source, Topic
+from archive.facets import TERMS
+from archive.models import Agency, Person, Region, Report, Source, Topic
 
 from .conftest import index_now
 from .factories import make_report
@@ -42,6 +43,8 @@ def hidden(demo):
     place.aliases.create(name="Leaktown", kind="press")  # its other names are private too
     agency = Agency.objects.create(name="Leak Bureau", slug="leak-bureau")
     topic = Topic.objects.create(name="Leak topic", slug="leak-topic")
+    person = Person.objects.create(name="Leakperson Kim", slug="leak-person")
+    person.aliases.create(name="Kim Leakyperson", kind="press")
     source = Source.objects.create(name="Leak Source", slug="leak-source")
     public_text = Report.objects.get(slug="safety-agents-quit-for-safer-jobs").body
     reports = []
@@ -58,6 +61,7 @@ def hidden(demo):
                 regions=[place],
                 agencies=[agency],
                 topics=[topic],
+                people=[person],
             )
         )
     index_now()  # indexed while public: the worst case for the index
@@ -73,15 +77,10 @@ def public_urls(hidden) -> dict[str, list[str]]:
     """Every public URL pattern, with the addresses that exercise it."""
     words = [*HIDDEN, *NEAR_MISSES]
     reports = list(Report.objects.published()) + hidden
-    terms = {
-        "region": [*Region.objects.values_list("slug", flat=True)],
-        "agency": [*Agency.objects.values_list("slug", flat=True)],
-        "topic": [*Topic.objects.values_list("slug", flat=True)],
-        "source": [*Source.objects.values_list("slug", flat=True)],
-    }
-    plural = {"region": "regions", "agency": "agencies", "topic": "topics", "source": "sources"}
+    terms = {facet: [*facet.model.objects.values_list("slug", flat=True)] for facet in TERMS}
     searches = ["", "?q=safety+agents", "?q=report", "?region=leakville", "?agency=leak-bureau",
-                "?q=Leaktown", "?region=leaktown",
+                "?q=Leaktown", "?region=leaktown", "?person=leak-person", "?q=Leakyperson",
+                "?q=Kim+Leakyperson", "?person=kim-leakyperson", "?find_person=leak",
                 f"?year={SECRET_YEAR}", "?source=leak-source", "?find_region=leak",
                 "?find_agency=leak", "?find_topic=leak", f"?from={SECRET_YEAR}&to={SECRET_YEAR}",
                 *(f"?q={word}" for word in words)]  # fmt: skip
@@ -101,13 +100,14 @@ def public_urls(hidden) -> dict[str, list[str]]:
         "month": ["/archive/2024/4/", f"/archive/{SECRET_YEAR}/1/"],
         "report": [r.get_absolute_url() for r in reports],
         "report-preview": [f"{r.get_absolute_url()}preview/" for r in reports],
-        **{name: [f"/{plural[name]}/{slug}/" for slug in slugs] for name, slugs in terms.items()},
+        **{f.name: [f"/{f.url_prefix}/{slug}/" for slug in slugs] for f, slugs in terms.items()},
     }
 
 
 def leaks(content: str, hidden, typed: str = "") -> list[str]:
     """Secrets in a page; the word a reader typed may be echoed back, nothing else."""
-    words = [*HIDDEN, "leakville", "leaktown", "leak bureau", "leak topic", "leak source"]
+    words = [*HIDDEN, "leakville", "leaktown", "leak bureau", "leak topic", "leak source",
+             "leakperson", "leakyperson"]  # fmt: skip
     found = [r.slug for r in hidden if r.slug in content]
     found += [
         word

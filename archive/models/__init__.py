@@ -1,5 +1,6 @@
 """The archive's models, by concern: ``terms`` (the vocabularies and their names),
-``reports`` (reports, corrections, tag suggestions) and ``bookkeeping`` (the
+``people`` (people, their other names and positions), ``reports``
+(reports, corrections, tag suggestions) and ``bookkeeping`` (the
 search outbox, the indexer's state, the vocabulary's version).
 
 Side effects run one way: a model's own writes live on its manager or
@@ -7,6 +8,7 @@ queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 """
 
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
+from .people import Person, PersonAlias, Position
 from .reports import Correction, Report, TagSuggestion, web_address
 from .terms import (
     Agency,
@@ -28,6 +30,9 @@ __all__ = [
     "Correction",
     "IndexChange",
     "IndexerState",
+    "Person",
+    "PersonAlias",
+    "Position",
     "Region",
     "RegionAlias",
     "Report",

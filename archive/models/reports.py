@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import EARLIEST_YEAR, PartialDate
 from ..text import clean_body, is_subhead, paragraphs
 from .bookkeeping import IndexChange
+from .people import Person
 from .terms import Agency, Region, Source, Topic
 from .validation import FeedSafeText
 
@@ -145,6 +146,7 @@ class Report(FeedSafeText, models.Model):
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
     agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    people = models.ManyToManyField(Person, verbose_name=_("people"), blank=True)
 
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True

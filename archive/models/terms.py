@@ -236,6 +236,9 @@ class Alias(models.Model):
         FORMER = "former", _("Former name")
         KOREAN = "korean", _("Korean script")
         OTHER = "other", _("Other name")
+        # Not a name: words that, found in a report, suggest the term (a topic's
+        # "border guards"). Never widens a search.
+        TRIGGER = "trigger", _("Trigger phrase (suggests the term; not searched)")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)

@@ -38,6 +38,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.management.hostile import HOSTILE, hostile_phase
 from archive.models import Agency, IndexChange, Region, Report, Source, Topic
 
@@ -146,7 +147,7 @@ class Command(BaseCommand):
 
     def build(self, size: int, corpus: Path) -> dict:
         call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", settings.BASE_DIR / "fixtures" / "vocabularies.json", verbosity=0)
+        call_command("loaddata", *VOCABULARIES, verbosity=0)
         started = time.monotonic()
         make_corpus(size, corpus)
         IndexChange.objects.all().delete()

@@ -36,6 +36,7 @@ from django.core.management.base import BaseCommand
 
 from archive import vocabulary
 from archive.facets import ALIASED
+from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Report
 from archive.search import ArchiveQuery, search
 from archive.search_backend import engine
@@ -95,7 +96,7 @@ class Command(BaseCommand):
 
     def prepare(self, corpus: Path) -> None:
         started = time.monotonic()
-        call_command("loaddata", settings.BASE_DIR / "fixtures" / "vocabularies.json", verbosity=0)
+        call_command("loaddata", *VOCABULARIES, verbosity=0)
         call_command("import_reports", str(corpus), status="published", verbosity=0)
         call_command("rebuild_search", verbosity=0)
         self.stdout.write(

@@ -5,7 +5,11 @@ from django.core.management.base import BaseCommand
 from archive.models import Report
 from archive.search_backend import engine
 
-FIXTURES = ["vocabularies.json", "demo_reports.json"]
+FIXTURE_DIR = settings.BASE_DIR / "fixtures"
+# The curated vocabularies (places, bodies, topics, sources; then people, whose
+# positions name bodies), and the demo reports.
+VOCABULARIES = [FIXTURE_DIR / "vocabularies.json", FIXTURE_DIR / "people.json"]
+FIXTURES = [*VOCABULARIES, FIXTURE_DIR / "demo_reports.json"]
 
 
 class Command(BaseCommand):
@@ -32,6 +36,5 @@ class Command(BaseCommand):
                 # e.g. var/index was removed: build it again rather than serve an empty search.
                 call_command("rebuild_search", verbosity=verbosity)
             return
-        fixture_dir = settings.BASE_DIR / "fixtures"
-        call_command("loaddata", *(fixture_dir / name for name in FIXTURES), verbosity=verbosity)
+        call_command("loaddata", *FIXTURES, verbosity=verbosity)
         call_command("rebuild_search", verbosity=verbosity)
