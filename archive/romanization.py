@@ -108,9 +108,48 @@ def _respell(word: str) -> str:
 
 ABBREVIATION = "abbreviation"  # the kind of alias matched as written (Alias.Kind)
 
+# One surname, many spellings: the North's, the South's, the press's.
+SURNAMES = {
+    "choe": "choe", "choi": "choe", "chwe": "choe", "choy": "choe",
+    "ri": "ri", "rhee": "ri", "lee": "ri", "yi": "ri", "rhi": "ri", "li": "ri",
+    "pak": "pak", "park": "pak", "bak": "pak", "bahk": "pak",
+    "jo": "cho", "cho": "cho", "joe": "cho",
+    "kim": "kim", "gim": "kim",
+    "o": "o", "oh": "o",
+    "ryu": "yu", "yu": "yu", "yoo": "yu", "you": "yu",
+    "rim": "im", "im": "im", "lim": "im",
+    "ryang": "yang", "yang": "yang",
+    "ro": "no", "no": "no", "noh": "no", "roh": "no",
+    "jang": "chang", "chang": "chang",
+    "jong": "chong", "chong": "chong", "jeong": "chong", "chung": "chong",
+    "han": "han", "hwang": "hwang", "kang": "kang", "gang": "kang",
+}  # fmt: skip
 
-def alias_key(name: str, kind: str = "") -> str:
-    """How a name is looked up: abbreviations as written (less case), others folded."""
+
+def person_key(name: str) -> str:
+    """The key that spellings of one Korean personal name share, "" for a bare word.
+
+    Surname first, as Korean names are written: its spellings meet (Choe,
+    Choi, Chwe; Ri, Rhee, Lee, Yi; Pak, Park; Jo, Cho; Kim, Gim; O, Oh; Ryu,
+    Yu), and the given name's syllables meet however they are joined ("Ryong
+    Hae", "Ryong-hae", "Ryonghae") and romanized (as ``fold`` folds them).
+    A surname or a given name alone names no one.
+    """
+    if HANGUL_RE.search(name):
+        return "person:" + re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
+    words = WORD_RE.findall(plain(name))
+    if len(words) < 2:
+        return ""
+    surname = SURNAMES.get(words[0]) or _respell(words[0])
+    given = re.sub(r"(.)\1+", r"\1", "".join(_respell(word) for word in words[1:]))
+    return f"person:{surname}:{given}"
+
+
+def alias_key(name: str, kind: str = "", person: bool = False) -> str:
+    """How a name is looked up: abbreviations as written (less case), a person's name by
+    ``person_key``, others folded."""
     if kind == ABBREVIATION:
         return "".join(plain(name).split())
+    if person:
+        return person_key(name)
     return fold(name)

@@ -33,6 +33,9 @@ class ArchiveQuery:
     page: int = 1
     per_page: int = PER_PAGE
     exact: bool = False  # the words as typed: no other names, no corrections
+    without: tuple[str, ...] = ()  # other names the reader took out of the search
+    means: tuple[str, ...] = ()  # "facet:slug": the meaning chosen for a shared name
+    at_the_time: bool = False  # a renamed body's names only in reports of their years
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACETS)
@@ -71,6 +74,8 @@ class ArchiveResults:
     # When few reports hold every word: reports holding most of them.
     partial: list[Report] = field(default_factory=list)
     understood: bool = False  # the query names a term the vocabulary knows
+    meanings: list = field(default_factory=list)  # vocabulary.Meaning: names of several terms
+    renamed: bool = False  # a body named was renamed: "as named at the time" applies
     # (row facet, column facet) -> (row value, column value) -> count, when asked for
     cross: dict = field(default_factory=dict)
 
@@ -133,7 +138,13 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
     expansion = None
     if query.text.strip() and not query.exact:
         visible = VisibleTerms(awaiting_removal)
-        expansion = vocabulary.current().expand(query.text, visible=visible)
+        expansion = vocabulary.current().expand(
+            query.text,
+            visible=visible,
+            without=query.without,
+            means=query.means,
+            at_the_time=query.at_the_time,
+        )
     raw = backend.archive_search(
         text=query.text,
         query_text=expansion.text if expansion else None,
@@ -145,6 +156,7 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
         disjunctive=disjunctive,
         exclude_ids=awaiting_removal,
         cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
+        dated=_dated(backend, expansion.dated) if expansion else {},
     )
     reports = _published(raw.ids)
     for report in reports:
@@ -164,12 +176,26 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
         also_searched=expansion.also_searched if expansion else [],
         notices=raw.notices,
         # A name the vocabulary knows is understood, not misspelt.
-        understood=bool(expansion and expansion.terms),
+        understood=bool(expansion and (expansion.terms or expansion.meanings)),
+        meanings=expansion.meanings if expansion else [],
+        renamed=bool(expansion and expansion.renamed),
         cross={
             (a, b): raw.cross.get((FACETS[a].index_field, FACETS[b].index_field), {})
             for a, b in cross
         },
     )
+
+
+def _dated(backend, dated: dict) -> dict:
+    """Names with the years they were in use, as the engine sees them: indexed words ->
+    (first YYYYMMDD, last YYYYMMDD)."""
+    return {
+        backend.indexed_words(name): (
+            first * 10000 + 101 if first else 1,
+            last * 10000 + 1231 if last else 99991231,
+        )
+        for name, (first, last) in dated.items()
+    }
 
 
 def _published(ids: list[int]) -> list[Report]:

@@ -36,6 +36,8 @@ class TermName:
     text: str
     kind: str  # an Alias.Kind, or CANONICAL for the term's own name
     ambiguous: bool = False
+    used_from: int | None = None
+    used_until: int | None = None
 
 
 @dataclass
@@ -50,6 +52,20 @@ class KnownTerm:
     kind: str  # a region's kind; "" for other terms
     names: list[TermName] = field(default_factory=list)
     former_slugs: tuple[str, ...] = ()  # addresses that redirect to it
+    triggers: list[str] = field(default_factory=list)  # words that suggest it; not names
+    years: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+
+    @property
+    def person(self) -> bool:
+        return self.facet == "person"
+
+    def key(self, name: "TermName") -> str:
+        return alias_key(name.text, name.kind, person=self.person)
+
+    def in_use(self, name: str) -> tuple[int | None, int | None] | None:
+        """The years a name was this term's (a former name's, or the current name's
+        after a renaming), or None when not known."""
+        return self.years.get(name)
 
     @functools.cached_property
     def searchable(self) -> list[str]:
@@ -59,10 +75,30 @@ class KnownTerm:
 
 
 @dataclass
+class Meaning:
+    """Words that name more than one term, and what was done about it.
+
+    ``shared``: the name is also another term's across the border ("Gangwon":
+    Kangwon Province in the North, Gangwon Province in the South), so only the
+    words themselves were searched and the reader may choose a meaning.
+    Otherwise the search was widened to every term named ("Hamgyong": North and
+    South Hamgyong; two people called Kim Yong Chol).
+    """
+
+    typed: str
+    terms: list[KnownTerm]
+    shared: bool
+
+
+@dataclass
 class Expansion:
     text: str  # the query to run
     also_searched: list[str]  # names added to what the reader typed
     terms: list[KnownTerm]
+    meanings: list[Meaning] = field(default_factory=list)
+    # With "as named at the time": name -> (first year, last year) it may match reports of.
+    dated: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    renamed: bool = False  # a term named was renamed: "as named at the time" applies
 
 
 @dataclass
@@ -84,13 +120,21 @@ class Vocabulary:
         self.longest = 1
         # One-word names by their folded key less each letter: for “did you mean”.
         self.near_keys: dict[str, list[tuple[str, KnownTerm]]] = {}
+        # A name less its direction ("hamkyong" of North and South Hamgyong): what a
+        # reader who types only that means.
+        self.partial_keys: dict[str, dict[tuple[str, int], KnownTerm]] = {}
         for entry in entries:
             for name in entry.names:
-                key = alias_key(name.text, name.kind)
+                key = entry.key(name)
+                if "/" in key and not name.ambiguous:
+                    base = key.split("/")[0]
+                    self.partial_keys.setdefault(base, {})[(entry.facet, entry.pk)] = entry
                 if key:
                     self.by_key.setdefault(key, []).append((entry, name))
                     words = TEXT_WORD_RE.findall(name.text) or [name.text]
                     self.first_words |= {_fold_word(words[0]), _abbreviation_word(words[0])}
+                    if entry.person:
+                        self.first_words.add(_person_surname(words[0]))
                     self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
                     if _near_eligible(name, key):
                         for variant in deletions(key):
@@ -106,28 +150,48 @@ class Vocabulary:
         "Kim Jong Suk" a person before it is a county.
         """
         abbreviation = alias_key(words, Alias.Kind.ABBREVIATION)
-        candidates = [
-            (entry, name)
-            for entry, name in self.by_key.get(fold(words), ())
-            if name.kind != Alias.Kind.ABBREVIATION
-        ] + [
-            (entry, name)
-            for entry, name in self.by_key.get(abbreviation, ())
-            if name.kind == Alias.Kind.ABBREVIATION
-        ]
+        candidates = (
+            [
+                (entry, name)
+                for entry, name in self.by_key.get(fold(words), ())
+                if name.kind != Alias.Kind.ABBREVIATION and not entry.person
+            ]
+            + [
+                (entry, name)
+                for entry, name in self.by_key.get(alias_key(words, person=True), ())
+                if entry.person
+            ]
+            + [
+                (entry, name)
+                for entry, name in self.by_key.get(abbreviation, ())
+                if name.kind == Alias.Kind.ABBREVIATION
+            ]
+        )
         if include_ambiguous:
             return candidates
         written = _spelled(words)  # "Kim Jong-suk" is written as "Kim Jong Suk" is
-        doubtful = {
-            (e.facet, e.pk) for e, n in candidates if n.ambiguous and _spelled(n.text) == written
+
+        def doubtful(name: TermName) -> bool:
+            # "SPA" in capitals is the Supreme People's Assembly; "spa" is not.
+            return name.ambiguous and not (
+                name.kind == Alias.Kind.ABBREVIATION and words.strip() == name.text
+            )
+
+        unsure = {
+            (e.facet, e.pk) for e, n in candidates if doubtful(n) and _spelled(n.text) == written
         }
-        return [
-            (e, n) for e, n in candidates if not n.ambiguous and (e.facet, e.pk) not in doubtful
-        ]
+        return [(e, n) for e, n in candidates if not doubtful(n) and (e.facet, e.pk) not in unsure]
 
     # -- search ------------------------------------------------------------
 
-    def expand(self, text: str, visible=None) -> Expansion:
+    def expand(
+        self,
+        text: str,
+        visible=None,
+        without: tuple[str, ...] = (),
+        means: tuple[str, ...] = (),
+        at_the_time: bool = False,
+    ) -> Expansion:
         """Widen a query: each run of words that names a term becomes all its names.
 
         ``bowibu arrests`` becomes ``("bowibu" OR "Ministry of State Security"
@@ -136,8 +200,13 @@ class Vocabulary:
         wildcards are left as they are, and so is the spacing. Only terms
         ``visible(entry)`` allows, when given, are named (see
         ``archive.search.VisibleTerms``).
+
+        The reader decides: names in ``without`` are not added; ``means``
+        ("region:kangwon") picks the meaning of a name two terms share;
+        ``at_the_time`` searches each name of a renamed body only in reports
+        of the years it was in use (``Expansion.dated``).
         """
-        state = _Expanding(self, visible)
+        state = _Expanding(self, visible, without, means, at_the_time)
         pieces, position = [], 0
         for match in PHRASE_RE.finditer(text):
             pieces.append(state.words(text[position : match.start()]))
@@ -148,19 +217,52 @@ class Vocabulary:
             pieces.append(match.group(0) if attached else state.phrase(match.group(1)))
             position = match.end()
         pieces.append(state.words(text[position:]))
-        return Expansion("".join(pieces), list(state.added), list(state.terms.values()))
+        return Expansion(
+            "".join(pieces),
+            list(state.added),
+            list(state.terms.values()),
+            meanings=state.meanings,
+            dated=state.dated,
+            renamed=state.renamed,
+        )
 
-    def longest_name(self, words: list[str], start: int, visible=None):
-        """(end, terms) for the longest run of words from ``start`` that names terms."""
+    def longest_name(self, words: list[str], start: int, visible=None, means=()):
+        """The longest run of words from ``start`` that names terms, or None.
+
+        Returns ``(end, terms, meaning)``: the terms to widen to (none when
+        the name is shared across the border and no meaning was chosen), and
+        a ``Meaning`` when the words name more than one term.
+        """
+
+        def shown(found):
+            found = [e for e, _ in found if visible is None or visible(e)]
+            return list({(e.facet, e.pk): e for e in found}.values())
+
         for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
-            found = [
-                e
-                for e, _ in self.lookup(" ".join(words[start:end]))
-                if visible is None or visible(e)
-            ]
-            if found:
-                return end, list({(e.facet, e.pk): e for e in found}.values())
+            typed = " ".join(words[start:end])
+            every = shown(self.lookup(typed, include_ambiguous=True))
+            if not every:
+                partial = [e for e in self.partial(typed) if visible is None or visible(e)]
+                if partial:
+                    meaning = Meaning(typed, partial, shared=False) if len(partial) > 1 else None
+                    return end, partial, meaning
+                continue
+            chosen = [e for e in every if f"{e.facet}:{e.slug}" in means]
+            if chosen:
+                return end, chosen, None
+            clear = shown(self.lookup(typed))
+            if len(every) > 1 and len(clear) < len(every):
+                return end, [], Meaning(typed, every, shared=True)
+            if clear:
+                return end, clear, Meaning(typed, clear, shared=False) if len(clear) > 1 else None
         return None
+
+    def partial(self, words: str) -> list[KnownTerm]:
+        """Terms that these words name less a direction: "Hamgyong" for North and South."""
+        key = fold(words)
+        if not key or "/" in key:
+            return []
+        return list(self.partial_keys.get(key, {}).values())
 
     def near(self, word: str, visible=None) -> list[str]:
         """Names of terms one or two letters from a misspelt word (folded), nearest first.
@@ -241,8 +343,10 @@ class Vocabulary:
         while i < len(words):
             hit = None
             first = words[i]
-            if _fold_word(first) not in self.first_words and (
-                _abbreviation_word(first) not in self.first_words
+            if (
+                _fold_word(first) not in self.first_words
+                and _abbreviation_word(first) not in self.first_words
+                and _person_surname(first) not in self.first_words
             ):
                 i += 1
                 continue
@@ -290,10 +394,22 @@ class Vocabulary:
 class _Expanding:
     """One query's expansion: what was added and which terms were named."""
 
-    def __init__(self, vocabulary: Vocabulary, visible):
+    def __init__(self, vocabulary: Vocabulary, visible, without=(), means=(), at_the_time=False):
         self.vocabulary, self.visible = vocabulary, visible
+        self.without = {_words(name) for name in without}
+        self.means, self.at_the_time = set(means), at_the_time
         self.added: dict[str, None] = {}
         self.terms: dict[tuple[str, int], KnownTerm] = {}
+        self.meanings: list[Meaning] = []
+        self.dated: dict[str, tuple[int | None, int | None]] = {}
+        self.renamed = False
+
+    def span(self, words: list[str], start: int):
+        found = self.vocabulary.longest_name(words, start, self.visible, self.means)
+        meaning = found[2] if found is not None else None
+        if meaning is not None and all(m.typed != meaning.typed for m in self.meanings):
+            self.meanings.append(meaning)
+        return found
 
     def words(self, text: str) -> str:
         """Runs of plain words are expanded; everything else, spacing included, is kept."""
@@ -323,12 +439,13 @@ class _Expanding:
             return "".join(run) + trailing
         out, i = [], 0
         while i < len(words):
-            span = self.vocabulary.longest_name(words, i, self.visible)
-            if span is None:
-                out.append(words[i])
-                i += 1
+            span = self.span(words, i)
+            if span is None or not span[1]:  # no name, or one to choose: the words as typed
+                end = span[0] if span else i + 1
+                out += words[i:end]
+                i = end
                 continue
-            end, entries = span
+            end, entries, _ = span
             names = self.names_for(entries, " ".join(words[i:end]))
             out.append("(" + " OR ".join(f'"{n}"' for n in names) + ")")
             i = end
@@ -337,10 +454,10 @@ class _Expanding:
     def phrase(self, phrase: str) -> str:
         words = phrase.split()
         for i in range(len(words)):
-            span = self.vocabulary.longest_name(words, i, self.visible)
-            if span is None:
+            span = self.span(words, i)
+            if span is None or not span[1]:
                 continue
-            end, entries = span
+            end, entries, _ = span
             names = self.names_for(entries, " ".join(words[i:end]))
             variants = [" ".join([*words[:i], name, *words[end:]]) for name in names]
             return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
@@ -350,11 +467,18 @@ class _Expanding:
         names = [typed]
         for entry in entries:
             self.terms[(entry.facet, entry.pk)] = entry
-            names += entry.searchable
+            names += [n for n in entry.searchable if _words(n) not in self.without]
+            self.renamed = self.renamed or bool(entry.years)
         names = _without_redundant(names)
         for name in names:
             if _words(name) != _words(typed):
                 self.added[name] = None
+        if self.at_the_time:
+            for entry in entries:
+                for name in names:
+                    years = entry.in_use(_matching(name, entry.years))
+                    if years is not None:
+                        self.dated[name] = years
         return names
 
 
@@ -368,11 +492,24 @@ def _abbreviation_word(word: str) -> str:
     return alias_key(word, Alias.Kind.ABBREVIATION)
 
 
+@functools.lru_cache(maxsize=50_000)
+def _person_surname(word: str) -> str:
+    """How a person's first word is looked up when scanning text."""
+    return "person:" + (alias_key(f"{word} x", person=True).split(":")[1] if word else "")
+
+
+def _matching(name: str, years: dict) -> str:
+    """The key of ``years`` that is this name (compared as words, less case)."""
+    words = _words(name)
+    return next((key for key in years if _words(key) == words), name)
+
+
 def _near_eligible(name: TermName, key: str) -> bool:
     """One-word, unambiguous, Latin names: what a misspelling can be near."""
     return (
         not name.ambiguous
         and name.kind not in (Alias.Kind.ABBREVIATION, Alias.Kind.KOREAN)
+        and not key.startswith("person:")
         and "/" not in key
         and key.isalpha()
         and key.isascii()
@@ -437,6 +574,18 @@ def current() -> Vocabulary:
         return _loaded["vocabulary"]
 
 
+def _years_of_names(entry: KnownTerm) -> dict[str, tuple[int | None, int | None]]:
+    """Names with the years they were the term's: former names as recorded, and the
+    current name from the year the last former name went out of use."""
+    years = {
+        n.text: (n.used_from, n.used_until) for n in entry.names if n.used_from or n.used_until
+    }
+    ends = [until for _, until in years.values() if until]
+    if ends:
+        years[entry.name] = (max(ends), None)
+    return years
+
+
 def _load() -> Vocabulary:
     labels = {}
     for facet in facets.TERMS:
@@ -465,7 +614,15 @@ def _load() -> Vocabulary:
         term_id = f"{facet.alias_model.term_field}_id"
         for alias in facet.alias_model.objects.all():
             entry = by_pk.get(getattr(alias, term_id))
-            if entry is not None:
-                entry.names.append(TermName(alias.name, alias.kind, alias.ambiguous))
+            if entry is None:
+                continue
+            if alias.kind == Alias.Kind.TRIGGER:
+                entry.triggers.append(alias.name)
+                continue
+            entry.names.append(
+                TermName(alias.name, alias.kind, alias.ambiguous, alias.used_from, alias.used_until)
+            )
+        for entry in by_pk.values():
+            entry.years = _years_of_names(entry)
         entries += by_pk.values()
     return Vocabulary(entries, labels)

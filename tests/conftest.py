@@ -29,7 +29,7 @@ class Snapshot:
     bulk inserts.
     """
 
-    rows: list[tuple[type, list[dict]]]
+    rows: list[tuple[type, str, list[tuple]]]  # model, INSERT statement, values ready for it
     index: Path
     vocabulary: object
 
@@ -37,10 +37,10 @@ class Snapshot:
         from archive import vocabulary
         from archive.models import VocabularyState
 
-        for model, rows in self.rows:
-            models.QuerySet(model).bulk_create([model(**row) for row in rows])
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in self.rows]):
+            for _, sql, rows in self.rows:
+                cursor.executemany(sql, rows)
+            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _, _ in self.rows]):
                 cursor.execute(sql)
         shutil.rmtree(index_root, ignore_errors=True)
         shutil.copytree(self.index, index_root)
@@ -55,6 +55,22 @@ class Snapshot:
 
 
 _snapshots: dict[tuple[Path, ...], Snapshot] = {}
+
+
+def _insertable(model) -> tuple[type, str, list[tuple]]:
+    """The model's rows as an INSERT statement and the values it takes, prepared once."""
+    fields = model._meta.local_concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [
+        tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+        for obj in models.QuerySet(model).all()
+    ]
+    return model, sql, rows
 
 
 def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
@@ -72,11 +88,8 @@ def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
         with transaction.atomic():
             call_command("loaddata", *fixtures, verbosity=0)
             index_now()
-            tables = [
-                m for m in apps.get_app_config("archive").get_models(include_auto_created=True)
-            ]
-            rows = [(m, list(models.QuerySet(m).values())) for m in tables]
-            rows = [(m, found) for m, found in rows if found]
+            tables = apps.get_app_config("archive").get_models(include_auto_created=True)
+            rows = [found for found in map(_insertable, tables) if found[2]]
             names = vocabulary.current()
             transaction.set_rollback(True)
     finally:

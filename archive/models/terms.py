@@ -281,7 +281,9 @@ class Alias(models.Model):
         return (*self.term.natural_key(), self.name)
 
     def clean(self):
-        if not alias_key(self.name, self.kind):
+        if self.kind != self.Kind.TRIGGER and not alias_key(
+            self.name, self.kind, person=self.term_field == "person"
+        ):
             raise ValidationError({"name": _("A name needs more than generic words.")})
         if self.used_from and self.used_until and self.used_from > self.used_until:
             raise ValidationError({"used_until": _("A name cannot go out of use before it began.")})

@@ -27,7 +27,7 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT
 from whoosh.index import LockError, open_dir
 
 from . import arrays, spelling
-from .analysis import WordAnalyzer, indexed_form, is_stop_word
+from .analysis import WORDS_RE, WordAnalyzer, indexed_form, is_stop_word
 from .formats import ArrayPositions
 from .generation import Generation, cross_counts
 from .generations import active_folder, new_folder_name, point_to
@@ -323,6 +323,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         exclude_ids: tuple[int, ...] = (),
         match: str = "all",
         cross: tuple[tuple[str, str], ...] = (),
+        dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
     ) -> RawResults:
         """Match, filter, count facets and return one page of report ids.
 
@@ -350,7 +351,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         if query_text.strip():
             query = self.parse(query_text, match)
             evaluator = Evaluator(
-                generation, self.content_field_name, HEADLINE_FIELD, scored=sort == "relevance"
+                generation,
+                self.content_field_name,
+                HEADLINE_FIELD,
+                scored=sort == "relevance",
+                dated=dated,
             )
             typed = query if query_text == text else self.parse(text, match)
             found = evaluator.run(query, typed, text)
@@ -511,8 +516,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def document_count(self) -> int:
         return int(self.generation().live.sum())
 
-    def indexed_form(self, word: str) -> str:
-        return indexed_form(word)
+    def indexed_words(self, text: str) -> tuple[str, ...]:
+        return tuple(indexed_form(word) for word in WORDS_RE.findall(text))
 
 
 def _within(year_counts: dict, years, matched, year_selected: bool) -> dict:

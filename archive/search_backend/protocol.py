@@ -55,6 +55,7 @@ class SearchEngine(Protocol):
         exclude_ids: tuple[int, ...] = (),
         match: str = "all",
         cross: tuple[tuple[str, str], ...] = (),
+        dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
     ) -> RawResults:
         """Match ``query_text`` (``text`` widened with other names; ``text`` when None),
         filter by facet values (OR within a field, AND across fields) and a date
@@ -67,7 +68,10 @@ class SearchEngine(Protocol):
         any of the words, those holding most of them first. The work is bounded
         whatever the text: what was left out is said in ``notices``. ``cross``
         asks for counts of pairs of facet values within the results (rows by
-        columns of a grid: regions by agencies, regions by years).
+        columns of a grid: regions by agencies, regions by years). ``dated``
+        limits a phrase or word of the query (as ``indexed_words`` gives it) to
+        reports dated within a range of YYYYMMDD keys, or undated: a renamed
+        body's names, each in the years it was in use.
         """
         ...
 
@@ -78,8 +82,8 @@ class SearchEngine(Protocol):
         that one does, nearest and commonest first (in bounded time)."""
         ...
 
-    def indexed_form(self, word: str) -> str:
-        """A word as the index holds it (lower case, stemmed)."""
+    def indexed_words(self, text: str) -> tuple[str, ...]:
+        """The words of a text as the index holds them (lower case, stemmed)."""
         ...
 
     def highlight(self, text: str, terms: list[str | tuple[str, ...]]) -> str:

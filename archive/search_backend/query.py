@@ -60,12 +60,16 @@ class Outcome:
 
 
 class Evaluator:
-    def __init__(self, generation, body: str, headline: str | None, scored: bool = True):
+    def __init__(
+        self, generation, body: str, headline: str | None, scored: bool = True, dated=None
+    ):
         self.generation = generation
         self.body, self.headline = body, headline
         self.scored = scored
         self.size = generation.size
         self.outcome = Outcome()
+        # Indexed words of a phrase or word -> (first, last) YYYYMMDD it may match.
+        self.dated = dated or {}
 
     # -- the tree --------------------------------------------------------------
 
@@ -85,9 +89,9 @@ class Evaluator:
     def _node(self, query) -> Matches:
         boost = getattr(query, "boost", 1.0) or 1.0
         if isinstance(query, wq.Term):
-            found = self._word(query.text)
+            found = self._in_its_years((query.text,), self._word(query.text))
         elif isinstance(query, wq.Phrase):
-            found = self._phrase(list(query.words))
+            found = self._in_its_years(tuple(query.words), self._phrase(list(query.words)))
         elif isinstance(query, wq.And | wq.Ordered):
             # A stop word ("the", "of") is not required of a report unless it is all
             # there is: it still counts where the words stand together.
@@ -117,6 +121,15 @@ class Evaluator:
             found = self._nothing()
         if boost != 1.0:
             found.score = found.score * boost
+        return found
+
+    def _in_its_years(self, words: tuple[str, ...], found: Matches) -> Matches:
+        """A name of a renamed body, searched "as named at the time": only in reports
+        dated within the years it was in use (or undated)."""
+        years = self.dated.get(words)
+        if years is not None:
+            keys = self.generation.date_keys
+            found.mask &= ((keys >= years[0]) & (keys <= years[1])) | (keys == 0)
         return found
 
     def _all(self, parts: list[Matches]) -> Matches:
