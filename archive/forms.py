@@ -37,7 +37,19 @@ MAX_PAGE = 10_000
 MAX_QUERY_WORDS = 32
 MAX_VALUE_LENGTH = 200
 # Parameters that make up a search; anything else in the URL is ignored.
-PARAMETERS = ("q", *FACETS, "from", "to", "sort", "page", "exact")
+PARAMETERS = (
+    "q",
+    *FACETS,
+    "from",
+    "to",
+    "sort",
+    "page",
+    "exact",
+    "without",
+    "means",
+    "at_the_time",
+)
+MEANS_RE = re.compile(r"^[a-z]+:[-a-z0-9_]+$")
 
 
 @dataclass
@@ -98,12 +110,13 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(required=False, strip=True)
     exact = forms.BooleanField(required=False)  # "1": the words as typed, nothing widened
+    at_the_time = forms.BooleanField(required=False)  # "1": a renamed body's names in their years
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
 
     def __init__(self, data: QueryDict):
         super().__init__(data)
-        for name in FACETS:
+        for name in (*FACETS, "without", "means"):
             self.fields[name] = ValuesField(required=False)
         # "from" is a Python keyword: these two are added here rather than declared.
         self.fields["from"] = PartialDateField(end=False, label="from")
@@ -124,6 +137,13 @@ class SearchForm(forms.Form):
             )
             text = " ".join(words[:MAX_QUERY_WORDS])
         return text
+
+    def clean_means(self) -> tuple[str, ...]:
+        """Meanings chosen for shared names, as "facet:slug"; others are ignored."""
+        return tuple(v for v in self.cleaned_data["means"] if MEANS_RE.match(v))[:10]
+
+    def clean_without(self) -> tuple[str, ...]:
+        return self.cleaned_data["without"][:20]
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data["sort"]
@@ -194,6 +214,8 @@ class SearchForm(forms.Form):
         query = ArchiveQuery(
             text, filters, cleaned.get("from"), cleaned.get("to"), sort,
             cleaned.get("page", 1), PER_PAGE, exact=bool(cleaned.get("exact")),
+            without=cleaned.get("without", ()), means=cleaned.get("means", ()),
+            at_the_time=bool(cleaned.get("at_the_time")),
         )  # fmt: skip
         return ParsedSearch(query, to_params(query), self.messages())
 
@@ -247,6 +269,12 @@ def to_params(query: ArchiveQuery) -> QueryDict:
         params["page"] = str(query.page)
     if query.exact:
         params["exact"] = "1"
+    if query.without:
+        params.setlist("without", list(query.without))
+    if query.means:
+        params.setlist("means", list(query.means))
+    if query.at_the_time:
+        params["at_the_time"] = "1"
     return params
 
 

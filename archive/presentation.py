@@ -1,7 +1,7 @@
 """Turning search results into what templates loop over: links, trees, bars, pages."""
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
@@ -50,6 +50,35 @@ class TermLink:
     label: str
     count: int
     url: str
+
+
+@dataclass
+class NameChoice:
+    label: str
+    url: str
+
+
+@dataclass
+class MeaningNote:
+    typed: str
+    shared: bool  # searched as typed; the reader may choose a meaning
+    choices: list[NameChoice]  # each meaning, with a link that searches only it
+    chosen: list[str] = field(default_factory=list)  # the meanings the reader chose
+    others: list[str] = field(default_factory=list)  # those set aside
+    every_url: str = ""  # back to every meaning
+
+
+@dataclass
+class NameControls:
+    """What the search did with names, and the links that change it."""
+
+    also: list[NameChoice]  # each other name searched, with a link that leaves it out
+    left_out: list[NameChoice]  # names the reader left out, with a link that puts it back
+    meanings: list[MeaningNote]
+    exact_url: str | None  # search the exact spelling only
+    widen_url: str | None  # search other names again
+    at_the_time_url: str | None  # each name of a renamed body in its years (or not)
+    at_the_time: bool
 
 
 @dataclass
@@ -151,6 +180,61 @@ def _years_and_months(years, months, params: QueryDict) -> list[FacetLink]:
                     month = FacetValue(month.value, label, month.count, month.selected)
                     links.append(_link("month", month, params, depth=1))
     return links
+
+
+def name_controls(results: ArchiveResults, params: QueryDict) -> NameControls:
+    """Every other name searched can be left out; a shared name's meanings chosen; the
+    widening switched off (exact spelling) or dated (as named at the time). All links."""
+    query = results.query
+    without = list(query.without)
+    names = vocabulary.current()
+    also = [
+        NameChoice(name, url_with(params, without=[*without, name]))
+        for name in results.also_searched
+    ]
+    left_out = [
+        NameChoice(name, url_with(params, without=[n for n in without if n != name] or None))
+        for name in without
+    ]
+    meanings = []
+    for meaning in results.meanings:
+        keys = {f"{term.facet}:{term.slug}" for term in meaning.terms}
+        elsewhere = [m for m in query.means if m not in keys]  # other names' choices
+        if meaning.chosen:
+            chosen = {(t.facet, t.pk) for t in meaning.chosen}
+            meanings.append(
+                MeaningNote(
+                    meaning.typed,
+                    meaning.shared,
+                    [],
+                    chosen=[names.describe(t) for t in meaning.chosen],
+                    others=[
+                        names.describe(t) for t in meaning.terms if (t.facet, t.pk) not in chosen
+                    ],
+                    every_url=url_with(params, means=elsewhere or None),
+                )
+            )
+            continue
+        choices = [
+            NameChoice(
+                names.describe(term),
+                url_with(params, means=[*elsewhere, f"{term.facet}:{term.slug}"]),
+            )
+            for term in meaning.terms
+        ]
+        meanings.append(MeaningNote(meaning.typed, meaning.shared, choices))
+    widened = bool(results.also_searched or results.meanings or without)
+    return NameControls(
+        also=also,
+        left_out=left_out,
+        meanings=meanings,
+        exact_url=url_with(params, exact="1") if widened and not query.exact else None,
+        widen_url=url_with(params, exact=None) if query.exact else None,
+        at_the_time_url=url_with(params, at_the_time=None if query.at_the_time else "1")
+        if results.renamed or query.at_the_time
+        else None,
+        at_the_time=query.at_the_time,
+    )
 
 
 def chips(results: ArchiveResults, params: QueryDict) -> list[Chip]:

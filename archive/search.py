@@ -157,6 +157,7 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
         exclude_ids=awaiting_removal,
         cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
         dated=_dated(backend, expansion.dated) if expansion else {},
+        set_aside=_set_aside(expansion.meanings) if expansion else {},
     )
     reports = _published(raw.ids)
     for report in reports:
@@ -196,6 +197,17 @@ def _dated(backend, dated: dict) -> dict:
         )
         for name, (first, last) in dated.items()
     }
+
+
+def _set_aside(meanings) -> dict:
+    """Index field -> (other meanings, chosen ones) of names whose meaning was chosen."""
+    found: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for meaning in meanings:
+        for facet, (others, kept) in meaning.set_aside().items():
+            field_name = FACETS[facet].index_field
+            before = found.get(field_name, ((), ()))
+            found[field_name] = (before[0] + others, before[1] + kept)
+    return found
 
 
 def _published(ids: list[int]) -> list[Report]:

@@ -165,6 +165,11 @@ HAYSTACK_CONNECTIONS = {
     },
 }
 
+# --- The archive --------------------------------------------------------------
+
+# The region every report is about: never suggested as a tag (its provinces are).
+ARCHIVE_HOME_COUNTRY = "north-korea"
+
 # --- Limits ------------------------------------------------------------------
 
 # The longest report body taken, in characters: the admin, the model's validation

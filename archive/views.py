@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from . import indexing, vocabulary
 from .facets import FACETS, TERMS
 from .forms import page_number, parse_search, url_with, without_controls
-from .models import Report, TreeNode
+from .models import Agency, Person, Report, TreeNode
 from .presentation import (
     cards,
     chips,
     facet_boxes,
     histogram,
     known_names,
+    name_controls,
     page_links,
     paginator,
     sort_links,
@@ -153,9 +154,34 @@ def term_detail(request, slug, model):
         "undated": undated_count(results),
         "related": neighbours,
         "search_url": reverse("archive:search") + url_with(search_params),
+        "posts": _posts(term, facet),
         **known_names(term),
     }
     return render(request, "archive/term_detail.html", context)
+
+
+def _posts(term, facet) -> list[dict]:
+    """A person's posts, or the posts in a body held by people readers can look up: each
+    with its holder or body, linked where that has a public page."""
+    if facet.name not in ("person", "agency"):
+        return []
+    published = Report.objects.published()
+    if facet.name == "person":
+        public = set(Agency.objects.filter(report__in=published).values_list("pk", flat=True))
+        return [
+            {
+                "title": post.title,
+                "years": post.years,
+                "other": post.agency,
+                "linked": post.agency_id in public,
+            }
+            for post in term.positions.select_related("agency")
+        ]
+    holders = Person.objects.filter(report__in=published)
+    return [
+        {"title": post.title, "years": post.years, "other": post.person, "linked": True}
+        for post in term.positions.filter(person__in=holders).select_related("person")
+    ]
 
 
 def date_archive(request, year=None, month=None):
@@ -254,6 +280,7 @@ def search_page(request):
         "params": params,
         "facets": facet_boxes(results, params, finds=_finds(request)),
         "chips": chips(results, params),
+        "names": name_controls(results, params),
         "bars": histogram(results, params),
         "undated": undated_count(results),
         "pages": page_links(results, params),

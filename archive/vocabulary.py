@@ -14,12 +14,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from . import facets, trees
 from .edits import deletions, distance
 from .models import Alias, Region, VocabularyState
-from .romanization import alias_key, fold, plain
+from .romanization import GENERIC, alias_key, fold, plain
 
 MAX_NAME_WORDS = 6
 MAX_EXPANSION = 24  # names searched for one term, at most
@@ -53,6 +55,7 @@ class KnownTerm:
     names: list[TermName] = field(default_factory=list)
     former_slugs: tuple[str, ...] = ()  # addresses that redirect to it
     triggers: list[str] = field(default_factory=list)  # words that suggest it; not names
+    born: str = ""  # a person's, as known
     years: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     @property
@@ -83,11 +86,27 @@ class Meaning:
     words themselves were searched and the reader may choose a meaning.
     Otherwise the search was widened to every term named ("Hamgyong": North and
     South Hamgyong; two people called Kim Yong Chol).
+
+    ``chosen``: the meanings the reader picked (``means``); only their names
+    were searched, and reports tagged with another meaning and not with a
+    chosen one are set aside (``set_aside``).
     """
 
     typed: str
     terms: list[KnownTerm]
     shared: bool
+    chosen: list[KnownTerm] = field(default_factory=list)
+
+    def set_aside(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """facet -> (slugs of the meanings not chosen, slugs of those chosen)."""
+        if not self.chosen:
+            return {}
+        chosen = {(e.facet, e.pk) for e in self.chosen}
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        for entry in self.terms:
+            others, kept = found.setdefault(entry.facet, ([], []))
+            (kept if (entry.facet, entry.pk) in chosen else others).append(entry.slug)
+        return {facet: (tuple(o), tuple(k)) for facet, (o, k) in found.items() if o}
 
 
 @dataclass
@@ -243,19 +262,38 @@ class Vocabulary:
             every = shown(self.lookup(typed, include_ambiguous=True))
             if not every:
                 partial = [e for e in self.partial(typed) if visible is None or visible(e)]
+                chosen = [e for e in partial if f"{e.facet}:{e.slug}" in means]
+                if chosen and len(partial) > 1:
+                    return end, chosen, Meaning(typed, partial, False, chosen)
                 if partial:
                     meaning = Meaning(typed, partial, shared=False) if len(partial) > 1 else None
                     return end, partial, meaning
                 continue
-            chosen = [e for e in every if f"{e.facet}:{e.slug}" in means]
-            if chosen:
-                return end, chosen, None
             clear = shown(self.lookup(typed))
+            chosen = [e for e in every if f"{e.facet}:{e.slug}" in means]
+            if chosen and len(every) > 1:
+                return end, chosen, Meaning(typed, every, len(clear) < len(every), chosen)
             if len(every) > 1 and len(clear) < len(every):
                 return end, [], Meaning(typed, every, shared=True)
             if clear:
                 return end, clear, Meaning(typed, clear, shared=False) if len(clear) > 1 else None
         return None
+
+    def describe(self, entry: KnownTerm) -> str:
+        """A term told apart from its namesakes: “Kangwon (province, North Korea)”,
+        “Kim Yong Chol (born 1962-02-18)”."""
+        if entry.facet == "person":
+            return (
+                str(_("%(name)s (born %(born)s)") % {"name": entry.name, "born": entry.born})
+                if entry.born
+                else entry.name
+            )
+        larger = [e.name for e in self.ancestors(entry)]
+        if entry.facet == "region":
+            kind = Region.Kind(entry.kind).label if entry.kind else ""
+            context = ", ".join(filter(None, [str(kind).lower(), larger[-1] if larger else ""]))
+            return f"{entry.name} ({context})" if context else entry.name
+        return f"{entry.name} ({larger[0]})" if larger else entry.name
 
     def partial(self, words: str) -> list[KnownTerm]:
         """Terms that these words name less a direction: "Hamgyong" for North and South."""
@@ -332,12 +370,15 @@ class Vocabulary:
 
         Abbreviations count only in capitals ("MSS", not "mss"); a plural
         ("state security departments") counts as its singular. A place
-        inside a province also names the province. The country whose
-        provinces the vocabulary holds is not suggested: every report is
-        about North Korea, and is tagged with the places inside it.
+        inside a province also names the province. The archive's own country
+        (``ARCHIVE_HOME_COUNTRY``) is not suggested: every report is about it.
+        A person's name that runs on into another capitalised word in running
+        text is part of a longer name ("Kim Song Min", "Kim Il Sung Square"),
+        not the person.
         """
         kinds = kinds or {f.name for f in facets.ALIASED if f.suggested}
-        words = TEXT_WORD_RE.findall(text)
+        matches = list(TEXT_WORD_RE.finditer(text))
+        words = [m.group() for m in matches]
         found: dict[tuple[str, int], tuple[KnownTerm, str]] = {}
         i = 0
         while i < len(words):
@@ -351,30 +392,55 @@ class Vocabulary:
                 i += 1
                 continue
             for end in range(min(len(words), i + self.longest), i, -1):
-                typed = " ".join(words[i:end])
-                candidates = self.lookup(typed) or (
-                    self.lookup(typed[:-1]) if typed.endswith("s") else []
-                )
-                candidates = [
-                    (e, n)
-                    for e, n in candidates
-                    if e.facet in kinds
-                    and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
-                    and not (e.kind == Region.Kind.COUNTRY and (e.facet, e.pk) in self.parents)
-                ]
+                candidates = self._named(" ".join(words[i:end]), kinds)
                 if candidates:
-                    hit = (end, typed, candidates)
+                    # "China to": the shortest run naming the same terms is the name.
+                    while end - i > 1 and _same(self._named(" ".join(words[i:end - 1]), kinds),
+                                                candidates):  # fmt: skip
+                        end -= 1
+                    hit = (end, " ".join(words[i:end]), candidates)
                     break
             if hit is None:
                 i += 1
                 continue
             end, typed, candidates = hit
-            for entry, _ in candidates:
+            # A person's name, or a place's written in syllables ("Jong Ju" of "Jong Ju
+            # Yong"), running on into another capitalised word is part of a longer name.
+            split = any(
+                e.person or len(_spelled(typed, generic=False)) > len(_spelled(n.text, False))
+                for e, n in candidates
+            )
+            if split and _runs_on(text, matches, end):
+                i = end
+                continue
+            if _in_a_title(text, matches[i].start()):  # "vice-chairman of the NDC": a post
+                candidates = [(e, n) for e, n in candidates if e.facet != "agency"]
+            for entry, _meaning in candidates:
                 found.setdefault((entry.facet, entry.pk), (entry, typed))
                 for ancestor in self.provinces_of(entry):
                     found.setdefault(("region", ancestor.pk), (ancestor, f"in {entry.name}"))
             i = end
         return list(found.values())
+
+    def _named(self, typed: str, kinds) -> list[tuple[KnownTerm, TermName]]:
+        candidates = self.lookup(typed) or (self.lookup(typed[:-1]) if typed.endswith("s") else [])
+        home = settings.ARCHIVE_HOME_COUNTRY
+        candidates = [
+            (e, n)
+            for e, n in candidates
+            if e.facet in kinds
+            and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
+            and not (e.facet == "region" and e.slug == home)
+        ]
+        # A name spelled as written beats one that only folds alike: "Kangwon Province"
+        # is the North's Kangwon, not the South's Gangwon.
+        written = _spelled(typed, generic=False)
+        exact = {
+            (e.facet, e.pk)
+            for e, n in candidates
+            if not n.ambiguous and _spelled(n.text, generic=False) == written
+        }
+        return [(e, n) for e, n in candidates if not exact or (e.facet, e.pk) in exact]
 
     def ancestors(self, entry: KnownTerm) -> list[KnownTerm]:
         """The larger terms holding this one, nearest first."""
@@ -498,6 +564,48 @@ def _person_surname(word: str) -> str:
     return "person:" + (alias_key(f"{word} x", person=True).split(":")[1] if word else "")
 
 
+def _same(first, second) -> bool:
+    return {(e.facet, e.pk) for e, _ in first} == {(e.facet, e.pk) for e, _ in second}
+
+
+# Capitalised words that may follow a name in running text without lengthening it.
+NOT_NAME_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "i",
+}  # fmt: skip
+
+
+# "… chairman of the", "commanding officers of the": a body named in someone's post.
+TITLE_BEFORE_RE = re.compile(
+    r"(?i)\b(?:chair(?:man|woman|person)?|member|director|secretary|commander(?:ship)?|"
+    r"minister|premier|chief|head|president|officers?|deputy|deputies|delegates?)"
+    r"s? of (?:the )?$"
+)
+
+
+def _in_a_title(text: str, start: int) -> bool:
+    return bool(TITLE_BEFORE_RE.search(text[max(0, start - 40) : start]))
+
+
+def _runs_on(text: str, matches: list, end: int) -> bool:
+    """Whether the name ending before word ``end`` runs on into another capitalised
+    word of the same name, outside a line in title case (a headline)."""
+    if end >= len(matches):
+        return False
+    following = matches[end]
+    gap = text[matches[end - 1].end() : following.start()]
+    word = following.group()
+    if gap not in (" ", "-") or not word[0].isupper() or word.lower() in NOT_NAME_WORDS:
+        return False
+    line_start = text.rfind("\n", 0, following.start()) + 1
+    line_end = text.find("\n", following.start())
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    long_words = [w for w in TEXT_WORD_RE.findall(line) if len(w) > 3]
+    return sum(not w[0].isupper() for w in long_words) > 0.1 * len(long_words)
+
+
 def _matching(name: str, years: dict) -> str:
     """The key of ``years`` that is this name (compared as words, less case)."""
     words = _words(name)
@@ -522,9 +630,13 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", name.casefold()))
 
 
-def _spelled(name: str) -> tuple[str, ...]:
-    """The words of a name, less case and accents: "Kim Jong-suk" → ("kim", "jong", "suk")."""
-    return tuple(re.findall(r"[^\W_]+", plain(name)))
+def _spelled(name: str, generic: bool = True) -> tuple[str, ...]:
+    """The words of a name, less case and accents: "Kim Jong-suk" → ("kim", "jong", "suk");
+    without ``generic``, less the words for a kind of place after it ("province")."""
+    words = re.findall(r"[^\W_]+", plain(name))
+    while not generic and len(words) > 1 and words[-1] in GENERIC:
+        words.pop()
+    return tuple(words)
 
 
 def _without_redundant(names: list[str]) -> list[str]:
@@ -607,6 +719,7 @@ def _load() -> Vocabulary:
                 kind=getattr(term, "kind", ""),
                 names=[TermName(term.name, CANONICAL)],
                 former_slugs=tuple(term.former_slug_list),
+                born=getattr(term, "born", ""),
             )
             if getattr(term, "abbreviation", ""):
                 entry.names.append(TermName(term.abbreviation, Alias.Kind.ABBREVIATION))

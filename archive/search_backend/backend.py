@@ -324,6 +324,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         match: str = "all",
         cross: tuple[tuple[str, str], ...] = (),
         dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
+        set_aside: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
     ) -> RawResults:
         """Match, filter, count facets and return one page of report ids.
 
@@ -340,6 +341,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         scope = self._scope(generation, exclude_ids)
         if date_range is not None:
             scope &= generation.date_range(*date_range)
+        for name, (values, kept) in (set_aside or {}).items():
+            scope &= ~self._any_of(generation, name, values) | self._any_of(generation, name, kept)
         selected = {
             name: self._any_of(generation, name, values) for name, values in filters.items()
         }

@@ -56,6 +56,7 @@ class SearchEngine(Protocol):
         match: str = "all",
         cross: tuple[tuple[str, str], ...] = (),
         dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
+        set_aside: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
     ) -> RawResults:
         """Match ``query_text`` (``text`` widened with other names; ``text`` when None),
         filter by facet values (OR within a field, AND across fields) and a date
@@ -71,7 +72,10 @@ class SearchEngine(Protocol):
         columns of a grid: regions by agencies, regions by years). ``dated``
         limits a phrase or word of the query (as ``indexed_words`` gives it) to
         reports dated within a range of YYYYMMDD keys, or undated: a renamed
-        body's names, each in the years it was in use.
+        body's names, each in the years it was in use. ``set_aside`` maps a facet
+        field to (values, kept): reports holding one of the values and none of
+        those kept are left out, counts included (the other meanings of a name
+        whose meaning the reader chose).
         """
         ...
 

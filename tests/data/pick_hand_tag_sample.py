@@ -19,6 +19,7 @@ Prints one line per article: stratum, id, date, title.
   of fixtures/people.json by its name or any alias.
   This is a rough match, good enough for choosing only.
 """
+
 import json
 import random
 import re
@@ -54,9 +55,12 @@ def place_names(vocab):
     names = {regions[s]["name"] for s in wanted}
     for o in vocab:
         f = o["fields"]
-        if o["model"] == "archive.regionalias" and f["region"][0] in wanted:
-            if usable(f["name"], f.get("ambiguous")):
-                names.add(f["name"])
+        if (
+            o["model"] == "archive.regionalias"
+            and f["region"][0] in wanted
+            and usable(f["name"], f.get("ambiguous"))
+        ):
+            names.add(f["name"])
     return names
 
 
@@ -64,16 +68,16 @@ def person_names(people):
     names = set()
     for o in people:
         f = o["fields"]
-        if o["model"] == "archive.person":
-            names.add(f["name"])
-        elif o["model"] == "archive.personalias" and usable(f["name"]):
+        if o["model"] == "archive.person" or (
+            o["model"] == "archive.personalias" and usable(f["name"])
+        ):
             names.add(f["name"])
     return names
 
 
 def whole_words(names):
     alts = sorted((re.escape(n) for n in names), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(alts), re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:{})(?!\w)".format("|".join(alts)), re.IGNORECASE)
 
 
 def pick(corpus_path=CORPUS):
@@ -88,18 +92,26 @@ def pick(corpus_path=CORPUS):
     first = random.Random(SEED_RANDOM).sample(eligible, N_RANDOM)
     chosen = {a["id"] for a in first}
     named = [
-        a for a in eligible
+        a
+        for a in eligible
         if a["id"] not in chosen and pattern.search(a["title"] + "\n" + a["body"])
     ]
     second = random.Random(SEED_NAMED).sample(named, N_NAMED)
-    return ([("random", a) for a in first] + [("named", a) for a in second],
-            len(articles), len(eligible), len(named))
+    return (
+        [("random", a) for a in first] + [("named", a) for a in second],
+        len(articles),
+        len(eligible),
+        len(named),
+    )
 
 
 if __name__ == "__main__":
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
     sample, total, eligible, named = pick(path)
-    print(f"# {total} articles, {eligible} with >= {MIN_WORDS} words, "
-          f"{named} of the rest name a place or person", file=sys.stderr)
+    print(
+        f"# {total} articles, {eligible} with >= {MIN_WORDS} words, "
+        f"{named} of the rest name a place or person",
+        file=sys.stderr,
+    )
     for stratum, a in sample:
         print(stratum, a["id"], a["date"], a["title"], sep="\t")

@@ -130,30 +130,45 @@ class Command(BaseCommand):
             )
 
     def variants(self) -> dict:
-        """Does every name of a term that occurs in the reports find what its own name finds?"""
+        """Does every name of a term that occurs in the reports find what its own name
+        finds? A table by vocabulary: terms, their names, names in the reports, identical."""
         names = vocabulary.current()
-        pairs = identical = 0
+        table = {}
         differing = []
         for entry in names.entries.values():
             if entry.facet not in {f.name for f in ALIASED}:
                 continue
-            canonical = ids(entry.name)
+            row = table.setdefault(
+                entry.facet, {"terms": 0, "names": 0, "in_reports": 0, "identical": 0}
+            )
+            row["terms"] += 1
+            row["names"] += len(entry.searchable)
+            canonical = None
             for name in entry.searchable:
                 if name == entry.name or not ids(name, exact=True):
                     continue  # this spelling is in no report
-                pairs += 1
+                canonical = ids(entry.name) if canonical is None else canonical
+                row["in_reports"] += 1
                 if ids(name) == canonical:
-                    identical += 1
+                    row["identical"] += 1
                 else:
                     differing.append(f"{entry.name} / {name}")
-        figures = {"pairs": pairs, "identical": identical, "differing": differing[:50]}
+        pairs = sum(row["in_reports"] for row in table.values())
+        identical = sum(row["identical"] for row in table.values())
         self.stdout.write(
             f"\nSpelling variants: {identical} of {pairs} names that occur in the reports "
             "find exactly what the term's own name finds"
         )
+        self.stdout.write(f"{'':<10}{'terms':>7}{'names':>7}{'in reports':>12}{'identical':>11}")
+        for facet, row in sorted(table.items()):
+            self.stdout.write(
+                f"{facet:<10}{row['terms']:>7}{row['names']:>7}{row['in_reports']:>12}"
+                f"{row['identical']:>11}"
+            )
         for line in differing[:20]:
             self.stdout.write(f"  differs: {line}")
-        return figures
+        return {"pairs": pairs, "identical": identical, "by_vocabulary": table,
+                "differing": differing[:50]}  # fmt: skip
 
 
 def ids(text: str, exact: bool = False) -> frozenset[int]:

@@ -1,6 +1,6 @@
-"""Suggest regions and agencies for reports from their text, or measure the suggestions."""
+"""Suggest tags for reports from their text, or measure the suggestions."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from archive import tagging
 from archive.models import Report
@@ -8,8 +8,9 @@ from archive.models import Report
 
 class Command(BaseCommand):
     help = (
-        "Suggest tags (regions and agencies named in the text) for editors to accept or "
-        "reject; with --evaluate, compare suggestions with the tags reports already have."
+        "Suggest tags (the places, bodies and people a report's text names) for editors to "
+        "accept or reject; with --evaluate, compare suggestions with tags chosen by hand: "
+        "the tags reports already have, or a file of hand tags (--hand-tags, --texts)."
     )
 
     def add_arguments(self, parser):
@@ -17,24 +18,52 @@ class Command(BaseCommand):
         parser.add_argument(
             "--evaluate",
             action="store_true",
-            help="Change nothing: print precision and recall against the existing tags.",
+            help="Change nothing: print precision and recall against hand tags.",
         )
+        parser.add_argument(
+            "--hand-tags",
+            help="With --evaluate: a JSON list of hand tags by id "
+            "(tests/data/kcna_hand_tags.json) instead of the reports' own tags.",
+        )
+        parser.add_argument(
+            "--texts",
+            help="With --hand-tags: the JSON-lines file of their texts "
+            "(tests/data/kcna_hand_tagged.jsonl).",
+        )
+        parser.add_argument("--quiet-misses", action="store_true", help="Print the figures only.")
 
     def handle(self, *slugs, **options):
+        if options["hand_tags"] or options["texts"]:
+            if not (options["evaluate"] and options["hand_tags"] and options["texts"]):
+                raise CommandError("--hand-tags and --texts go together, with --evaluate.")
+            try:
+                cases = tagging.hand_tagged_cases(options["hand_tags"], options["texts"])
+            except (OSError, ValueError, KeyError) as exc:
+                raise CommandError(f"Cannot read the hand tags: {exc}") from None
+            return self.report(tagging.evaluate(cases), options["quiet_misses"])
         reports = Report.objects.order_by("pk")
         if options["slugs"]:
             reports = reports.filter(slug__in=options["slugs"])
         if options["evaluate"]:
-            result = tagging.evaluate(reports.prefetch_related("regions", "agencies"))
+            cases = tagging.cases_of(reports.prefetch_related("regions", "agencies", "people"))
+            return self.report(tagging.evaluate(cases), options["quiet_misses"])
+        added = sum(tagging.suggest(report) for report in reports.iterator())
+        self.stdout.write(self.style.SUCCESS(f"{added} tag suggestion(s) added for review."))
+
+    def report(self, result: tagging.Evaluation, quiet: bool) -> None:
+        if not quiet:
             for slug, term in result.misses:
                 self.stdout.write(f"missed   {slug}: {term}")
             for slug, term, evidence in result.extras:
                 self.stdout.write(f"extra    {slug}: {term} (found as “{evidence}”)")
+        for kind, part in result.by_facet.items():
             self.stdout.write(
-                f"{result.suggested} suggested, {result.correct} of them tagged by hand; "
-                f"{result.tagged} hand tags. Precision {result.precision:.1%}, "
-                f"recall {result.recall:.1%}."
+                f"{kind:<8} {part.suggested:>4} suggested, {part.correct:>4} right, "
+                f"{part.tagged:>4} hand tags: precision {part.precision:.1%}, "
+                f"recall {part.recall:.1%}"
             )
-            return
-        added = sum(tagging.suggest(report) for report in reports.iterator())
-        self.stdout.write(self.style.SUCCESS(f"{added} tag suggestion(s) added for review."))
+        self.stdout.write(
+            f"{result.suggested} suggested, {result.correct} of them tagged by hand; "
+            f"{result.tagged} hand tags. Precision {result.precision:.1%}, "
+            f"recall {result.recall:.1%}."
+        )
