@@ -23,11 +23,11 @@ from .edits import deletions, distance
 from .models import Alias, Region, VocabularyState
 from .romanization import GENERIC, alias_key, fold, plain
 
-MAX_NAME_WORDS = 6
+MAX_NAME_WORDS = 16  # "Ministry of Land and Maritime Transportation of the DPRK" in full: 14
 MAX_EXPANSION = 24  # names searched for one term, at most
 PHRASE_RE = re.compile(r'"([^"]*)"')
 # A plain word of a query: letters, digits, apostrophes and inner hyphens.
-QUERY_WORD_RE = re.compile(r"^[^\W_](?:[\w'’\-]*[^\W_])?$")
+QUERY_WORD_RE = re.compile(r"^[^\W_](?:[\w'’\-]*[^\W_])?['’]?$")  # "Workers'" too
 TEXT_WORD_RE = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 CANONICAL = "canonical"
@@ -257,7 +257,7 @@ class Vocabulary:
             found = [e for e, _ in found if visible is None or visible(e)]
             return list({(e.facet, e.pk): e for e in found}.values())
 
-        for end in range(min(len(words), start + MAX_NAME_WORDS), start, -1):
+        for end in range(min(len(words), start + self.longest), start, -1):
             typed = " ".join(words[start:end])
             every = shown(self.lookup(typed, include_ambiguous=True))
             if not every:

@@ -225,3 +225,12 @@ def test_a_person_page_gives_birth_and_posts_and_a_body_lists_its_holders(client
     make_report("Out", slug="out", people=[trader])
     index_now()
     assert "Agent of the Reconnaissance" in page(client, bureau.get_absolute_url())
+
+
+def test_a_long_name_is_understood_whole_not_by_the_body_named_inside_it(vocabularies):
+    names = vocabulary.current()
+    for text in ["Central Committee of the Workers' Party of Korea",
+                 '"Presidium of the Political Bureau of the WPK Central Committee"']:  # fmt: skip
+        expansion = names.expand(text)
+        assert len(expansion.terms) == 1, text
+        assert "Workers' Party of Korea" not in [t.name for t in expansion.terms]
