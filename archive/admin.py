@@ -1,17 +1,19 @@
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from . import indexing, tagging
-from .facets import TERMS
+from .facets import FACETS, TERMS
 from .merging import merge_problem, merge_terms
 from .models import (
     Agency,
@@ -26,8 +28,21 @@ from .models import (
 )
 from .text import xml_safe
 
-# Addresses typed without a scheme are taken as https (Django 6's default).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+class TextareaField(forms.CharField):
+    """Line breaks as the database keeps them: a browser sends each as "\r\n", which
+    would make every saved report look changed ("Changed Body.")."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+FORM_FIELDS = {
+    # Addresses typed without a scheme are taken as https (Django 6's default).
+    models.URLField: {"assume_scheme": "https"},
+    models.TextField: {"form_class": TextareaField},
+}
 
 
 class PastedTextForm(forms.ModelForm):
@@ -74,7 +89,7 @@ class TermAdmin(PastedTextAdmin):
     """Every term's changes are kept: "History" lists them and reverts any."""
 
     form = PastedTextForm
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FORM_FIELDS
     list_display = ["name", "slug"]
     list_filter = ["reference"]
     search_fields = ["name", "slug"]
@@ -196,8 +211,8 @@ class TagSuggestionInline(admin.TabularInline):
     """Terms the text names: the editor accepts or rejects each."""
 
     model = TagSuggestion
-    fields = ["term", "evidence", "decision"]
-    readonly_fields = ["term", "evidence"]
+    fields = ["term", "evidence", "context", "why", "decision"]
+    readonly_fields = ["term", "evidence", "context", "why"]
     extra = 0
     max_num = 0  # suggestions come from the text, not from the form
     can_delete = False
@@ -211,6 +226,15 @@ class TagSuggestionInline(admin.TabularInline):
     def term(self, suggestion):
         kind = suggestion.term_type.model_class()._meta.verbose_name
         return f"{capfirst(kind)}: {suggestion.term}"
+
+    @admin.display(description=_("why"))
+    def why(self, suggestion):
+        return rule_description(suggestion)
+
+
+def rule_description(suggestion: TagSuggestion) -> str:
+    rule = tagging.RULES.get(suggestion.rule)
+    return capfirst(str(rule.description)) if rule else "—"
 
 
 class PendingSuggestionsFilter(admin.SimpleListFilter):
@@ -294,7 +318,7 @@ class ReportAdmin(PastedTextAdmin):
     change_list_template = "admin/archive/report/change_list.html"
     form = ReportForm
     inlines = [CorrectionInline, TagSuggestionInline]
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FORM_FIELDS
     list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
     list_display_links = ["title"]
     list_filter = [
@@ -334,6 +358,7 @@ class ReportAdmin(PastedTextAdmin):
                     "korean_url",
                     ("reporter", "translator", "editor"),
                     "keywords",
+                    "sections",
                 ]
             },
         ),
@@ -356,6 +381,8 @@ class ReportAdmin(PastedTextAdmin):
         return self.inlines if obj is not None else []
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # nothing to save: no version is recorded either
         super().save_model(request, obj, form, change)
         note = form.cleaned_data.get("correction", "").strip()
         if note:
@@ -370,15 +397,20 @@ class ReportAdmin(PastedTextAdmin):
             reversion.set_comment(f"Correction: {note}")
 
     def save_formset(self, request, form, formset, change):
-        """Accepted suggestions tag the report (after the form's own tags are saved)."""
+        """Decisions on suggestions tag or untag the report (after the form's own tags
+        are saved): accepting tags it, rejecting an accepted or automatic one untags it."""
+        if formset.model is not TagSuggestion:
+            return super().save_formset(request, form, formset, change)
+        before = {f.instance.pk: f.initial.get("decision") for f in formset.forms}
         super().save_formset(request, form, formset, change)
-        if formset.model is TagSuggestion:
-            for suggestion, changed in formset.changed_objects:
-                if "decision" in changed and suggestion.decision == TagSuggestion.Decision.ACCEPTED:
-                    tagging.accept(suggestion)
+        for suggestion, changed in formset.changed_objects:
+            if "decision" in changed:
+                tagging.decided(suggestion, before[suggestion.pk])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # An automatic tag the editor took off the form is rejected, not made again.
+        tagging.note_removed_tags(form.instance)
         added = tagging.suggest(form.instance)
         if added:
             self.message_user(
@@ -394,7 +426,12 @@ class ReportAdmin(PastedTextAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """The list, with the search indexer's lag so editors know when search catches up."""
-        extra_context = {"indexer": indexing.status(), **(extra_context or {})}
+        lag = indexing.status()
+        extra_context = {
+            "indexer": lag,
+            "indexer_behind": indexing.behind(lag),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("headline"), ordering="headline")
@@ -483,3 +520,185 @@ for _facet in TERMS:
     if not admin.site.is_registered(_facet.model):
         _admin = AliasedTermAdmin if _facet.alias_model is not None else TermAdmin
         admin.site.register(_facet.model, _admin)
+
+
+class SuggestedKindFilter(admin.SimpleListFilter):
+    """Regions, agencies, people or topics, with how many suggestions each."""
+
+    title = _("kind of term")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        counts = dict(
+            model_admin.filtered_elsewhere(request, self.parameter_name)
+            .values_list("term_type")
+            .annotate(n=models.Count("pk"))
+        )
+        found = []
+        for facet in tagging.SUGGESTED:
+            type_id = ContentType.objects.get_for_model(facet.model).pk
+            found.append((facet.name, f"{facet.plural} ({counts.get(type_id, 0):,})"))
+        return found
+
+    def queryset(self, request, queryset):
+        facet = FACETS.get(self.value() or "")
+        if facet is None or facet not in tagging.SUGGESTED:
+            return queryset
+        return queryset.filter(term_type=ContentType.objects.get_for_model(facet.model))
+
+
+class SuggestedRuleFilter(admin.SimpleListFilter):
+    """Which rule made the suggestion (or applied the tag)."""
+
+    title = _("rule")
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        counts = dict(
+            model_admin.filtered_elsewhere(request, self.parameter_name)
+            .values_list("rule")
+            .annotate(n=models.Count("pk"))
+        )
+        return [
+            (name, f"{capfirst(str(rule.description))} ({counts.get(name, 0):,})")
+            for name, rule in tagging.RULES.items()
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(rule=self.value()) if self.value() else queryset
+
+
+class SuggestedTermFilter(admin.SimpleListFilter):
+    """The terms with the most suggestions, with their counts: decide a term at a time."""
+
+    title = _("term (most suggested)")
+    parameter_name = "term"
+    shown = 40
+
+    def lookups(self, request, model_admin):
+        rows = (
+            model_admin.filtered_elsewhere(request, self.parameter_name)
+            .values_list("term_type", "term_id")
+            .annotate(n=models.Count("pk"))
+            .order_by("-n")[: self.shown]
+        )
+        models_by_type = {
+            ContentType.objects.get_for_model(f.model).pk: f.model for f in tagging.SUGGESTED
+        }
+        names = {}
+        for type_id, model in models_by_type.items():
+            ids = [term_id for t, term_id, _n in rows if t == type_id]
+            names[type_id] = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return [
+            (f"{type_id}:{term_id}", f"{names[type_id].get(term_id, '?')} ({n:,})")
+            for type_id, term_id, n in rows
+            if type_id in names
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        type_id, _colon, term_id = value.partition(":")
+        if type_id.isdigit() and term_id.isdigit():
+            return queryset.filter(term_type_id=int(type_id), term_id=int(term_id))
+        return queryset
+
+
+@admin.register(TagSuggestion)
+class TagSuggestionAdmin(admin.ModelAdmin):
+    """The review screen: suggestions across reports, decided a selection at a time.
+
+    Filter by decision, kind of term, rule and term (each with its count);
+    every row shows the sentence the term was found in. Accepting tags the
+    reports, rejecting an accepted or automatic suggestion untags them, and
+    "accept everywhere" accepts every waiting suggestion of the same term
+    found by the same words.
+    """
+
+    list_display = ["term_name", "kind", "found_in", "report_link", "why", "decision"]
+    list_filter = ["decision", SuggestedKindFilter, SuggestedRuleFilter, SuggestedTermFilter]
+    search_fields = ["evidence", "context", "report__headline"]
+    list_select_related = ["report", "term_type"]
+    list_per_page = 100
+    actions = ["accept", "reject", "accept_everywhere"]
+
+    class Media:
+        css = {"all": ["archive/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("term")
+
+    def filtered_elsewhere(self, request, leave_out: str):
+        """The suggestions as the other filters of the page narrow them (for counts)."""
+        queryset = TagSuggestion.objects.all()
+        decision = request.GET.get("decision__exact")
+        if decision:
+            queryset = queryset.filter(decision=decision)
+        for filter_class in (SuggestedKindFilter, SuggestedRuleFilter, SuggestedTermFilter):
+            name = filter_class.parameter_name
+            if name != leave_out and request.GET.get(name):
+                narrowed = filter_class(request, {name: [request.GET[name]]}, TagSuggestion, self)
+                queryset = narrowed.queryset(request, queryset)
+        return queryset
+
+    def has_add_permission(self, request):
+        return False  # suggestions come from the text
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a decision is kept, so that the suggestion is not made again
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in TagSuggestion._meta.fields if f.name != "decision"]
+
+    @admin.display(description=_("term"))
+    def term_name(self, suggestion):
+        return str(suggestion.term)
+
+    @admin.display(description=_("kind"))
+    def kind(self, suggestion):
+        return capfirst(suggestion.term_type.model_class()._meta.verbose_name)
+
+    @admin.display(description=_("found in"))
+    def found_in(self, suggestion):
+        text, words = suggestion.context or suggestion.evidence, suggestion.evidence
+        at = text.find(words)
+        if at < 0:
+            return text
+        return format_html("{}<mark>{}</mark>{}", text[:at], words, text[at + len(words) :])
+
+    @admin.display(description=_("report"), ordering="report__headline")
+    def report_link(self, suggestion):
+        url = reverse("admin:archive_report_change", args=[suggestion.report_id])
+        return format_html('<a href="{}">{}</a>', url, suggestion.report.title)
+
+    @admin.display(description=_("why"), ordering="rule")
+    def why(self, suggestion):
+        return rule_description(suggestion)
+
+    @admin.action(description=_("Accept the selected suggestions (tag the reports)"),
+                  permissions=["change"])  # fmt: skip
+    def accept(self, request, queryset):
+        done = tagging.decide_many(queryset, TagSuggestion.Decision.ACCEPTED)
+        self.message_user(request, _("%(n)s suggestion(s) accepted.") % {"n": f"{done:,}"})
+
+    @admin.action(description=_("Reject the selected suggestions"), permissions=["change"])
+    def reject(self, request, queryset):
+        done = tagging.decide_many(queryset, TagSuggestion.Decision.REJECTED)
+        self.message_user(request, _("%(n)s suggestion(s) rejected.") % {"n": f"{done:,}"})
+
+    @admin.action(
+        description=_(
+            "Accept everywhere: every waiting suggestion of these terms, found by the same words"
+        ),
+        permissions=["change"],
+    )
+    def accept_everywhere(self, request, queryset):
+        same = models.Q(pk__in=[])
+        for type_id, term_id, evidence in queryset.values_list(
+            "term_type", "term_id", "evidence"
+        ).distinct():
+            same |= models.Q(term_type=type_id, term_id=term_id, evidence=evidence)
+        waiting = TagSuggestion.objects.filter(same, decision=TagSuggestion.Decision.PENDING)
+        done = tagging.decide_many(waiting, TagSuggestion.Decision.ACCEPTED)
+        self.message_user(
+            request, _("%(n)s suggestion(s) accepted across the archive.") % {"n": f"{done:,}"}
+        )

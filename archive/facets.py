@@ -70,8 +70,9 @@ PERSON = Facet(
     suggested=True, on_cards=True,
 )  # fmt: skip
 TOPIC = Facet(
-    "topic", _("Topic"), "topics", Topic, "topics", "topics", _("Topics"), created_by_import=True
-)
+    "topic", _("Topic"), "topics", Topic, "topics", "topics", _("Topics"),
+    suggested=True,
+)  # fmt: skip
 SOURCE = Facet(
     "source", _("Source"), "source", Source, "source", "sources", _("Sources"),
     created_by_import=True,

@@ -120,6 +120,20 @@ class Expansion:
     renamed: bool = False  # a term named was renamed: "as named at the time" applies
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A term named in a text: the words as written, how they name it ("name",
+    "abbreviation", "inside": a place within it, "trigger": a topic's phrase), where
+    (a character offset), and whether the words are a listed name as spelled (less
+    case, accents and words such as "Province"), not only one that folds alike."""
+
+    entry: KnownTerm
+    words: str
+    how: str
+    start: int
+    as_listed: bool = True
+
+
 @dataclass
 class FoundTerm:
     entry: KnownTerm
@@ -142,7 +156,16 @@ class Vocabulary:
         # A name less its direction ("hamkyong" of North and South Hamgyong): what a
         # reader who types only that means.
         self.partial_keys: dict[str, dict[tuple[str, int], KnownTerm]] = {}
+        # Topics' trigger phrases as lower-case words, by first word, longest first.
+        self.triggers: dict[str, list[tuple[tuple[str, ...], KnownTerm]]] = {}
+        self.longest_trigger = 1
         for entry in entries:
+            phrases = [entry.name, *entry.triggers] if entry.facet == "topic" else entry.triggers
+            for trigger in phrases:
+                phrase = tuple(w.lower() for w in TEXT_WORD_RE.findall(trigger))
+                if phrase:
+                    self.triggers.setdefault(phrase[0], []).append((phrase, entry))
+                    self.longest_trigger = max(self.longest_trigger, len(phrase))
             for name in entry.names:
                 key = entry.key(name)
                 if "/" in key and not name.ambiguous:
@@ -158,6 +181,9 @@ class Vocabulary:
                     if _near_eligible(name, key):
                         for variant in deletions(key):
                             self.near_keys.setdefault(variant, []).append((key, entry))
+
+        for found in self.triggers.values():
+            found.sort(key=lambda item: -len(item[0]))
 
     def lookup(
         self, words: str, include_ambiguous: bool = False
@@ -366,20 +392,32 @@ class Vocabulary:
     # -- tagging -----------------------------------------------------------
 
     def scan(self, text: str, kinds=None) -> list[tuple[KnownTerm, str]]:
-        """Terms the text names, each with the words that named it, in order of appearance.
+        """Terms the text names, each with the words that first named it, in order of
+        appearance (see ``mentions``)."""
+        found: dict[tuple[str, int], tuple[KnownTerm, str]] = {}
+        for mention in self.mentions(text, kinds):
+            found.setdefault(
+                (mention.entry.facet, mention.entry.pk), (mention.entry, mention.words)
+            )
+        return list(found.values())
+
+    def mentions(self, text: str, kinds=None) -> list["Mention"]:
+        """Every mention of a term in the text, in order.
 
         Abbreviations count only in capitals ("MSS", not "mss"); a plural
         ("state security departments") counts as its singular. A place
-        inside a province also names the province. The archive's own country
-        (``ARCHIVE_HOME_COUNTRY``) is not suggested: every report is about it.
-        A person's name that runs on into another capitalised word in running
-        text is part of a longer name ("Kim Song Min", "Kim Il Sung Square"),
-        not the person.
+        inside a province also names the province ("in Hyesan"). The
+        archive's own country (``ARCHIVE_HOME_COUNTRY``) is not named: every
+        report is about it. A person's name that runs on into another
+        capitalised word in running text is part of a longer name ("Kim Song
+        Min", "Kim Il Sung Square"), not the person; a body named in someone's
+        post ("vice-chairman of the NDC") is not named. A topic is named by
+        its trigger phrases ("border guards"), in any case.
         """
         kinds = kinds or {f.name for f in facets.ALIASED if f.suggested}
         matches = list(TEXT_WORD_RE.finditer(text))
         words = [m.group() for m in matches]
-        found: dict[tuple[str, int], tuple[KnownTerm, str]] = {}
+        found: list[Mention] = []
         i = 0
         while i < len(words):
             hit = None
@@ -389,7 +427,7 @@ class Vocabulary:
                 and _abbreviation_word(first) not in self.first_words
                 and _person_surname(first) not in self.first_words
             ):
-                i += 1
+                i += self._triggers(words, matches, i, kinds, found)
                 continue
             for end in range(min(len(words), i + self.longest), i, -1):
                 candidates = self._named(" ".join(words[i:end]), kinds)
@@ -401,7 +439,7 @@ class Vocabulary:
                     hit = (end, " ".join(words[i:end]), candidates)
                     break
             if hit is None:
-                i += 1
+                i += self._triggers(words, matches, i, kinds, found)
                 continue
             end, typed, candidates = hit
             # A person's name, or a place's written in syllables ("Jong Ju" of "Jong Ju
@@ -415,12 +453,47 @@ class Vocabulary:
                 continue
             if _in_a_title(text, matches[i].start()):  # "vice-chairman of the NDC": a post
                 candidates = [(e, n) for e, n in candidates if e.facet != "agency"]
-            for entry, _meaning in candidates:
-                found.setdefault((entry.facet, entry.pk), (entry, typed))
-                for ancestor in self.provinces_of(entry):
-                    found.setdefault(("region", ancestor.pk), (ancestor, f"in {entry.name}"))
+            if _beside_a_feature(text, matches, i, end):  # "Lake Sijung" is not the county
+                candidates = [(e, n) for e, n in candidates if e.facet != "region"]
+            start, written = matches[i].start(), _spelled(typed, generic=False)
+            hows: dict[tuple[str, int], Mention] = {}  # one a term, however many names match
+            for entry, name in candidates:
+                how = "abbreviation" if name.kind == Alias.Kind.ABBREVIATION else "name"
+                listed = _spelled(name.text, generic=False) == written
+                before = hows.get((entry.facet, entry.pk))
+                rank = (how == "name", listed)
+                if before is None or rank > (before.how == "name", before.as_listed):
+                    hows[(entry.facet, entry.pk)] = Mention(entry, typed, how, start, listed)
+            inside: dict[tuple[str, int], Mention] = {}
+            for mention in hows.values():
+                found.append(mention)
+                for ancestor in self.provinces_of(mention.entry):
+                    key = ("region", ancestor.pk)
+                    if key not in hows:
+                        within = f"in {mention.entry.name}"
+                        inside.setdefault(
+                            key, Mention(ancestor, within, "inside", start, mention.as_listed)
+                        )
+            found += inside.values()
             i = end
-        return list(found.values())
+        return found
+
+    def _triggers(self, words, matches, i: int, kinds, found: list) -> int:
+        """Trigger phrases of topics starting at word ``i``: adds their mentions and
+        returns how many words to move on (at least one)."""
+        if "topic" not in kinds:
+            return 1
+        lowered = [w.lower() for w in words[i : i + self.longest_trigger]]
+        for phrase, entry in self.triggers.get(lowered[0], ()):
+            size = len(phrase)
+            run = lowered[:size]
+            if len(run) == size and (run == list(phrase) or (
+                run[:-1] == list(phrase[:-1]) and run[-1] == phrase[-1] + "s"
+            )):  # fmt: skip
+                found.append(Mention(entry, " ".join(words[i : i + size]), "trigger",
+                                     matches[i].start()))  # fmt: skip
+                return size
+        return 1
 
     def _named(self, typed: str, kinds) -> list[tuple[KnownTerm, TermName]]:
         candidates = self.lookup(typed) or (self.lookup(typed[:-1]) if typed.endswith("s") else [])
@@ -429,6 +502,7 @@ class Vocabulary:
             (e, n)
             for e, n in candidates
             if e.facet in kinds
+            and e.facet != "topic"  # named by its trigger phrases only
             and (n.kind != Alias.Kind.ABBREVIATION or n.text in typed)
             and not (e.facet == "region" and e.slug == home)
         ]
@@ -583,6 +657,18 @@ TITLE_BEFORE_RE = re.compile(
     r"minister|premier|chief|head|president|officers?|deputy|deputies|delegates?)"
     r"s? of (?:the )?$"
 )
+
+
+# Natural features named after a place are not the place: "Lake Sijung", "Tumen River".
+FEATURE_BEFORE = {"lake", "mt", "mount", "mountain", "cape"}
+FEATURE_AFTER = {"river", "lake", "mountain", "mountains", "bay", "island", "islet", "falls",
+                 "pass", "strait", "stream", "valley"}  # fmt: skip
+
+
+def _beside_a_feature(text: str, matches: list, start: int, end: int) -> bool:
+    before = matches[start - 1].group().lower() if start > 0 else ""
+    after = matches[end].group().lower() if end < len(matches) else ""
+    return before in FEATURE_BEFORE or after in FEATURE_AFTER
 
 
 def _in_a_title(text: str, start: int) -> bool:

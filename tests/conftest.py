@@ -146,13 +146,18 @@ def write_file(tmp_path):
 
 @pytest.fixture(autouse=True)
 def search_index(tmp_path):
-    """A fresh, empty search index for every test; returns the backend.
+    """A fresh, empty search index (and vocabulary) for every test; returns the backend.
 
     Pages read the index, and a shared one would hold entries of reports that
     other tests created and rolled back.
     """
     from haystack import connections
 
+    from archive import vocabulary
+
+    # Nor may a test see the vocabulary another test's rolled-back rows made.
+    with vocabulary._lock:
+        vocabulary._loaded.update(version=None, vocabulary=None, checked=0.0)
     info = connections.connections_info["default"]
     old_path = info["PATH"]
     info["PATH"] = str(tmp_path / "index")

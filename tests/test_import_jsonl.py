@@ -79,9 +79,35 @@ def test_valid_json_with_unicode_line_separators_is_read(write_file):
 
 def test_topics_in_korean_script_stay_distinct(write_file):
     record = {**GOOD, "topics": ["국가보위성", "사회안전성"]}
-    run_import(write_file("korean.jsonl", jsonl(record)), verbosity=0)
+    run_import(write_file("korean.jsonl", jsonl(record)), "--create-topics", verbosity=0)
     assert sorted(Topic.objects.values_list("name", flat=True)) == ["국가보위성", "사회안전성"]
     assert Report.objects.get().topics.count() == 2
+
+
+def test_unknown_topics_are_kept_as_the_sources_sections_not_invented(write_file, capsys):
+    known = Topic.objects.create(name="Border control", slug="border-control")
+    records = [
+        {**GOOD, "id": "a", "topics": ["Top News", "Border control"], "sections": ["Korea"]},
+        {**GOOD, "id": "b", "topics": ["Top News", "World"]},
+    ]
+    run_import(write_file("sections.jsonl", jsonl(*records)))
+    assert list(Topic.objects.all()) == [known]
+    first, second = Report.objects.order_by("import_key")
+    assert [t.slug for t in first.topics.all()] == ["border-control"]
+    assert (first.sections, second.sections) == ("Korea, Top News", "Top News, World")
+    out = capsys.readouterr().out
+    assert "kept as the source's sections: “Top News” 2, “World” 1" in out
+    assert "--create-topics" in out
+
+
+def test_the_summary_says_which_fields_sent_reports_to_review(write_file, capsys):
+    undated = {**GOOD, "id": "u", "source": "Daily NK"}
+    undated.pop("date")
+    run_import(write_file("review.jsonl", jsonl(undated, {**undated, "id": "v"})),
+               "--status", "published")  # fmt: skip
+    out = capsys.readouterr().out
+    assert "2 sent to review" in out
+    assert "Sent to review, by what the raw text lacked: publication date 2." in out
 
 
 def test_a_revised_text_at_a_known_address_is_reported_not_silently_dropped(write_file, capsys):

@@ -83,6 +83,7 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         slug=_text(data, "slug"),
         import_key=_key(data, urls["url"], title, body),
         keywords=_list(data, "keywords"),
+        sections=_list(data, "sections"),
         tags={name: _list(data, name) for name in TAG_FIELDS},
         notices=notices,
         **{name: _text(data, name) for name in TEXT_FIELDS},

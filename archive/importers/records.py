@@ -41,6 +41,7 @@ class ImportedRecord:
     editor: str = ""
     slug: str = ""
     keywords: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)  # where the source filed it
     # Names or slugs of terms, by Report field: {"regions": ["Hyesan"], "topics": [...]}.
     tags: dict[str, list[str]] = field(default_factory=dict)
     # Page furniture the parser removed, listed for the editor who reviews the import.

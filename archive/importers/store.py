@@ -1,5 +1,6 @@
 """Writing parsed records to the database, one file per transaction."""
 
+import collections
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,9 +10,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..facets import TERMS
+from ..facets import FACETS, TERMS
 from ..models import IndexChange, Report, TagSuggestion
-from ..tagging import SUGGESTED, new_suggestions
+from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions
 from ..text import short_slug
 from ..vocabulary import current as current_vocabulary
 from .files import read_file
@@ -21,7 +22,7 @@ BATCH_SIZE = 500
 SLUG_LENGTH = 80
 LIMITED_FIELDS = [
     "headline", "dek", "photo_caption", "original_url", "korean_url",
-    "reporter", "translator", "editor", "keywords",
+    "reporter", "translator", "editor", "keywords", "sections",
 ]  # fmt: skip
 
 
@@ -31,6 +32,10 @@ class FileResult:
     created: int = 0
     skipped: int = 0
     in_review: int = 0
+    tagged_automatically: int = 0
+    review_reasons: collections.Counter = field(default_factory=collections.Counter)
+    # Topic names the archive does not have, kept as the source's sections: name -> reports.
+    sections_kept: collections.Counter = field(default_factory=collections.Counter)
     suggested: int = 0  # tags suggested from the text, awaiting editors
     problems: list[RecordProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -47,13 +52,16 @@ class _Rollback(Exception):
 class TagResolver:
     """Finds the terms a record names, by slug, name, abbreviation or any other name.
 
-    Vocabularies the importer may extend (``Facet.created_by_import``: topics,
-    sources) get a new term for an unknown name; for the others (places,
-    agencies) an unknown name is a problem with the record.
+    Vocabularies the importer may extend (``Facet.created_by_import``: sources;
+    topics with ``create_topics``) get a new term for an unknown name. An
+    unknown topic is otherwise kept as one of the source's own sections (a
+    site's "Top News" is no topic); for the other vocabularies (places,
+    agencies, people) an unknown name is a problem with the record.
     """
 
-    def __init__(self):
+    def __init__(self, create_topics: bool = False):
         self.by_name = {facet.name: self._index(facet.model) for facet in TERMS}
+        self.create_topics = create_topics
 
     @staticmethod
     def _index(model) -> dict:
@@ -66,20 +74,23 @@ class TagResolver:
                     index.setdefault(value.casefold(), term)
         return index
 
-    def resolve(self, record: ImportedRecord) -> tuple[dict, list[str]]:
-        """The record's terms by Report field, and what could not be resolved."""
-        unknown, terms = [], {}
+    def resolve(self, record: ImportedRecord) -> tuple[dict, list[str], list[str]]:
+        """The record's terms by Report field, what could not be resolved, and the topic
+        names kept as sections."""
+        unknown, terms, sections = [], {}, []
         for facet in TERMS:
             names = record.tags.get(facet.report_field, []) if facet.many else [record.source]
             found = []
             for name in filter(None, names):
                 term = self._find(facet, name)
-                if term is None:
-                    unknown.append(f"unknown {facet.name} “{name}”: add it to the vocabulary first")
-                else:
+                if term is not None:
                     found.append(term)
+                elif facet.name == "topic":
+                    sections.append(name)
+                else:
+                    unknown.append(f"unknown {facet.name} “{name}”: add it to the vocabulary first")
             terms[facet.report_field] = found if facet.many else (found[0] if found else None)
-        return terms, unknown
+        return terms, unknown, sections
 
     def _find(self, facet, name: str):
         index = self.by_name[facet.name]
@@ -89,7 +100,9 @@ class TagResolver:
             entry = current_vocabulary().resolve(facet.name, name)
             if entry is not None:
                 term = index[name.casefold()] = index[entry.slug]
-        if term is None and facet.created_by_import:
+        if term is None and (
+            facet.created_by_import or (facet.name == "topic" and self.create_topics)
+        ):
             term = self._create(facet.model, index, name)
         return term
 
@@ -137,23 +150,28 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     follow_symlinks: bool = False,
+    create_topics: bool = False,
 ) -> FileResult:
-    """Import one file: everything in it, or (on any problem) nothing."""
+    """Import one file: everything in it, or (on any problem) nothing. Topic names the
+    archive does not have become new topics with ``create_topics``, and are otherwise
+    kept as the source's sections."""
     result = FileResult(path=str(path))
     records, result.problems = read_file(path, follow_symlinks=follow_symlinks)
     try:
         with transaction.atomic():
-            _write(records, result, status, progress)
+            _write(records, result, status, progress, create_topics)
             if result.problems or dry_run:
                 raise _Rollback
     except _Rollback:
         if result.problems:
-            result.created = result.in_review = 0
+            result.created = result.in_review = result.tagged_automatically = 0
+            result.review_reasons.clear()
+            result.sections_kept.clear()
     return result
 
 
-def _write(records, result: FileResult, status: str, progress) -> None:
-    resolver, slugs = TagResolver(), SlugBook()
+def _write(records, result: FileResult, status: str, progress, create_topics=False) -> None:
+    resolver, slugs = TagResolver(create_topics), SlugBook()
     keys = set(Report.objects.filter(import_key__isnull=False).values_list("import_key", flat=True))
     first_of_key: dict[str, ImportedRecord] = {}
     pending: list[tuple[Report, dict]] = []
@@ -171,8 +189,10 @@ def _write(records, result: FileResult, status: str, progress) -> None:
                     + ("" if same else " (give each version its own “id” to keep both)")
                 )
             continue
-        terms, messages = resolver.resolve(record)
-        messages += _too_long(record)
+        terms, messages, sections = resolver.resolve(record)
+        record.sections = list(dict.fromkeys([*record.sections, *sections]))
+        result.sections_kept.update(sections)
+        messages += _too_long(record, create_topics)
         try:
             slug = slugs.claim(record)
         except ValueError as exc:
@@ -185,7 +205,9 @@ def _write(records, result: FileResult, status: str, progress) -> None:
         where = f"{record.path}:{record.line}" if record.line else record.path
         result.notices += [f"{where}: {notice}" for notice in record.notices]
         report = _report(record, slug, status, terms["source"])
-        result.in_review += report.status == Report.Status.IN_REVIEW
+        if report.status == Report.Status.IN_REVIEW:
+            result.in_review += 1
+            result.review_reasons.update(record.missing)
         pending.append((report, terms))
         if len(pending) >= BATCH_SIZE:
             _flush(pending, result)
@@ -193,11 +215,13 @@ def _write(records, result: FileResult, status: str, progress) -> None:
     result.created = len(first_of_key)
 
 
-def _too_long(record: ImportedRecord) -> list[str]:
+def _too_long(record: ImportedRecord, create_topics: bool = False) -> list[str]:
     """Fields too long for the archive: refused, never cut short."""
     problems = []
     term_limit = Report._meta.get_field("source").related_model._meta.get_field("name").max_length
     created = [f for f in TERMS if f.created_by_import]  # their names become new terms
+    if create_topics:
+        created.append(FACETS["topic"])
     new_names = [
         name
         for facet in created
@@ -250,6 +274,7 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
         translator=record.translator,
         editor=record.editor,
         keywords=", ".join(record.keywords),
+        sections=", ".join(record.sections),
         status=status,
         editor_notes=" ".join(notes),
         import_key=record.import_key,
@@ -272,14 +297,17 @@ def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
             for term in dict.fromkeys(terms[facet.report_field])
         ]
         through.objects.bulk_create(links)
-    # The terms the text names, for an editor to accept or reject.
+    # The terms the text names: tagged at once by an automatic rule, or for an editor to
+    # accept or reject.
     names = current_vocabulary()
     suggestions = []
     for report, (_, terms) in zip(reports, pending, strict=True):
         tagged = {(f.name, t.pk) for f in SUGGESTED for t in terms[f.report_field]}
         suggestions += new_suggestions(report, tagged, names)
     TagSuggestion.objects.bulk_create(suggestions)
-    result.suggested += len(suggestions)
+    automatic = add_automatic_tags(suggestions)
+    result.tagged_automatically += automatic
+    result.suggested += len(suggestions) - automatic
     # bulk_create sends no signals: queue what the public may see for the indexer.
     IndexChange.objects.enqueue(
         report.pk for report in reports if report.status == Report.Status.PUBLISHED

@@ -142,6 +142,14 @@ class Report(FeedSafeText, models.Model):
         blank=True,
         help_text=_("Comma-separated, as the report gives them, e.g. “Korea, reforms, Russia”."),
     )
+    sections = models.CharField(
+        _("the source's sections"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where the source filed it, as given, e.g. “Top News, World”: not the archive's topics."
+        ),
+    )
 
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
     agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
@@ -298,27 +306,31 @@ class Correction(models.Model):
 
 
 class TagSuggestionManager(models.Manager):
-    def for_term(self, report: Report, term_model, term_pk: int, evidence: str):
+    def for_term(self, report: Report, term_model, term_pk: int, evidence: str, **fields):
         """An unsaved suggestion of a term (by model and primary key) for a report."""
         return self.model(
             report=report,
             term_type=ContentType.objects.get_for_model(term_model),
             term_id=term_pk,
             evidence=evidence[:300],
+            **fields,
         )
 
 
 class TagSuggestion(models.Model):
-    """A term the text names, awaiting an editor's decision.
+    """A term the text names, awaiting an editor's decision, or applied by a rule.
 
-    The importer and the admin suggest; only an editor tags. A rejected
-    suggestion is kept so that it is not made again.
+    The importer and the admin suggest. A rule whose measured precision is
+    high enough (``archive.tagging.RULES``) tags the report at once, and the
+    suggestion records that the tag was automatic: rejecting it removes the
+    tag. A rejected suggestion is kept so that it is not made again.
     """
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Undecided")
         ACCEPTED = "accepted", _("Accept: tag the report")
         REJECTED = "rejected", _("Reject")
+        AUTOMATIC = "automatic", _("Tagged automatically")
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="tag_suggestions", verbose_name=_("report")
@@ -331,8 +343,18 @@ class TagSuggestion(models.Model):
     evidence = models.CharField(
         _("found as"), max_length=300, help_text=_("The words in the text, e.g. “Hamkyung”.")
     )
+    context = models.CharField(
+        _("in the sentence"), max_length=400, blank=True, help_text=_("Where the words stand.")
+    )
+    rule = models.CharField(
+        _("rule"), max_length=20, blank=True, help_text=_("Why it was suggested (or applied).")
+    )
     decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+        _("decision"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        db_index=True,
     )
     created = models.DateTimeField(_("suggested"), auto_now_add=True)
 

@@ -1,3 +1,4 @@
+import collections
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +26,12 @@ class Command(BaseCommand):
             help="Status of complete reports (default: draft). Incomplete ones go to review.",
         )
         parser.add_argument(
+            "--create-topics",
+            action="store_true",
+            help="Add topic names the archive does not have as new topics (by default they "
+            "are kept as the source's own sections).",
+        )
+        parser.add_argument(
             "--follow-symlinks",
             action="store_true",
             help="Read paths that are symbolic links (to regular files); refused by default.",
@@ -32,7 +39,10 @@ class Command(BaseCommand):
 
     def handle(self, *paths, **options):
         failed = 0
-        totals = {"created": 0, "skipped": 0, "in_review": 0, "suggested": 0}
+        totals = {
+            "created": 0, "skipped": 0, "in_review": 0, "suggested": 0, "tagged_automatically": 0,
+        }  # fmt: skip
+        reasons, sections = collections.Counter(), collections.Counter()
         for path in dict.fromkeys(options["paths"]):  # a file named twice is read once
             result = import_file(
                 path,
@@ -40,6 +50,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 progress=self.progress_bar(path) if options["verbosity"] else None,
                 follow_symlinks=options["follow_symlinks"],
+                create_topics=options["create_topics"],
             )
             for notice in result.notices:
                 self.stderr.write(self.style.WARNING(notice))
@@ -52,13 +63,24 @@ class Command(BaseCommand):
                 continue
             for key in totals:
                 totals[key] += getattr(result, key)
+            reasons.update(result.review_reasons)
+            sections.update(result.sections_kept)
             self.stdout.write(
                 f"{path}: {result.created} new, {result.skipped} already in the archive"
-                + (
-                    f", {result.in_review} sent to review (missing fields)"
-                    if result.in_review
-                    else ""
-                )
+                + (f", {result.in_review} sent to review" if result.in_review else "")
+            )
+        if reasons:
+            self.stdout.write(
+                "Sent to review, by what the raw text lacked: "
+                + ", ".join(f"{name} {count:,}" for name, count in reasons.most_common())
+                + "."
+            )
+        if sections:
+            self.stdout.write(
+                "Topic names the archive does not have, kept as the source's sections: "
+                + ", ".join(f"“{name}” {count:,}" for name, count in sections.most_common(10))
+                + (f" and {len(sections) - 10} more" if len(sections) > 10 else "")
+                + ". Add them with --create-topics, or as topics' other names."
             )
         verb = "would be imported" if options["dry_run"] else "imported"
         self.stdout.write(
@@ -66,7 +88,12 @@ class Command(BaseCommand):
                 f"{totals['created']} report(s) {verb}, {totals['skipped']} skipped as already "
                 f"present, {totals['in_review']} in review; {failed} file(s) failed."
                 + (
-                    f" {totals['suggested']} tag(s) suggested from the texts await review."
+                    f" {totals['tagged_automatically']:,} tag(s) applied automatically."
+                    if totals["tagged_automatically"]
+                    else ""
+                )
+                + (
+                    f" {totals['suggested']:,} tag(s) suggested from the texts await review."
                     if totals["suggested"]
                     else ""
                 )

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import tagging
-from archive.models import Report
+from archive.models import Report, TagSuggestion
 
 
 class Command(BaseCommand):
@@ -47,8 +47,21 @@ class Command(BaseCommand):
         if options["evaluate"]:
             cases = tagging.cases_of(reports.prefetch_related("regions", "agencies", "people"))
             return self.report(tagging.evaluate(cases), options["quiet_misses"])
+        if options["redo_pending"]:
+            TagSuggestion.objects.filter(
+                report__in=reports, decision=TagSuggestion.Decision.PENDING
+            ).delete()
+        before = TagSuggestion.objects.filter(decision=TagSuggestion.Decision.AUTOMATIC).count()
         added = sum(tagging.suggest(report) for report in reports.iterator())
-        self.stdout.write(self.style.SUCCESS(f"{added} tag suggestion(s) added for review."))
+        automatic = (
+            TagSuggestion.objects.filter(decision=TagSuggestion.Decision.AUTOMATIC).count() - before
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{added - automatic:,} tag suggestion(s) added for review; "
+                f"{automatic:,} tag(s) applied automatically."
+            )
+        )
 
     def report(self, result: tagging.Evaluation, quiet: bool) -> None:
         if not quiet:
@@ -61,6 +74,12 @@ class Command(BaseCommand):
                 f"{kind:<8} {part.suggested:>4} suggested, {part.correct:>4} right, "
                 f"{part.tagged:>4} hand tags: precision {part.precision:.1%}, "
                 f"recall {part.recall:.1%}"
+            )
+        for rule, part in result.by_rule.items():
+            kind = "automatic" if tagging.RULES[rule].automatic else "review"
+            self.stdout.write(
+                f"rule {rule:<13} {part.suggested:>4} suggested, {part.correct:>4} right: "
+                f"precision {part.precision:.1%} ({kind})"
             )
         self.stdout.write(
             f"{result.suggested} suggested, {result.correct} of them tagged by hand; "

@@ -1,0 +1,146 @@
+"""Tags at real size: automatic tags an editor can revoke, the review screen, the desk."""
+
+import re
+from html import unescape
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+from reversion.models import Version
+
+from archive import tagging
+from archive.models import Region, Report, TagSuggestion
+
+from .conftest import index_now
+from .factories import make_report
+from .forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+AUTOMATIC, PENDING = TagSuggestion.Decision.AUTOMATIC, TagSuggestion.Decision.PENDING
+REVIEW = reverse("admin:archive_tagsuggestion_changelist")
+
+
+def regions(report) -> set[str]:
+    return {r.slug for r in Report.objects.get(pk=report.pk).regions.all()}
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return re.sub(r"\s+", " ", unescape(response.content.decode()))
+
+
+def test_a_province_named_in_the_lead_is_tagged_at_once_and_marked_automatic(vocabularies):
+    report = make_report("Arrests in North Hamgyong", body="Police were busy.\n\nHyesan was quiet.")
+    tagging.suggest(report)
+    assert regions(report) == {"north-hamgyong"}  # Hyesan, named once after the lead, waits
+    automatic = report.tag_suggestions.get(decision=AUTOMATIC)
+    assert (automatic.term.slug, automatic.rule) == ("north-hamgyong", "place")
+    waiting = {s.term.slug for s in report.tag_suggestions.filter(decision=PENDING)}
+    assert "hyesan" in waiting
+
+
+def test_an_editor_revokes_an_automatic_tag_and_it_is_not_made_again(client, editor, vocabularies):
+    report = make_report("Arrests in North Hamgyong", body="Police were busy.")
+    tagging.suggest(report)
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    data = form_data(client.get(url).content.decode(), "report_form")
+    data["regions"] = []  # taken off in the form
+    assert client.post(url, data).status_code == 302
+    assert regions(report) == set()
+    assert report.tag_suggestions.get().decision == TagSuggestion.Decision.REJECTED
+    # Saved again, the text still names the province: the decision stands.
+    data = form_data(client.get(url).content.decode(), "report_form")
+    assert client.post(url, data).status_code == 302
+    assert regions(report) == set()
+
+
+def test_rejecting_an_automatic_suggestion_in_the_form_untags_the_report(
+    client, editor, vocabularies
+):
+    report = make_report("Arrests in North Hamgyong", body="Police were busy.")
+    tagging.suggest(report)
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    data = form_data(client.get(url).content.decode(), "report_form")
+    assert data["tag_suggestions-0-decision"] == ["automatic"]
+    data["tag_suggestions-0-decision"] = ["rejected"]
+    assert client.post(url, data).status_code == 302
+    assert regions(report) == set()
+
+
+def test_the_review_screen_filters_counts_and_shows_the_sentence(client, editor, vocabularies):
+    for n in range(3):
+        make_report(f"Report {n}", body=f"Police were busy.\n\nTraders in Hyesan sold {n} goats.")
+    for report in Report.objects.all():
+        tagging.suggest(report)
+    html = page(client, REVIEW + "?decision__exact=pending")
+    assert "Hyesan (3)" in html  # the term filter, with its count
+    assert "Traders in <mark>Hyesan</mark> sold 1 goats." in html
+    hyesan = Region.objects.get(slug="hyesan")
+    term = f"{TagSuggestion.objects.filter(term_id=hyesan.pk).first().term_type_id}:{hyesan.pk}"
+    narrowed = client.get(REVIEW, {"decision__exact": "pending", "term": term})
+    assert narrowed.context["cl"].result_count == 3
+    assert "Regions (" in page(client, REVIEW)  # the kind filter
+
+
+def test_accept_everywhere_accepts_the_same_term_found_by_the_same_words(
+    client, editor, vocabularies
+):
+    first, second, third = (
+        make_report(f"Report {n}", body=f"Police were busy.\n\nTraders in {place} were fined.")
+        for n, place in enumerate(["Hyesan", "Hyesan", "Hyesan-si"])
+    )
+    for report in (first, second, third):
+        tagging.suggest(report)
+    one = first.tag_suggestions.get(term_id=Region.objects.get(slug="hyesan").pk)
+    response = client.post(
+        REVIEW, {"action": "accept_everywhere", "_selected_action": [one.pk]}, follow=True
+    )
+    assert "2 suggestion(s) accepted across the archive." in response.content.decode()
+    assert "hyesan" in regions(first) and "hyesan" in regions(second)
+    assert "hyesan" not in regions(third)  # found by other words: still waiting
+
+
+def test_bulk_decisions_reach_the_search_index(client, editor, vocabularies):
+    report = make_report("Report", body="Police were busy.\n\nTraders in Hyesan were fined.")
+    tagging.suggest(report)
+    index_now()
+    assert client.get("/regions/hyesan/").status_code == 404  # no report has it yet
+    pending = report.tag_suggestions.filter(decision=PENDING).values_list("pk", flat=True)
+    client.post(REVIEW, {"action": "accept", "_selected_action": list(pending)})
+    index_now()
+    assert client.get("/regions/hyesan/").context["results"].total == 1
+    accepted = report.tag_suggestions.filter(decision=TagSuggestion.Decision.ACCEPTED)
+    chosen = list(accepted.values_list("pk", flat=True))
+    client.post(REVIEW, {"action": "reject", "_selected_action": chosen})
+    index_now()
+    assert client.get("/regions/hyesan/").status_code == 404
+
+
+def test_the_admin_home_shows_what_waits_and_the_search_lag(client, editor, vocabularies):
+    make_report("In review", status=Report.Status.IN_REVIEW, body="Traders in Hyesan.")
+    tagging.suggest(Report.objects.get())
+    html = page(client, reverse("admin:index"))
+    assert re.search(r"Reports in review</a></th><td>1</td>", html)
+    assert re.search(r"Suggested tags to decide</a></th><td>\d", html)
+    assert "1 change waiting" in html or "changes waiting" in html
+    assert "The same verdict as /health/." in html
+
+
+def test_saving_an_unchanged_report_records_no_revision(client, editor, vocabularies):
+    url = reverse("admin:archive_report_add")
+    data = {
+        "headline": "Smugglers fined", "slug": "smugglers-fined", "status": "draft",
+        "body": "First paragraph.\n\nSecond paragraph.",
+        "publish_at_0": "2026-01-01", "publish_at_1": "09:00:00",
+    }  # fmt: skip
+    client.post(url, data)
+    report = Report.objects.get()
+    change = reverse("admin:archive_report_change", args=[report.pk])
+    before = Version.objects.get_for_object(report).count()
+    data = form_data(client.get(change).content.decode(), "report_form")
+    data["body"] = [data["body"][0].replace("\n", "\r\n")]  # as a browser sends a textarea
+    assert client.post(change, data).status_code == 302
+    assert LogEntry.objects.latest("pk").get_change_message() == "No fields changed."
+    assert Version.objects.get_for_object(report).count() == before
