@@ -5,7 +5,7 @@ import itertools
 
 from django.utils import timezone
 
-from archive.models import Agency, Region, Report, Topic
+from archive.models import Agency, Region, Report, ReportVersion, Topic
 
 _numbers = itertools.count(1)
 
@@ -30,7 +30,8 @@ def make_report(headline="Border guards punished", status=Report.Status.PUBLISHE
     fields.setdefault("body", f"{headline}. The source told the reporter more.")
     fields.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
     tags = {name: fields.pop(name, []) for name in ("regions", "agencies", "topics")}
-    report = Report.objects.create(headline=headline, status=status, **fields)
-    for name, terms in tags.items():
-        getattr(report, name).set(terms)
+    with ReportVersion.objects.one_change():  # a report made with its tags: one version
+        report = Report.objects.create(headline=headline, status=status, **fields)
+        for name, terms in tags.items():
+            getattr(report, name).set(terms)
     return report

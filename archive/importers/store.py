@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..facets import TERMS
-from ..models import IndexChange, Report, TagSuggestion
+from ..models import IndexChange, Report, ReportVersion, TagSuggestion
 from ..tagging import SUGGESTED, new_suggestions
 from ..text import short_slug
 from ..vocabulary import current as current_vocabulary
@@ -280,8 +280,9 @@ def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
         suggestions += new_suggestions(report, tagged, names)
     TagSuggestion.objects.bulk_create(suggestions)
     result.suggested += len(suggestions)
-    # bulk_create sends no signals: queue what the public may see for the indexer.
-    IndexChange.objects.enqueue(
-        report.pk for report in reports if report.status == Report.Status.PUBLISHED
-    )
+    # bulk_create sends no signals: queue what the public may see for the indexer,
+    # and give each published report its first version.
+    published = [report.pk for report in reports if report.status == Report.Status.PUBLISHED]
+    IndexChange.objects.enqueue(published)
+    ReportVersion.objects.record(published)
     pending.clear()

@@ -1,11 +1,14 @@
 """The archive's models, by concern: ``terms`` (the vocabularies and their names),
-``reports`` (reports, corrections, tag suggestions) and ``bookkeeping`` (the
-search outbox, the indexer's state, the vocabulary's version).
+``reports`` (reports, corrections, tag suggestions), ``versions`` (reports as
+readers saw them), ``alerts`` (saved searches mailed to readers) and
+``bookkeeping`` (the search outbox, the indexer's state, the vocabulary's
+version).
 
 Side effects run one way: a model's own writes live on its manager or
 queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 """
 
+from .alerts import CheckedReport, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .reports import Correction, Report, TagSuggestion, web_address
 from .terms import (
@@ -20,18 +23,22 @@ from .terms import (
     TopicAlias,
     TreeNode,
 )
+from .versions import ReportVersion
 
 __all__ = [
     "Agency",
     "AgencyAlias",
     "Alias",
+    "CheckedReport",
     "Correction",
     "IndexChange",
     "IndexerState",
     "Region",
     "RegionAlias",
     "Report",
+    "ReportVersion",
     "Source",
+    "Subscription",
     "TagSuggestion",
     "Term",
     "Topic",
