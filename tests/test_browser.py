@@ -66,6 +66,11 @@ def site(live_server):
     call_command(
         "loaddata", FIXTURES / "vocabularies.json", FIXTURES / "demo_reports.json", verbosity=0
     )
+    # A report corrected once it was public: two versions, a difference, a note.
+    corrected = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
+    corrected.body = corrected.body.replace("safety", "public security", 2) + "\n\nA new paragraph."
+    corrected.save()
+    corrected.corrections.create(note="An earlier version left out the last paragraph.")
     call_command("rebuild_search", verbosity=0)
     return live_server.url
 
@@ -182,6 +187,9 @@ PAGES = {
     "search": "/search/?q=security&region=north-hamgyong",
     "region": "/regions/ryanggang/",
     "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+    # The search page above holds the alert form.
+    "version": "/reports/safety-agents-quit-for-safer-jobs/v1/",
+    "changes": "/reports/safety-agents-quit-for-safer-jobs/changes/?from=1&to=2",
 }
 
 
