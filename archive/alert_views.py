@@ -45,8 +45,8 @@ def subscribe(request):
             outcome = alerts.request_alert(
                 form.cleaned_data["address"], query, client_address(request)
             )
-        except Exception:  # the mail server: nothing was kept, the reader may try again
-            log.exception("alerts: a confirmation mail could not be sent")
+        except Exception as exc:  # the mail server: nothing was kept, the reader may try again
+            log.error("alerts: a confirmation mail could not be sent: %s", alerts.failure(exc))
             outcome = "failed"
         status = {"sent": 200, "busy": 429, "failed": 503}[outcome]
     context = {

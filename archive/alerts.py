@@ -84,7 +84,9 @@ def request_alert(address: str, query: str, client: str) -> str:
 
     "sent" also covers nothing sent: a confirmation mailed to the address in
     the last hour, or the search already confirmed for it. Raises when the
-    mail cannot be sent (nothing is then kept).
+    mail cannot be sent, and then keeps nothing. The mail goes out after the
+    row is saved, not inside a transaction: a slow mail server must not hold
+    the database's write lock.
     """
     since = timezone.now() - HOUR
     recent = Subscription.objects.filter(confirm_sent__gte=since)
@@ -92,18 +94,29 @@ def request_alert(address: str, query: str, client: str) -> str:
         return "busy"
     if recent.filter(address_digest=digest("address", address)).exists():
         return "sent"
-    with transaction.atomic():
-        subscription, token = Subscription.objects.start(address, query, client)
-        if token is not None:
-            confirm_url = site_url(reverse("archive:alert-confirm", args=[token]))
-            _mail(
-                subscription,
-                _("Confirm your alert: %(search)s") % {"search": describe(query)},
-                "archive/mail/alert_confirm.txt",
-                {"confirm_url": confirm_url, "hours": CONFIRM_WITHIN // HOUR},
-            ).send()
-    log.info("alerts: confirmation requested for subscription %s", subscription.pk)
+    subscription, token = Subscription.objects.start(address, query, client)
+    if token is None:
+        return "sent"
+    confirm_url = site_url(reverse("archive:alert-confirm", args=[token]))
+    try:
+        _mail(
+            subscription,
+            _("Confirm your alert: %(search)s") % {"search": describe(query)},
+            "archive/mail/alert_confirm.txt",
+            {"confirm_url": confirm_url, "hours": CONFIRM_WITHIN // HOUR},
+        ).send()
+    except Exception:
+        subscription.delete()  # unconfirmed: nothing of it is kept
+        raise
+    log.info("alerts: confirmation mailed for subscription %s", subscription.pk)
     return "sent"
+
+
+def failure(exc: Exception) -> str:
+    """What went wrong in sending, without the message: a refusing mail server's
+    message names the address (``SMTPRecipientsRefused`` holds it)."""
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}" + (f" (SMTP {code})" if code else "")
 
 
 def _mail(subscription: Subscription, subject: str, template: str, context: dict):
@@ -145,20 +158,28 @@ def send_alerts() -> Outcome:
     twice; a mail that fails is logged and not retried.
     """
     outcome = Outcome(expired=Subscription.objects.expired().delete()[0])
+    now = timezone.now()
     with transaction.atomic():
         fresh = new_reports()
-        CheckedReport.objects.claim(fresh)
+        CheckedReport.objects.claim(fresh, now)
     outcome.checked = len(fresh)
-    reports = Report.objects.published().in_bulk(fresh)
-    went_public = dict(
-        ReportVersion.objects.filter(report_id__in=reports, number=1).values_list(
-            "report_id", "public_from"
-        )
-    )
-    for subscription in Subscription.objects.confirmed().iterator() if reports else ():
-        mine = {pk: r for pk, r in reports.items() if went_public[pk] >= subscription.confirmed}
-        query = saved_search(subscription)
-        found = matches(query, mine) if mine and query is not None else []
+    # Read through the claim rather than a list of ids: the first run after an
+    # upgrade claims every report ever published.
+    claimed = CheckedReport.objects.filter(checked=now).values("report_id")
+    firsts = ReportVersion.objects.filter(
+        number=1, report__in=Report.objects.published().filter(pk__in=claimed)
+    ).values_list("report_id", "report__pub_date", "public_from")
+    candidates = {pk: (date, went_public) for pk, date, went_public in firsts}
+    if not candidates:
+        return outcome
+    for subscription in Subscription.objects.confirmed().iterator():
+        mine = {
+            pk: date
+            for pk, (date, went_public) in candidates.items()
+            if went_public >= subscription.confirmed
+        }
+        query = saved_search(subscription) if mine else None
+        found = matches(query, mine) if query is not None else []
         if not found:
             continue
         try:
@@ -169,8 +190,10 @@ def send_alerts() -> Outcome:
                 {"reports": [(r, site_url(r.get_absolute_url())) for r in found[:LISTED]],
                  "more": max(0, len(found) - LISTED)},
             ).send()  # fmt: skip
-        except Exception:
-            log.exception("alerts: the mail for subscription %s failed", subscription.pk)
+        except Exception as exc:
+            log.error(
+                "alerts: the mail for subscription %s failed: %s", subscription.pk, failure(exc)
+            )
             outcome.failed += 1
             continue
         Subscription.objects.filter(pk=subscription.pk).update(last_sent=timezone.now())
@@ -212,8 +235,9 @@ def saved_search(subscription: Subscription) -> ArchiveQuery | None:
     return parsed.query
 
 
-def matches(query: ArchiveQuery, candidates: dict[int, Report]) -> list[Report]:
-    """The candidates a saved search finds, newest first, read through ``search()``.
+def matches(query: ArchiveQuery, candidates: dict[int, datetime.date | None]) -> list[Report]:
+    """The candidates (report id -> date) a saved search finds, newest first, through
+    ``search()``.
 
     Only the dates the new reports carry are searched (within the search's
     own range), so a broad search is not read to its end; reports with no
@@ -221,11 +245,11 @@ def matches(query: ArchiveQuery, candidates: dict[int, Report]) -> list[Report]:
     looked for in its last pages.
     """
     base = replace(query, sort="newest", page=1, per_page=PAGE)
-    dated = {pk for pk, r in candidates.items() if r.pub_date}
+    dated = {pk for pk, date in candidates.items() if date}
     undated = set(candidates) - dated
     found = []
     if dated:
-        days = [candidates[pk].pub_date for pk in dated]
+        days = [candidates[pk] for pk in dated]
         start = max(d for d in (min(days), query.date_from) if d)
         end = min(d for d in (max(days), query.date_to) if d)
         if start <= end:

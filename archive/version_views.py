@@ -80,6 +80,8 @@ def report_changes(request, slug):
     new = chosen("to", last)
     old = chosen("from", new - 1 if new and new - 1 in by_number else None)
     compared = old is not None and new is not None and old != new
+    if old is not None and old == new:
+        messages.append(_("Choose two different versions to compare."))
     context = {
         "report": report,
         "log": change_log(report, versions),

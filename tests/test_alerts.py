@@ -4,6 +4,7 @@ import datetime
 import io
 import logging
 import re
+import smtplib
 
 import pytest
 from django.core.management import call_command
@@ -172,3 +173,19 @@ def test_addresses_are_never_shown_or_logged_in_clear(client, admin_client, mail
         assert MASKED in html and ADDRESS not in html
     assert admin_client.get(reverse("admin:archive_subscription_add")).status_code == 403
     assert "subscription" in caplog.text and ADDRESS not in caplog.text
+
+
+def test_a_mail_server_failure_keeps_nothing_and_logs_no_address(
+    client, mailoutbox, monkeypatch, caplog
+):
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPRecipientsRefused({ADDRESS: (550, b"No such user")})
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    response = subscribe(client, q="smuggling")
+    assert response.status_code == 503 and "could not be sent" in response.content.decode()
+    assert not Subscription.objects.exists()
+    assert "SMTPRecipientsRefused" in caplog.text and ADDRESS not in caplog.text
+    monkeypatch.undo()
+    assert subscribe(client, q="smuggling").status_code == 200  # no hour to wait
+    assert len(mailoutbox) == 1

@@ -124,10 +124,10 @@ class Subscription(models.Model):
 
 
 class CheckedReportManager(models.Manager):
-    def claim(self, report_ids: list[int]) -> None:
-        """Mark reports as checked against every saved search (fails if another run did)."""
-        now = timezone.now()
-        self.bulk_create([self.model(report_id=pk, checked=now) for pk in report_ids])
+    def claim(self, report_ids: list[int], when: datetime.datetime) -> None:
+        """Mark reports as checked against every saved search at ``when`` (one run's
+        stamp); fails if another run claimed one of them."""
+        self.bulk_create([self.model(report_id=pk, checked=when) for pk in report_ids])
 
 
 class CheckedReport(models.Model):

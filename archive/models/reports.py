@@ -17,7 +17,7 @@ from ..text import clean_body, is_subhead, paragraphs
 from .bookkeeping import IndexChange
 from .terms import Agency, Region, Source, Topic
 from .validation import FeedSafeText
-from .versions import ReportVersion
+from .versions import INTERNAL_FIELDS, ReportVersion
 
 
 class ReportQuerySet(models.QuerySet):
@@ -38,11 +38,13 @@ class ReportQuerySet(models.QuerySet):
         """
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
+            public = not set(kwargs) <= INTERNAL_FIELDS
             if "first_published" not in kwargs:
                 kwargs["first_published"] = self._first_published_after(kwargs)
             count = super().update(**kwargs)
             IndexChange.objects.enqueue(ids)
-            ReportVersion.objects.changed(ids)
+            if public:
+                ReportVersion.objects.changed(ids)
         return count
 
     @staticmethod

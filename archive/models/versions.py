@@ -37,6 +37,10 @@ PUBLIC_FIELDS = (
     "pub_year", "pub_month", "pub_day", "pub_time", "date_note",
     "original_url", "korean_url", "reporter", "translator", "editor", "keywords",
 )  # fmt: skip
+# Fields an update can change without changing what readers see or when.
+INTERNAL_FIELDS = frozenset(
+    {"editor_notes", "import_key", "created", "updated", "first_published", "pub_date"}
+)
 SHORT = 8  # characters of the fingerprint a citation shows
 BATCH = 500
 
