@@ -114,11 +114,11 @@ def public_urls(hidden) -> dict[str, list[str]]:
         "month": ["/archive/2024/4/", f"/archive/{SECRET_YEAR}/1/"],
         "report": [r.get_absolute_url() for r in reports],
         "report-preview": [f"{r.get_absolute_url()}preview/" for r in reports],
-        "report-version": [f"{r.get_absolute_url()}v{n}/" for r in reports for n in (1, 2, 3)],
+        "report-version": [f"{r.get_absolute_url()}v{n}/" for r in reports for n in (1, 2)],
         "report-changes": [
             f"{r.get_absolute_url()}changes/{query}"
             for r in reports
-            for query in ("", "?from=1&to=2", "?from=2&to=1", "?to=9")
+            for query in ("", "?from=2&to=1")
         ],
         "alerts": ["/alerts/", *(f"/alerts/{query}" for query in searches)],
         "alert-confirm": ["/alerts/confirm/not-a-token/"],
