@@ -22,7 +22,9 @@ from .models import (
     Position,
     Region,
     Report,
+    ReportVersion,
     Source,
+    Subscription,
     TagSuggestion,
     Topic,
 )
@@ -376,6 +378,21 @@ class ReportAdmin(PastedTextAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("regions", "agencies")
 
+    # One save is one change for the versions readers cite: the report, its tags
+    # and accepted suggestions (or a revert or recovery from the history) make one
+    # version, recorded in the same transaction (see ReportVersion.objects.one_change).
+    def changeform_view(self, *args, **kwargs):
+        with ReportVersion.objects.one_change():
+            return super().changeform_view(*args, **kwargs)
+
+    def revision_view(self, *args, **kwargs):
+        with ReportVersion.objects.one_change():
+            return super().revision_view(*args, **kwargs)
+
+    def recover_view(self, *args, **kwargs):
+        with ReportVersion.objects.one_change():
+            return super().recover_view(*args, **kwargs)
+
     def get_inlines(self, request, obj):
         """Corrections and suggestions concern a saved report: a new one has none."""
         return self.inlines if obj is not None else []
@@ -513,6 +530,30 @@ class ReportAdmin(PastedTextAdmin):
     def _done(self, request, count, what):
         message = ngettext("%(count)d report %(what)s.", "%(count)d reports %(what)s.", count)
         self.message_user(request, message % {"count": count, "what": what}, messages.SUCCESS)
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Readers' search alerts, addresses masked: they are read here, never edited or added.
+
+    Deleting one stops its mails (a reader who asks by other means).
+    """
+
+    list_display = ["masked_address", "query", "created", "confirmed", "last_sent"]
+    list_filter = [("confirmed", admin.EmptyFieldListFilter)]
+    fields = ["masked_address", "query", "created", "confirm_sent", "confirmed", "last_sent"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("e-mail address"))
+    def masked_address(self, subscription):
+        return subscription.masked_address
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Any other vocabulary in ``archive.facets`` gets the generic term admin.

@@ -1,16 +1,18 @@
-"""RSS and Atom: the latest reports, and any search (same parameters as the page)."""
+"""RSS and Atom: the latest reports (and corrections), and any search (same parameters
+as the page)."""
 
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .facets import ON_CARDS, TERMS
 from .forms import parse_search, url_with
-from .models import Report
+from .models import Correction, Report
 from .presentation import cards
 from .search import search
 from .text import xml_safe
@@ -51,6 +53,8 @@ class SafeAtom(XmlSafe, Atom1Feed):
 
 
 class LatestReportsFeed(Feed):
+    """The latest reports, and corrections to published reports as entries of their own."""
+
     feed_type = SafeRss
     title = "NK Security Reports Archive: latest reports"
     description = "Reports on North Korea's security agencies, newest in the archive first."
@@ -59,28 +63,50 @@ class LatestReportsFeed(Feed):
         return reverse("archive:home")
 
     def items(self):
-        return (
+        reports = list(
             Report.objects.published()
             .select_related("source")
             .prefetch_related(*ON_CARDS)
             .order_by("-publish_at")[:FEED_LENGTH]
         )
+        corrections = list(
+            Correction.objects.filter(
+                report__in=Report.objects.published(), created__lte=timezone.now()
+            )
+            .select_related("report__source")
+            .order_by("-created")[:FEED_LENGTH]
+        )
+        entries = [*reports, *corrections]
+        return sorted(entries, key=self.item_pubdate, reverse=True)[:FEED_LENGTH]
 
-    def item_title(self, report):
-        return report.title
+    def item_title(self, item):
+        if isinstance(item, Correction):
+            return f"Correction: {item.report.title}"
+        return item.title
 
-    def item_description(self, report):
+    def item_description(self, item):
         # Feed readers show descriptions as HTML: plain text is escaped first.
-        return escape(report.dek or Truncator(report.body).words(60))
+        if isinstance(item, Correction):
+            return escape(item.note)
+        return escape(item.dek or Truncator(item.body).words(60))
 
-    def item_pubdate(self, report):
-        return report.publish_at
+    def item_link(self, item):
+        if isinstance(item, Correction):
+            changes = reverse("archive:report-changes", kwargs={"slug": item.report.slug})
+            return f"{changes}#correction-{item.pk}"
+        return item.get_absolute_url()
 
-    def item_author_name(self, report):
+    def item_pubdate(self, item):
+        return item.created if isinstance(item, Correction) else item.publish_at
+
+    def item_author_name(self, item):
+        report = item.report if isinstance(item, Correction) else item
         return report.source.name if report.source else None
 
-    def item_categories(self, report):
-        return [t.name for f in TERMS if f.report_field in ON_CARDS for t in f.terms_of(report)]
+    def item_categories(self, item):
+        if isinstance(item, Correction):
+            return ["Correction"]
+        return [t.name for f in TERMS if f.report_field in ON_CARDS for t in f.terms_of(item)]
 
 
 class LatestReportsAtom(LatestReportsFeed):

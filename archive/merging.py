@@ -1,9 +1,8 @@
 """Merging duplicate terms: one survives, the others become its aliases."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 
-from .models import Alias, TagSuggestion, TreeNode
+from .models import Alias, ReportVersion, TagSuggestion, TreeNode
 
 
 def merge_problem(keep, merged) -> str | None:
@@ -17,7 +16,6 @@ def merge_problem(keep, merged) -> str | None:
     return None
 
 
-@transaction.atomic
 def merge_terms(keep, merged) -> int:
     """Fold ``merged`` terms into ``keep``; returns how many reports were re-tagged.
 
@@ -25,8 +23,14 @@ def merge_terms(keep, merged) -> int:
     ``keep``, its addresses redirect there (``former_slugs``), its reports and
     suggestions are moved, the places or bodies inside it move under
     ``keep``, and the term is deleted. Re-tagging queues the reports for the
-    search index through the usual signals.
+    search index through the usual signals. It is one transaction and one
+    change: a report moved gets one new version, not one per step.
     """
+    with ReportVersion.objects.one_change():
+        return _merge(keep, merged)
+
+
+def _merge(keep, merged) -> int:
     alias_model = keep.aliases.model
     term_field = alias_model.term_field
     taken = {keep.name.casefold()} | {a.name.casefold() for a in keep.aliases.all()}

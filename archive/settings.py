@@ -18,6 +18,14 @@ environment, with defaults that are safe for local use:
 - ``ARCHIVE_HEALTH_MAX_LAG`` (seconds, 300) and ``ARCHIVE_HEALTH_MAX_PENDING``
   (changes, 1,000): how far behind the search indexer may fall before
   ``/health/`` says "degraded".
+- ``ARCHIVE_SITE_URL``: the site's address as mails link to it (search
+  alerts are sent by a command, with no request to take it from); defaults
+  to ``http://127.0.0.1:8000``.
+- Mail (search alerts): with ``DJANGO_EMAIL_HOST`` set, mail goes by SMTP
+  to that host: ``DJANGO_EMAIL_PORT`` (587), ``DJANGO_EMAIL_USER``,
+  ``DJANGO_EMAIL_PASSWORD``, ``DJANGO_EMAIL_SECURITY`` ("starttls", the
+  default, "ssl" or "none"), and ``DJANGO_EMAIL_FROM`` (the sender). Without
+  it, mails are written as files to ``var/mail/`` (Django's file backend).
 - ``DJANGO_HTTPS``: "1" when the site is served over HTTPS (production):
   secure cookies, HSTS, redirects to https, and the ``X-Forwarded-Proto``
   header of the proxy in front trusted. ``manage.py check --deploy`` passes
@@ -182,6 +190,27 @@ ARCHIVE_MAX_BODY_LENGTH = int(os.environ.get("ARCHIVE_MAX_BODY_LENGTH", "200000"
 # more than MAX_PENDING changes waiting.
 ARCHIVE_HEALTH_MAX_LAG = int(os.environ.get("ARCHIVE_HEALTH_MAX_LAG", "300"))
 ARCHIVE_HEALTH_MAX_PENDING = int(os.environ.get("ARCHIVE_HEALTH_MAX_PENDING", "1000"))
+
+# --- Mail (search alerts) ---------------------------------------------------
+
+ARCHIVE_SITE_URL = os.environ.get("ARCHIVE_SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_EMAIL_FROM", "NK Security Reports Archive <alerts@localhost>"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    _security = os.environ.get("DJANGO_EMAIL_SECURITY", "starttls").strip().lower()
+    EMAIL_USE_TLS = _security == "starttls"
+    EMAIL_USE_SSL = _security == "ssl"
+    EMAIL_TIMEOUT = 20
+else:
+    # Locally, each mail is a file to read in var/mail/; nothing leaves the machine.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- Hardening ---------------------------------------------------------------
 

@@ -9,7 +9,11 @@ transaction:
   nothing here touches the index itself;
 - the vocabulary of names and labels: a term or alias saved or deleted
   gives the vocabulary a new version when the transaction commits, so that
-  every process re-reads it (``archive.vocabulary``).
+  every process re-reads it (``archive.vocabulary``);
+- the versions readers can cite: a report saved or retagged (also from the
+  term's side, by a merge or a deletion) records its new version if what
+  readers see changed (``ReportVersion.objects``; a save and its tags in one
+  ``one_change()`` block make one version).
 
 - the Editors group: after every ``migrate`` it is given the permissions of
   every vocabulary (``archive.roles``).
@@ -29,7 +33,7 @@ from django.db.models.signals import (
 )
 
 from . import facets, roles
-from .models import IndexChange, Report, VocabularyState
+from .models import IndexChange, Report, ReportVersion, VocabularyState
 
 
 def connect() -> None:
@@ -37,6 +41,7 @@ def connect() -> None:
     post_migrate.connect(update_editors, sender=archive, dispatch_uid="archive-editors")
     post_save.connect(report_changed, sender=Report, dispatch_uid="archive-report-saved")
     post_delete.connect(report_changed, sender=Report, dispatch_uid="archive-report-deleted")
+    post_save.connect(report_saved, sender=Report, dispatch_uid="archive-report-versioned")
     for facet in facets.TERMS:
         model, uid = facet.model, f"archive-{facet.name}"
         if facet.many:
@@ -68,11 +73,13 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if not reverse:
-        IndexChange.objects.enqueue([instance.pk])
+        reports = [instance.pk]
     elif pk_set is not None:
-        IndexChange.objects.enqueue(pk_set)
+        reports = list(pk_set)
     else:
-        IndexChange.objects.enqueue(getattr(instance, "_cleared_reports", []))
+        reports = getattr(instance, "_cleared_reports", [])
+    IndexChange.objects.enqueue(reports)
+    ReportVersion.objects.changed(reports)
 
 
 def indexed_identity(term) -> tuple:
@@ -115,7 +122,18 @@ def term_deleting(sender, instance, **kwargs):
 
 
 def term_deleted(sender, instance, **kwargs):
-    IndexChange.objects.enqueue(getattr(instance, "_indexed_reports", []))
+    # The database dropped the tags without a signal: the reports' versions follow.
+    reports = getattr(instance, "_indexed_reports", [])
+    IndexChange.objects.enqueue(reports)
+    ReportVersion.objects.changed(reports)
+
+
+# --- Versions ---------------------------------------------------------------
+
+
+def report_saved(sender, instance, **kwargs):
+    """Raw saves too: a fixture loaded, or a report reverted in its history."""
+    ReportVersion.objects.changed([instance.pk])
 
 
 # --- The vocabulary of names ----------------------------------------------

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import feeds, views
+from . import alert_views, feeds, version_views, views
 from .facets import TERMS
 from .sitemaps import SITEMAPS
 
@@ -24,6 +24,12 @@ archive_patterns = [
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),
     path("reports/<slug:slug>/", views.report_detail, name="report"),
     path("reports/<slug:slug>/preview/", views.report_preview, name="report-preview"),
+    path("reports/<slug:slug>/v<int:number>/", version_views.report_version,
+         name="report-version"),
+    path("reports/<slug:slug>/changes/", version_views.report_changes, name="report-changes"),
+    path("alerts/", alert_views.subscribe, name="alerts"),
+    path("alerts/confirm/<str:token>/", alert_views.confirm, name="alert-confirm"),
+    path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="alert-unsubscribe"),
     # A page for each term of each vocabulary, e.g. /regions/ryanggang/.
     *(
         path(f"{facet.url_prefix}/<slug:slug>/", views.term_detail, {"model": facet.name},

@@ -60,16 +60,23 @@ def report_detail(request, slug):
     """One published report with related reports and a citation.
 
     A withdrawn report answers 410 Gone with a short notice. Context:
-    ``report``, ``tags``, ``related``, ``permalink``, ``corrections``.
+    ``report``, ``tags``, ``related``, ``permalink``, ``corrections``,
+    ``version`` (the version cited).
     """
     report = _with_details(Report.objects.published()).filter(slug=slug).first()
     if report is None:
-        withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
-        if withdrawn is not None and withdrawn.was_public:
-            # Gone, not missing: tell readers and search engines, and show nothing of it.
-            return render(request, "archive/report_withdrawn.html", status=410)
-        raise Http404("No such report.")
+        return not_public(request, slug)
     return _render_report(request, report)
+
+
+def not_public(request, slug):
+    """The answer for a report readers cannot see (also at its versions' addresses):
+    410 Gone once it was public and has been withdrawn, else 404."""
+    withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
+    if withdrawn is not None and withdrawn.was_public:
+        # Gone, not missing: tell readers and search engines, and show nothing of it.
+        return render(request, "archive/report_withdrawn.html", status=410)
+    raise Http404("No such report.")
 
 
 @staff_member_required
@@ -92,6 +99,8 @@ def _render_report(request, report, preview=False):
         "preview": preview,
         "related": related(report),
         "corrections": report.corrections.all(),
+        # What the citation names; a preview is not a version readers saw.
+        "version": None if preview else report.version,
         "permalink": request.build_absolute_uri(report.get_absolute_url()),
         "accessed": timezone.now(),
     }

@@ -6,7 +6,7 @@ import itertools
 from django.utils import timezone
 
 from archive.facets import TERMS
-from archive.models import Agency, Region, Report, Topic
+from archive.models import Agency, Region, Report, ReportVersion, Topic
 
 _numbers = itertools.count(1)
 
@@ -32,7 +32,8 @@ def make_report(headline="Border guards punished", status=Report.Status.PUBLISHE
     fields.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
     many = [facet.report_field for facet in TERMS if facet.many]
     tags = {name: fields.pop(name, []) for name in many}
-    report = Report.objects.create(headline=headline, status=status, **fields)
-    for name, terms in tags.items():
-        getattr(report, name).set(terms)
+    with ReportVersion.objects.one_change():  # a report made with its tags: one version
+        report = Report.objects.create(headline=headline, status=status, **fields)
+        for name, terms in tags.items():
+            getattr(report, name).set(terms)
     return report

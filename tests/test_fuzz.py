@@ -1,4 +1,4 @@
-"""Fuzzed search URLs: whatever the parameters, never a server error."""
+"""Fuzzed search URLs, and a report's versions and differences: never a server error."""
 
 import os
 from urllib.parse import urlencode
@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from archive.forms import PARAMETERS
 from archive.management.hostile import HOSTILE
+from archive.models import Report
 
 from .conftest import index_now
 
@@ -35,12 +36,19 @@ HOSTILE_VALUES = st.sampled_from(
 )
 VALUES = st.one_of(TRICKY, HOSTILE_VALUES, st.text(max_size=40), st.integers().map(str))
 PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
-PATHS = st.sampled_from(["/search/", "/search/", "/search/", "/search/rss/", "/search/atom/"])
+REPORT = "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/"
+# The change log takes ``from`` and ``to`` (in PARAMETERS too) and ignores the rest.
+PATHS = st.sampled_from(["/search/", "/search/", "/search/", "/search/rss/", "/search/atom/",
+                         f"{REPORT}changes/", f"{REPORT}changes/", f"{REPORT}v2/"])  # fmt: skip
 
 
 @pytest.fixture
 def archive(demo):
-    """The demo archive, indexed once for all the generated URLs."""
+    """The demo archive, indexed once for all the generated URLs; one report has two
+    versions, so that differences are drawn."""
+    report = Report.objects.get(slug=REPORT.split("/")[2])
+    report.body = report.body.replace("border", "frontier", 3) + "\n\nA paragraph added."
+    report.save()
     index_now()
 
 

@@ -2,9 +2,12 @@
 
 Drafts, reports in review, scheduled reports and withdrawn reports are
 present, each with words, a place, an agency, a topic, a source and a year
-that no public report has. Every public URL pattern is visited (the test
-fails when a pattern is added without being listed here), with the index
-both stale (the hidden reports were public when it was built) and current.
+that no public report has; each was public once, so each has a version. A
+public report went through a draft with a secret word before its second
+version, and carries secret editors' notes and import key. Every public URL
+pattern is visited (the test fails when a pattern is added without being
+listed here), versions and differences included, with the index both stale
+(the hidden reports were public when it was built) and current.
 """
 
 import datetime
@@ -16,7 +19,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from archive.facets import TERMS
-from archive.models import Agency, Person, Region, Report, Source, Topic
+from archive.models import Agency, Correction, Person, Region, Report, Source, Topic
 
 from .conftest import index_now
 from .factories import make_report
@@ -30,6 +33,7 @@ HIDDEN = {  # unique word -> (status, publish_at from now)
     "wexmoor": (Report.Status.WITHDRAWN, -1),
 }
 SECRET_YEAR = 1951
+CORRECTED = "n-korea-cracks-down-on-corruption-in-border-patrol"
 NEAR_MISSES = ["zorblaxx", "quopel", "vintrak", "wexmor"]  # for "did you mean"
 
 
@@ -64,6 +68,15 @@ def hidden(demo):
                 people=[person],
             )
         )
+    # A public report's unpublished intermediate state, and what only editors see.
+    shown = Report.objects.get(slug=CORRECTED)
+    kept = shown.body
+    shown.status, shown.body = Report.Status.DRAFT, f"Zorblax draft.\n\n{kept}"
+    shown.save()
+    shown.status, shown.body = Report.Status.PUBLISHED, f"{kept}\n\nAdded on republication."
+    shown.editor_notes, shown.import_key = "Quoppel: ask the source again.", "wexmoor-key"
+    shown.save()
+    Correction.objects.create(report=shown, note="A paragraph was added.")
     index_now()  # indexed while public: the worst case for the index
     now = timezone.now()
     for report, (status, hours) in zip(reports, HIDDEN.values(), strict=True):
@@ -100,6 +113,15 @@ def public_urls(hidden) -> dict[str, list[str]]:
         "month": ["/archive/2024/4/", f"/archive/{SECRET_YEAR}/1/"],
         "report": [r.get_absolute_url() for r in reports],
         "report-preview": [f"{r.get_absolute_url()}preview/" for r in reports],
+        "report-version": [f"{r.get_absolute_url()}v{n}/" for r in reports for n in (1, 2)],
+        "report-changes": [
+            f"{r.get_absolute_url()}changes/{query}"
+            for r in reports
+            for query in ("", "?from=2&to=1")
+        ],
+        "alerts": ["/alerts/", *(f"/alerts/{query}" for query in searches)],
+        "alert-confirm": ["/alerts/confirm/not-a-token/"],
+        "alert-unsubscribe": ["/alerts/unsubscribe/not-a-token/"],
         **{f.name: [f"/{f.url_prefix}/{slug}/" for slug in slugs] for f, slugs in terms.items()},
     }
 
@@ -145,10 +167,16 @@ def test_no_public_path_shows_unpublished_work(client, hidden, index):
             assert found == [], f"{url} ({name}) shows {found}"
             visited += 1
     assert visited > 100
-    # The hidden reports' own pages say nothing but "not found" or "withdrawn".
-    statuses = {r.slug: client.get(r.get_absolute_url()).status_code for r in hidden}
-    assert statuses == {"zorblax-report": 404, "quoppel-report": 404, "vintrac-report": 404,
-                        "wexmoor-report": 410}  # fmt: skip
+    # The hidden reports' own pages, versions and changes say nothing but "not
+    # found" or "withdrawn", though each was public as version 1.
+    for page in ("", "v1/", "changes/?from=1&to=2"):
+        statuses = {r.slug: client.get(r.get_absolute_url() + page).status_code for r in hidden}
+        assert statuses == {"zorblax-report": 404, "quoppel-report": 404,
+                            "vintrac-report": 404, "wexmoor-report": 410}  # fmt: skip
+    # The walk saw real versions and a real difference.
+    diff = client.get(f"/reports/{CORRECTED}/changes/?from=1&to=2").content.decode()
+    assert "<ins>Added on republication.</ins>" in diff and "A paragraph was added." in diff
+    assert client.get(f"/reports/{CORRECTED}/v3/").status_code == 404
     # Their terms have no public page, and previews need a login.
     assert client.get("/regions/leakville/").status_code == 404
     assert client.get("/reports/zorblax-report/preview/").status_code == 302

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from ..facets import FACETS, TERMS
-from ..models import IndexChange, Report, TagSuggestion
+from ..models import IndexChange, Report, ReportVersion, TagSuggestion
 from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions
 from ..text import short_slug
 from ..vocabulary import current as current_vocabulary
@@ -308,8 +308,9 @@ def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     automatic = add_automatic_tags(suggestions)
     result.tagged_automatically += automatic
     result.suggested += len(suggestions) - automatic
-    # bulk_create sends no signals: queue what the public may see for the indexer.
-    IndexChange.objects.enqueue(
-        report.pk for report in reports if report.status == Report.Status.PUBLISHED
-    )
+    # bulk_create sends no signals: queue what the public may see for the indexer,
+    # and give each published report its first version (its tags included).
+    published = [report.pk for report in reports if report.status == Report.Status.PUBLISHED]
+    IndexChange.objects.enqueue(published)
+    ReportVersion.objects.record(published)
     pending.clear()

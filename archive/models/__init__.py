@@ -1,12 +1,14 @@
 """The archive's models, by concern: ``terms`` (the vocabularies and their names),
-``people`` (people, their other names and positions), ``reports``
-(reports, corrections, tag suggestions) and ``bookkeeping`` (the
-search outbox, the indexer's state, the vocabulary's version).
+``people`` (people, their other names and positions), ``reports`` (reports,
+corrections, tag suggestions), ``versions`` (reports as readers saw them),
+``alerts`` (saved searches mailed to readers) and ``bookkeeping`` (the search
+outbox, the indexer's state, the vocabulary's version).
 
 Side effects run one way: a model's own writes live on its manager or
 queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 """
 
+from .alerts import CheckedReport, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .people import Person, PersonAlias, Position
 from .reports import Correction, Report, TagSuggestion, web_address
@@ -22,11 +24,13 @@ from .terms import (
     TopicAlias,
     TreeNode,
 )
+from .versions import ReportVersion
 
 __all__ = [
     "Agency",
     "AgencyAlias",
     "Alias",
+    "CheckedReport",
     "Correction",
     "IndexChange",
     "IndexerState",
@@ -36,7 +40,9 @@ __all__ = [
     "Region",
     "RegionAlias",
     "Report",
+    "ReportVersion",
     "Source",
+    "Subscription",
     "TagSuggestion",
     "Term",
     "Topic",

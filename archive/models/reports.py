@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import EARLIEST_YEAR, PartialDate
@@ -17,6 +18,7 @@ from .bookkeeping import IndexChange
 from .people import Person
 from .terms import Agency, Region, Source, Topic
 from .validation import FeedSafeText
+from .versions import INTERNAL_FIELDS, ReportVersion
 
 
 class ReportQuerySet(models.QuerySet):
@@ -29,17 +31,21 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(pk__in=term.tagged_reports().values("pk"))
 
     def update(self, **kwargs):
-        """Bulk updates bypass signals: note first publications and queue the index here.
+        """Bulk updates bypass signals: note first publications, queue the index and
+        record versions here.
 
         ``first_published`` is set in the same statement for reports that were
         public until now (a withdrawal) or become public with it.
         """
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
+            public = not set(kwargs) <= INTERNAL_FIELDS
             if "first_published" not in kwargs:
                 kwargs["first_published"] = self._first_published_after(kwargs)
             count = super().update(**kwargs)
             IndexChange.objects.enqueue(ids)
+            if public:
+                ReportVersion.objects.changed(ids)
         return count
 
     @staticmethod
@@ -253,6 +259,12 @@ class Report(FeedSafeText, models.Model):
     @property
     def is_public(self) -> bool:
         return Report.objects.published().filter(pk=self.pk).exists()
+
+    @cached_property
+    def version(self) -> ReportVersion | None:
+        """The last version readers have seen (None before the first publication):
+        what a citation names, with its number and fingerprint."""
+        return self.versions.seen().order_by("number").last()
 
     def clean(self):
         problems = self.date.errors()

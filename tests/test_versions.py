@@ -1,0 +1,219 @@
+"""Reports citable by version: numbered on public changes only, shown as they were, compared."""
+
+import datetime
+import importlib
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from archive import diffs
+from archive.merging import merge_terms
+from archive.models import Correction, Report, ReportVersion
+from archive.versions import citation_version
+
+from .factories import make_region, make_report, make_topic
+from .forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(report) -> list[int]:
+    return list(ReportVersion.objects.filter(report=report).values_list("number", flat=True))
+
+
+def page(client, url, status=200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def test_only_changes_readers_see_make_versions():
+    report = make_report("Arrests in Hyesan", body="Twelve people were arrested.")
+    assert numbers(report) == [1]
+    report.editor_notes = "Check the count with the source."
+    report.save()
+    assert numbers(report) == [1]
+    report.body = "Twenty people were arrested."
+    report.save()
+    assert numbers(report) == [1, 2]
+    # Taken back to draft for a rewrite: the drafts are no version; republished, one.
+    report.status = Report.Status.DRAFT
+    report.save()
+    for body in ("Draft one.", "Thirty people were arrested."):
+        report.body = body
+        report.save()
+    assert numbers(report) == [1, 2]
+    report.status = Report.Status.PUBLISHED
+    report.save()
+    assert numbers(report) == [1, 2, 3]
+    assert report.versions.get(number=3).content["body"] == "Thirty people were arrested."
+    # Taken down and put back unchanged: readers still see version 3.
+    for status in (Report.Status.IN_REVIEW, Report.Status.PUBLISHED):
+        report.status = status
+        report.save()
+    assert numbers(report) == [1, 2, 3]
+    report.topics.add(make_topic("Arrests"))  # retagged while public
+    assert numbers(report) == [1, 2, 3, 4]
+    draft = make_report("Unfinished", status=Report.Status.DRAFT)
+    draft.body = "More."
+    draft.save()
+    assert numbers(draft) == []
+
+
+def test_a_scheduled_report_is_versioned_as_it_goes_public(client, monkeypatch):
+    nine = timezone.now() + datetime.timedelta(hours=2)
+    report = make_report("Embargoed", body="First text.", publish_at=nine)
+    report.body = "Second text."  # edited before its time: still its one version
+    report.save()
+    cancelled = make_report("Cancelled", body="Never shown.", publish_at=nine)
+    cancelled.status = Report.Status.DRAFT  # taken off the schedule: no version left
+    cancelled.save()
+    assert [(v.number, v.content["body"]) for v in report.versions.all()] == [(1, "Second text.")]
+    assert numbers(cancelled) == []
+    assert Report.objects.get(pk=report.pk).version is None
+    assert client.get(f"{report.get_absolute_url()}v1/").status_code == 404
+
+    monkeypatch.setattr(timezone, "now", lambda: nine + datetime.timedelta(minutes=1))
+    assert "Second text." in page(client, f"{report.get_absolute_url()}v1/")
+    assert Report.objects.get(pk=report.pk).version.number == 1
+
+
+def post_change(client, report, **changes):
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    data = form_data(page(client, url), "report_form") | {k: [v] for k, v in changes.items()}
+    return client.post(url, data)
+
+
+def test_an_editors_save_with_tags_and_a_correction_is_one_version(client, editor):
+    hyesan = make_region("Hyesan", slug="hyesan")
+    fire = make_topic("Fires", slug="fires")
+    report = make_report(
+        "Fire at a market",
+        body="The fire was in Hyesan.\n\nNobody was hurt.",
+        regions=[hyesan],
+        reporter="Jeong Tae Joo",
+    )
+    response = post_change(
+        client,
+        report,
+        body="The fire was in Hoeryong.\n\nNobody was hurt.",
+        topics=str(fire.pk),
+        correction="An earlier version placed the fire in Hyesan.",
+    )
+    assert response.status_code == 302
+    assert numbers(report) == [1, 2]
+    assert [t["slug"] for t in report.versions.get(number=2).content["topics"]] == ["fires"]
+    changes = page(client, f"{report.get_absolute_url()}changes/")
+    log = changes[changes.index('id="version-2"') : changes.index('id="version-1"')]
+    assert "An earlier version placed the fire in Hyesan." in log  # listed with version 2
+    # Without parameters the page shows the last change.
+    assert "The fire was in <del>Hyesan.</del> <ins>Hoeryong.</ins>" in changes
+    assert "<ins>Fires</ins>" in changes
+
+
+def test_version_pages_show_the_text_and_tags_as_they_were(client):
+    hyesan = make_region("Hyesan", slug="hyesan")
+    report = make_report(
+        "Fire at a market", body="The fire was in Hyesan.\n\nNobody was hurt.", regions=[hyesan]
+    )
+    with ReportVersion.objects.one_change():
+        report.headline = "Fire at a Hyesan market"
+        report.body = "The fire was in Hoeryong.\n\nNobody was hurt."
+        report.save()
+        report.regions.clear()
+    hyesan.name = "Hyesan City"  # renamed later: the old version keeps the name it showed
+    hyesan.save()
+    url = report.get_absolute_url()
+    first, second = report.versions.all()
+    old = page(client, f"{url}v1/")
+    assert "Fire at a market" in old and "The fire was in Hyesan." in old
+    assert '<span class="tag">Hyesan</span>' in old and "Hoeryong" not in old
+    assert "You are reading version 1 of this report" in old
+    assert f'href="{url}">Read the current version (2)' in old
+    assert first.fingerprint in old
+    current = page(client, url)
+    assert f"version 2, fingerprint {second.fingerprint[:8]}" in current
+    assert citation_version(Report.objects.get(pk=report.pk)) == (2, second.fingerprint[:8])
+    assert "It is the current version." in page(client, f"{url}v2/")
+    assert client.get(f"{url}v3/").status_code == 404
+    assert client.get(f"{url}v99999999999999999999/").status_code == 404
+
+    diff = page(client, f"{url}changes/?from=1&to=2")
+    assert "Fire at a <ins>Hyesan</ins> market" in diff
+    assert "The fire was in <del>Hyesan.</del> <ins>Hoeryong.</ins>" in diff
+    assert "<del>Hyesan</del>" in diff  # the tag removed
+    assert "Nobody was hurt." in diff  # the unchanged paragraph, for context
+    odd = page(client, f"{url}changes/?from=7&to=x")
+    assert "There is no version “x”" in odd and "There is no version “7”" in odd
+
+
+def test_long_unchanged_runs_are_folded_and_text_is_escaped():
+    old = [f"Paragraph {n}." for n in range(10)]
+    shown = diffs.paragraphs(old, [*old[:5], "<b>New</b> paragraph.", *old[5:]])
+    assert [kind for kind, _ in shown] == ["folded", "same", "added", "same", "folded"]
+    assert shown[0][1] == "4 unchanged paragraphs"
+    assert shown[2][1] == "<ins>&lt;b&gt;New&lt;/b&gt; paragraph.</ins>"
+
+
+def test_bulk_updates_and_imports_of_published_reports_make_version_1(write_file):
+    drafts = [make_report(f"Draft {n}", status=Report.Status.DRAFT) for n in range(3)]
+    Report.objects.filter(pk__in=[d.pk for d in drafts[:2]]).update(status=Report.Status.PUBLISHED)
+    assert [numbers(d) for d in drafts] == [[1], [1], []]
+    records = [
+        {"title": f"Imported {n}", "body": "Text.", "date": "2024-03-02", "source": "Daily NK"}
+        for n in range(2)
+    ]
+    path = write_file("new.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    call_command("import_reports", str(path), status="published", verbosity=0)
+    imported = Report.objects.filter(headline__startswith="Imported")
+    assert [numbers(r) for r in imported] == [[1], [1]]
+    assert imported[0].versions.get().content["source"] == {"slug": "daily-nk", "name": "Daily NK"}
+
+
+def test_the_migration_gives_published_reports_version_1_as_they_are():
+    public = make_report("Old story", topics=[make_topic("Markets")])
+    scheduled = make_report("Later", publish_at=timezone.now() + datetime.timedelta(days=1))
+    draft = make_report("Draft", status=Report.Status.DRAFT)
+    made = {v.report_id: v for v in ReportVersion.objects.all()}
+    ReportVersion.objects.all().delete()
+    migration = importlib.import_module("archive.migrations.0005_versions_and_alerts")
+    migration.first_versions(apps, None)
+    after = {v.report_id: v for v in ReportVersion.objects.all()}
+    assert set(after) == {public.pk, scheduled.pk} and draft.pk not in made
+    assert after[public.pk].public_from == Report.objects.get(pk=public.pk).first_published
+    assert after[scheduled.pk].public_from == scheduled.publish_at
+    # The same fingerprint a save would give: saving again makes no version 2.
+    assert after[public.pk].fingerprint == made[public.pk].fingerprint
+    ReportVersion.objects.record([public.pk, scheduled.pk])
+    assert numbers(public) == numbers(scheduled) == [1]
+
+
+def test_each_demo_report_has_one_version_with_its_tags(demo):
+    for report in Report.objects.published():
+        (version,) = report.versions.all()
+        slugs = [t["slug"] for t in version.content["regions"]]
+        assert slugs == sorted(report.regions.values_list("slug", flat=True)), report.slug
+
+
+def test_merging_terms_is_one_change_for_the_reports_they_tag():
+    keep, merged = make_topic("Smuggling"), make_topic("Smugglers")
+    report = make_report("Smugglers caught", topics=[merged])
+    merge_terms(keep, [merged])
+    assert numbers(report) == [1, 2]
+    assert [t["slug"] for t in report.versions.get(number=2).content["topics"]] == [keep.slug]
+
+
+@pytest.mark.parametrize("url", ["/feeds/latest/rss/", "/feeds/latest/atom/"])
+def test_corrections_are_entries_of_their_own_in_the_feeds(client, url):
+    report = make_report("Fire at a market")
+    correction = Correction.objects.create(report=report, note="The county was wrong.")
+    draft = make_report("Secret story", status=Report.Status.DRAFT)
+    Correction.objects.create(report=draft, note="Not for readers.")
+    feed = page(client, url)
+    assert "Correction: Fire at a market" in feed and "The county was wrong." in feed
+    assert f"/reports/{report.slug}/changes/#correction-{correction.pk}" in feed
+    assert "Secret story" not in feed and "Not for readers." not in feed
