@@ -220,6 +220,10 @@ def test_the_human_page_shows_the_document(client, demo):
     assert "curl 'http://testserver/api/v1/search/?q=bowibu" in html
     assert "<code>/api/v1/search/</code>" in html and 'id="schema-SearchResponse"' in html
     assert "<script" not in html
+    with override_settings(ARCHIVE_API_RATE="120/min", ARCHIVE_EXPORT_RATE="30/hour"):
+        html = client.get("/api/v1/docs/").content.decode()
+    assert "(anonymous clients): at most 120 per minute;" in html
+    assert "from one address: at most 30 per hour." in html and "at most 20,000 reports" in html
 
 
 @override_settings(ARCHIVE_API_RATE="3/min")

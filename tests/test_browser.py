@@ -182,6 +182,7 @@ PAGES = {
     "search": "/search/?q=security&region=north-hamgyong",
     "region": "/regions/ryanggang/",
     "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+    "api": "/api/v1/docs/",
 }
 
 

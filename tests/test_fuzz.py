@@ -1,4 +1,4 @@
-"""Fuzzed search URLs: whatever the parameters, never a server error."""
+"""Fuzzed search URLs (pages, API, feeds, downloads): whatever the parameters, no server error."""
 
 import os
 from urllib.parse import urlencode
@@ -23,7 +23,13 @@ TRICKY = st.sampled_from([
 ])  # fmt: skip
 VALUES = st.one_of(TRICKY, st.text(max_size=40), st.integers().map(str))
 PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
-PATHS = st.sampled_from(["/search/", "/search/", "/search/", "/search/rss/", "/search/atom/"])
+# Every address that takes a search's parameters, sharing the same number of examples:
+# the page most, then the JSON API, the feeds, the exports and the citations of a search.
+PATHS = st.sampled_from([
+    "/search/", "/search/", "/search/", "/api/v1/search/", "/api/v1/search/", "/search/rss/",
+    "/search/atom/", "/search/export.csv", "/search/export.jsonl", "/search/cite.bib",
+    "/search/cite.ris", "/search/cite.csl.json",
+])  # fmt: skip
 
 
 @pytest.fixture
@@ -51,6 +57,11 @@ def fast_templates(monkeypatch):
 )
 @given(path=PATHS, params=PARAMS)
 def test_no_search_url_gives_a_server_error(client, archive, fast_templates, path, params):
-    # The test client raises the view's exception instead of answering 500.
+    # The test client raises the view's exception instead of answering 500; the API
+    # answers every error as JSON, so its status is checked too.
     response = client.get(f"{path}?{urlencode(params)}")
     assert response.status_code in (200, 301, 302, 404)
+    if response.streaming:  # a download fails, if at all, while it is written
+        b"".join(response.streaming_content)
+    elif path.startswith("/api/"):
+        assert response.json()["total"] >= 0

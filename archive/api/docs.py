@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .endpoints import api
 from .payloads import site
@@ -96,6 +97,21 @@ def components(document: dict) -> list[dict]:
     return found
 
 
+SECOND, MINUTE = gettext_lazy("second"), gettext_lazy("minute")
+HOUR, DAY = gettext_lazy("hour"), gettext_lazy("day")
+PERIODS = {"s": SECOND, "sec": SECOND, "m": MINUTE, "min": MINUTE, "h": HOUR, "hour": HOUR,
+           "d": DAY, "day": DAY}  # fmt: skip
+
+
+def rate_text(rate: str) -> str:
+    """“120/min” as readers say it: “at most 120 per minute”; an empty rate is no limit."""
+    if not rate:
+        return str(_("no limit"))
+    count, _slash, period = rate.partition("/")
+    words = {"count": count, "period": PERIODS.get(period, period)}
+    return str(_("at most %(count)s per %(period)s") % words)
+
+
 def page(request):
     """The API's documentation: endpoints, parameters, answers and their fields, examples.
 
@@ -112,8 +128,8 @@ def page(request):
         "schemas": components(document),
         "openapi_url": reverse("api-v1:openapi-json"),
         "example": f"curl '{search_url}?q=bowibu&region=ryanggang&sort=newest'",
-        "api_rate": settings.ARCHIVE_API_RATE or _("no limit"),
-        "export_rate": settings.ARCHIVE_EXPORT_RATE or _("no limit"),
+        "api_rate": rate_text(settings.ARCHIVE_API_RATE),
+        "export_rate": rate_text(settings.ARCHIVE_EXPORT_RATE),
         "export_limit": f"{settings.ARCHIVE_EXPORT_LIMIT:,}",
     }
     return render(request, "archive/api_docs.html", context)
