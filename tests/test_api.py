@@ -3,6 +3,7 @@
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import override_settings
 
 from archive.api.schemas import Report as ReportSchema
@@ -236,6 +237,8 @@ def test_anonymous_clients_are_throttled_with_a_json_answer(client, demo):
     refused = client.get("/api/v1/search/")
     assert refused.json()["detail"].startswith("Too many requests")
     assert int(refused["Retry-After"]) > 0
-    # Another address is counted on its own.
+    # Another address is counted on its own; a signed-in editor is not limited.
     assert client.get("/api/v1/search/", REMOTE_ADDR="10.0.0.9").status_code == 200
+    client.force_login(User.objects.create_user("editor", is_staff=True))
+    assert client.get("/api/v1/search/").status_code == 200
     cache.clear()
