@@ -171,6 +171,9 @@ def test_missing_withdrawn_and_unpublished_reports_answer_json(client, demo):
         assert response["Content-Type"].startswith("application/json")
         assert words in response.json()["detail"]
     assert client.get("/api/v1/search").status_code == 301  # to the address with the slash
+    posted = client.post("/api/v1/search/", {"q": "x"})
+    assert posted.status_code == 405 and posted["Allow"] == "GET"
+    assert posted.json() == {"detail": "The API only reads: use GET."}
 
 
 def test_vocabularies_list_every_facet_of_the_registry(client, demo):

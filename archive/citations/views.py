@@ -10,6 +10,7 @@ from django.utils import timezone
 from ..exports import attachment, filename, first_batch, matching_reports
 from ..forms import parse_search
 from ..models import Report
+from ..records import path
 from ..throttling import throttled
 from . import Citation
 from .formats import bibtex, csl, ris
@@ -22,7 +23,7 @@ FORMATS = {  # name -> (extension, content type)
 
 
 def citation_of(request, report: Report) -> Citation:
-    permalink = request.build_absolute_uri(report.get_absolute_url())
+    permalink = request.build_absolute_uri("/").rstrip("/") + path("archive:report", report.slug)
     return Citation.of(report, permalink, timezone.now().date())
 
 
