@@ -228,7 +228,7 @@ class Command(BaseCommand):
         port = options["port"] or free_port()
         base = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
-                   "--bind", f"127.0.0.1:{port}", "--timeout", "30"]  # fmt: skip
+                   "--bind", f"127.0.0.1:{port}", "--timeout", "120"]  # fmt: skip
         # The API's and downloads' rate limits would refuse most of the timed requests.
         unlimited = {**os.environ, "ARCHIVE_API_RATE": "", "ARCHIVE_EXPORT_RATE": ""}
         server = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True,
