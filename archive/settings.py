@@ -26,6 +26,11 @@ environment, with defaults that are safe for local use:
   ``DJANGO_EMAIL_PASSWORD``, ``DJANGO_EMAIL_SECURITY`` ("starttls", the
   default, "ssl" or "none"), and ``DJANGO_EMAIL_FROM`` (the sender). Without
   it, mails are written as files to ``var/mail/`` (Django's file backend).
+- ``ARCHIVE_EXPORT_LIMIT``: the most reports an export or a whole search's
+  citations hold; 20,000 by default.
+- ``ARCHIVE_API_RATE`` (120/min) and ``ARCHIVE_EXPORT_RATE`` (30/hour): requests
+  an anonymous client (by address) may make to the JSON API and for exports;
+  an empty value turns the limit off.
 - ``DJANGO_HTTPS``: "1" when the site is served over HTTPS (production):
   secure cookies, HSTS, redirects to https, and the ``X-Forwarded-Proto``
   header of the proxy in front trusted. ``manage.py check --deploy`` passes
@@ -190,6 +195,13 @@ ARCHIVE_MAX_BODY_LENGTH = int(os.environ.get("ARCHIVE_MAX_BODY_LENGTH", "200000"
 # more than MAX_PENDING changes waiting.
 ARCHIVE_HEALTH_MAX_LAG = int(os.environ.get("ARCHIVE_HEALTH_MAX_LAG", "300"))
 ARCHIVE_HEALTH_MAX_PENDING = int(os.environ.get("ARCHIVE_HEALTH_MAX_PENDING", "1000"))
+# Exports and whole-search citations hold at most this many reports (the first ones
+# in the search's order); more would tie up a worker for minutes.
+ARCHIVE_EXPORT_LIMIT = int(os.environ.get("ARCHIVE_EXPORT_LIMIT", "20000"))
+# Anonymous clients, per address (counted in Django's cache, so per process unless
+# CACHES is shared): the JSON API, and downloads of whole searches. "" turns one off.
+ARCHIVE_API_RATE = os.environ.get("ARCHIVE_API_RATE", "120/min")
+ARCHIVE_EXPORT_RATE = os.environ.get("ARCHIVE_EXPORT_RATE", "30/hour")
 
 # --- Mail (search alerts) ---------------------------------------------------
 

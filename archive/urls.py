@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import alert_views, feeds, version_views, views
+from . import alert_views, exports, feeds, version_views, views
+from .citations import views as citations
 from .facets import TERMS
 from .sitemaps import SITEMAPS
 
@@ -30,6 +31,15 @@ archive_patterns = [
     path("alerts/", alert_views.subscribe, name="alerts"),
     path("alerts/confirm/<str:token>/", alert_views.confirm, name="alert-confirm"),
     path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="alert-unsubscribe"),
+    # Downloads of a whole search (exports and citations) and of one report's citation.
+    *(path(f"search/export.{extension}", exports.search_export, {"fmt": fmt}, name=f"search-{fmt}")
+      for fmt, (extension, _) in exports.FORMATS.items()),
+    *(path(f"search/cite.{extension}", citations.search_citations, {"fmt": fmt},
+           name=f"search-{fmt}")
+      for fmt, (extension, _) in citations.FORMATS.items()),
+    *(path(f"reports/<slug:slug>/cite.{extension}", citations.report_citation, {"fmt": fmt},
+           name=f"report-{fmt}")
+      for fmt, (extension, _) in citations.FORMATS.items()),
     # A page for each term of each vocabulary, e.g. /regions/ryanggang/.
     *(
         path(f"{facet.url_prefix}/<slug:slug>/", views.term_detail, {"model": facet.name},
@@ -40,5 +50,6 @@ archive_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("archive.api.urls")),
     path("", include((archive_patterns, "archive"))),
 ]

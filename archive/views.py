@@ -1,7 +1,6 @@
 """Public pages. Every query of reports starts from ``Report.objects.published()``."""
 
 import logging
-from dataclasses import replace
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from . import indexing, vocabulary
 from .facets import FACETS, TERMS
-from .forms import page_number, parse_search, url_with, without_controls
+from .forms import page_number, url_with, without_controls
 from .models import Agency, Person, Report, TreeNode
 from .presentation import (
     cards,
@@ -32,6 +31,7 @@ from .presentation import (
 )
 from .search import ArchiveQuery, VisibleTerms, related, search
 from .search_backend import engine
+from .search_request import run_search
 
 log = logging.getLogger(__name__)
 
@@ -270,17 +270,7 @@ def search_page(request):
     ``pages``, ``sorts``, ``messages_`` (what was wrong with the parameters),
     ``params`` and ``clear_url``.
     """
-    parsed = parse_search(request.GET)
-    results = search(parsed.query)
-    last = paginator(results).num_pages
-    if results.total and parsed.query.page > last:
-        parsed.messages.append(
-            _("There are only %(n)d pages; showing the last one.") % {"n": last}
-            if last > 1
-            else _("There is only one page of results; showing it.")
-        )
-        results = search(replace(parsed.query, page=last))
-        parsed.params["page"] = str(last)
+    parsed, results = run_search(request.GET)
     params = parsed.params
     context = {
         "results": results,

@@ -27,3 +27,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASE_DIR = tempfile.mkdtemp(prefix="archive-db-")
     DATABASES["default"]["TEST"] = {"NAME": f"{DATABASE_DIR}/test.sqlite3"}
     atexit.register(shutil.rmtree, DATABASE_DIR, ignore_errors=True)
+# No rate limits while tests send thousands of requests from one address;
+# tests of the limits set them.
+ARCHIVE_API_RATE = ""
+ARCHIVE_EXPORT_RATE = ""

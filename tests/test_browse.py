@@ -66,8 +66,10 @@ def test_date_archive_years_months_reports(client, demo):
 def test_report_page_has_citation_permalink_and_related_reports(client, demo):
     html = page(client, BORDER)
     assert "Cite this report" in html
-    assert "“N. Korea cracks down on corruption in border patrol”, Daily NK, n.d., " in html
-    assert "translated by Violet Kim" in html
+    # Chicago: no date known, so "n.d." and the day it was consulted.
+    chicago = "“N. Korea cracks down on corruption in border patrol.” Translated by Violet Kim. "
+    assert chicago + "<i>Daily NK</i>, n.d. Accessed " in html
+    assert "(Violet Kim, Trans.). (n.d.). Daily NK." in html  # APA
     assert f"http://testserver{BORDER}" in html
     related = client.get(BORDER).context["related"]
     assert len(related) >= 1

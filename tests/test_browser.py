@@ -188,6 +188,7 @@ PAGES = {
     # The search page above holds the alert form.
     "version": "/reports/safety-agents-quit-for-safer-jobs/v1/",
     "changes": "/reports/safety-agents-quit-for-safer-jobs/changes/?from=1&to=2",
+    "api": "/api/v1/docs/",
 }
 
 

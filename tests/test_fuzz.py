@@ -1,4 +1,5 @@
-"""Fuzzed search URLs, and a report's versions and differences: never a server error."""
+"""Fuzzed search URLs (pages, API, feeds, downloads) and a report's versions and
+differences: whatever the parameters, no server error."""
 
 import os
 from urllib.parse import urlencode
@@ -37,9 +38,14 @@ HOSTILE_VALUES = st.sampled_from(
 VALUES = st.one_of(TRICKY, HOSTILE_VALUES, st.text(max_size=40), st.integers().map(str))
 PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
 REPORT = "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/"
-# The change log takes ``from`` and ``to`` (in PARAMETERS too) and ignores the rest.
-PATHS = st.sampled_from(["/search/", "/search/", "/search/", "/search/rss/", "/search/atom/",
-                         f"{REPORT}changes/", f"{REPORT}changes/", f"{REPORT}v2/"])  # fmt: skip
+# Every address that takes a search's parameters, sharing the same number of examples:
+# the page most, then the JSON API, the feeds, the exports and the citations of a search;
+# and a report's change log (it takes ``from`` and ``to``, in PARAMETERS too) and versions.
+PATHS = st.sampled_from([
+    "/search/", "/search/", "/search/", "/api/v1/search/", "/api/v1/search/", "/search/rss/",
+    "/search/atom/", "/search/export.csv", "/search/export.jsonl", "/search/cite.bib",
+    "/search/cite.ris", "/search/cite.csl.json", f"{REPORT}changes/", f"{REPORT}v2/",
+])  # fmt: skip
 
 
 @pytest.fixture
@@ -71,6 +77,11 @@ def fast_templates(monkeypatch):
 )
 @given(path=PATHS, params=PARAMS)
 def test_no_search_url_gives_a_server_error(client, archive, fast_templates, path, params):
-    # The test client raises the view's exception instead of answering 500.
+    # The test client raises the view's exception instead of answering 500; the API
+    # answers every error as JSON, so its status is checked too.
     response = client.get(f"{path}?{urlencode(params)}")
     assert response.status_code in (200, 301, 302, 404)
+    if response.streaming:  # a download fails, if at all, while it is written
+        b"".join(response.streaming_content)
+    elif path.startswith("/api/"):
+        assert response.json()["total"] >= 0

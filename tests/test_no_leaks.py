@@ -15,7 +15,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.urls import get_resolver
+from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from archive.facets import TERMS
@@ -122,6 +122,25 @@ def public_urls(hidden) -> dict[str, list[str]]:
         "alerts": ["/alerts/", *(f"/alerts/{query}" for query in searches)],
         "alert-confirm": ["/alerts/confirm/not-a-token/"],
         "alert-unsubscribe": ["/alerts/unsubscribe/not-a-token/"],
+        # Downloads: a whole search's exports and citations, one report's citation.
+        "search-csv": [f"/search/export.csv{query}" for query in searches],
+        "search-jsonl": [f"/search/export.jsonl{query}" for query in searches],
+        "search-bibtex": [f"/search/cite.bib{query}" for query in searches],
+        "search-ris": [f"/search/cite.ris{query}" for query in searches],
+        "search-csl": [f"/search/cite.csl.json{query}" for query in searches],
+        "report-bibtex": [f"{r.get_absolute_url()}cite.bib" for r in reports],
+        "report-ris": [f"{r.get_absolute_url()}cite.ris" for r in reports],
+        "report-csl": [f"{r.get_absolute_url()}cite.csl.json" for r in reports],
+        # The JSON API.
+        "api-v1:index": ["/api/v1/"],
+        "api-v1:api-root": ["/api/v1/"],
+        "api-v1:docs": ["/api/v1/docs/"],
+        "api-v1:openapi-json": ["/api/v1/openapi.json"],
+        "api-v1:search": [f"/api/v1/search/{query}" for query in searches],
+        "api-v1:report": [f"/api/v1/reports/{r.slug}/" for r in reports],
+        "api-v1:vocabularies": ["/api/v1/vocabularies/"],
+        "api-v1:vocabulary": [f"/api/v1/vocabularies/{facet.name}/" for facet in TERMS],
+        "api-v1:not-found": ["/api/v1/leakville/", "/api/v1/reports/zorblax-report/x/"],
         **{f.name: [f"/{f.url_prefix}/{slug}/" for slug in slugs] for f, slugs in terms.items()},
     }
 
@@ -137,14 +156,30 @@ def leaks(content: str, hidden, typed: str = "") -> list[str]:
         if word not in typed.lower() and re.search(rf"(?i)\b{re.escape(word)}\b", content)
     ]
     # The secret year as a facet value, a bar's or a list's label, or a link.
+    # In JSON: a facet value, a bar, or a report's date.
     year = str(SECRET_YEAR)
-    if year not in typed and re.search(rf"year={year}|>\s*{year}\s*<|/archive/{year}/", content):
+    pattern = rf'year={year}|>\s*{year}\s*<|/archive/{year}/|"{year}"|"year": {year}\b'
+    if year not in typed and re.search(pattern, content):
         found.append(year)
     return found
 
 
+def pattern_names(patterns, namespace: str = "") -> set[str]:
+    """Every URL pattern's name, with its namespace except the site's own; not the admin's."""
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = "" if pattern.namespace == "archive" else f"{pattern.namespace}:"
+            names |= pattern_names(pattern.url_patterns, namespace + inner)
+        else:
+            names.add(namespace + pattern.name)
+    return names
+
+
 def test_every_public_pattern_is_walked(hidden):
-    patterns = {p.name for p in get_resolver("archive.urls").url_patterns[1].url_patterns}
+    patterns = pattern_names(get_resolver("archive.urls").url_patterns)
     assert set(public_urls(hidden)) == patterns, "list the new path's addresses in public_urls"
 
 
@@ -162,7 +197,8 @@ def test_no_public_path_shows_unpublished_work(client, hidden, index):
             location = response.get("Location", "")
             if location.startswith("/admin/login/"):
                 location = ""  # it repeats the address asked for, as ?next=
-            shown = response.content.decode() + location
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            shown = body.decode() + location
             found = leaks(shown, hidden, typed=echoed)
             assert found == [], f"{url} ({name}) shows {found}"
             visited += 1

@@ -12,8 +12,9 @@ size it
 3. starts gunicorn (2 workers, the settings ``make serve`` uses) on
    127.0.0.1 and times the search page over HTTP for the same mix with one
    client, then pages a second with four; times every query of the hostile
-   list (``archive.management.hostile``); reports the workers' memory; and
-   stops gunicorn by its process id.
+   list (``archive.management.hostile``); reports the workers' memory; times
+   the JSON API's search over the mix and downloads of whole searches (as
+   many reports as an export holds); and stops gunicorn by its process id.
 """
 
 import argparse
@@ -228,9 +229,12 @@ class Command(BaseCommand):
         port = options["port"] or free_port()
         base = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
-                   "--bind", f"127.0.0.1:{port}", "--timeout", "30"]  # fmt: skip
+                   "--bind", f"127.0.0.1:{port}", "--timeout", "120"]  # fmt: skip
+        # The API's and downloads' rate limits would refuse most of the timed requests.
+        unlimited = {**os.environ, "ARCHIVE_API_RATE": "", "ARCHIVE_EXPORT_RATE": ""}
         server = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env=unlimited)  # fmt: skip
         try:
             wait_until_up(base)
             for _ in range(2):  # each worker opens the index once
@@ -251,10 +255,12 @@ class Command(BaseCommand):
                         for _, t, f in query_mix()] + ["/"]  # fmt: skip
             under_attack = hostile_phase(base, options["http_seconds"], browsing)
             workers = worker_memory(server.pid)
+            api = api_and_exports(base, options["runs"])
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         return {
+            "api": api,
             "http_types": {
                 kind: {
                     "p50_ms": round(statistics.median(t), 1),
@@ -308,6 +314,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"search page, 4 clients: {figures['http_pages_per_second_4_clients']} pages/s"
         )
+        api = figures.get("api")
+        if api:
+            self.stdout.write(
+                f"JSON API search: p50 {api['search_p50_ms']} ms, p95 {api['search_p95_ms']} ms "
+                f"({api['requests']} requests); exports: "
+                + ", ".join(f"{e['what']} {e['seconds']} s" for e in api["exports"])
+            )
         hostile = figures["hostile"]
         slowest = max(hostile, key=lambda h: h["ms"])
         bad = [h for h in hostile if h["status"] != 200]
@@ -321,6 +334,40 @@ class Command(BaseCommand):
             f"{phase['browse_p50_ms']} ms, p95 {phase['browse_p95_ms']} ms; slowest hostile "
             f"{phase['hostile_slowest_ms']} ms; statuses {phase['statuses']}"
         )
+
+
+def api_and_exports(base: str, runs: int) -> dict:
+    """The JSON API's search over the query mix, and downloads of the most an export holds.
+
+    One client, after the page timings (the workers are warm). Each export is
+    timed to its last byte; gunicorn's worker timeout must exceed it.
+    """
+    times = []
+    for _ in range(runs):
+        for _, text, filters in query_mix():
+            elapsed, status = fetch(base, "/api/v1/search/", search_params(text, filters))
+            if status != 200:
+                raise CommandError(f"the API answered {status}")
+            times.append(elapsed)
+    downloads = []
+    for what, path, params in [
+        ("all, newest first, JSON Lines", "/search/export.jsonl", {}),
+        ("all, newest first, CSV", "/search/export.csv", {}),
+        ("“korea”, by relevance, JSON Lines", "/search/export.jsonl", {"q": "korea"}),
+        ("all, BibTeX", "/search/cite.bib", {}),
+    ]:
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{base}{path}?{urlencode(params)}", timeout=600) as answer:
+            body = answer.read()
+            exported = answer.headers["X-Archive-Exported"]
+        downloads.append({"what": what, "reports": int(exported), "mb": round(len(body) / 2**20, 1),
+                          "seconds": round(time.perf_counter() - started, 1)})  # fmt: skip
+    return {
+        "requests": len(times),
+        "search_p50_ms": round(statistics.median(times), 1),
+        "search_p95_ms": round(percentile(times, 95), 1),
+        "exports": downloads,
+    }
 
 
 def search_params(text: str, filters: dict) -> dict:

@@ -1,0 +1,64 @@
+"""Citations in templates: formatted ones, ``<meta>`` tags, COinS, and download links."""
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from ..citations import Citation
+from ..citations.embedded import coins, meta_tags
+from ..citations.styles import apa, chicago
+from ..exports import download_links, limit
+from ..forms import ParsedSearch
+
+register = template.Library()
+
+DOWNLOADS = (("bibtex", _("BibTeX")), ("ris", _("RIS")), ("csl", _("CSL-JSON")))
+SEARCH_DOWNLOADS = (("csv", _("CSV")), ("jsonl", _("JSON Lines")), ("bibtex", _("BibTeX")),
+                    ("ris", _("RIS")), ("csl_json", _("CSL-JSON")))  # fmt: skip
+
+
+@dataclass
+class Cited:
+    chicago: SafeString
+    apa: SafeString
+    downloads: list[tuple[str, str]]  # (label, url)
+    meta: list[tuple[str, str]]
+
+
+@register.simple_tag(takes_context=True)
+def citation(context, report) -> Cited:
+    """``{% citation report as cited %}``: a report's citations, for its page."""
+    request = context["request"]
+    accessed = context.get("accessed") or timezone.now()
+    cited = Citation.of(report, request.build_absolute_uri(report.get_absolute_url()),
+                        timezone.localdate(accessed), version=True)  # fmt: skip
+    downloads = [
+        (label, reverse(f"archive:report-{fmt}", kwargs={"slug": report.slug}))
+        for fmt, label in DOWNLOADS
+    ]
+    return Cited(chicago(cited), apa(cited), downloads, meta_tags(cited))
+
+
+@register.simple_tag(takes_context=True)
+def coins_title(context, report) -> str:
+    """``<span class="Z3988" title="{% coins_title report %}">``: an OpenURL for connectors."""
+    request = context["request"]
+    permalink = request.build_absolute_uri(report.get_absolute_url())
+    return coins(Citation.of(report, permalink, timezone.localdate(), keywords=False))
+
+
+@register.simple_tag(takes_context=True)
+def search_downloads(context) -> dict:
+    """The downloads of the whole search on a search page: ``links`` as (label, url),
+    ``limit`` and ``capped`` (the search has more reports than a download holds)."""
+    results = context["results"]
+    links = download_links(ParsedSearch(results.query, context["params"]), results)
+    return {
+        "links": [(label, links[key]) for key, label in SEARCH_DOWNLOADS],
+        "limit": f"{limit():,}",
+        "capped": results.total > limit(),
+    }

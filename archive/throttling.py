@@ -1,0 +1,68 @@
+"""Rate limits for anonymous clients of the API and of downloads of whole searches.
+
+A client is its address as ``archive.middleware.client_address`` finds it
+(the proxy's entry in ``X-Forwarded-For`` in production, as for admin
+logins), so a client cannot dodge the limit by making one up. Requests are
+counted in Django's cache: with the default local-memory cache each worker
+process counts its own. Signed-in users (editors) are not limited. The rates
+are settings (``ARCHIVE_API_RATE``, ``ARCHIVE_EXPORT_RATE``), read on each
+request; an empty rate turns a limit off.
+"""
+
+import functools
+import math
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja.throttling import SimpleRateThrottle
+
+from .middleware import client_address
+
+
+class AnonymousRate(SimpleRateThrottle):
+    """Django Ninja's rate throttle, keyed on the client's address, its rate a setting."""
+
+    def __init__(self, setting: str, scope: str):
+        # SimpleRateThrottle reads its rate once, here; ours is read per request.
+        self.setting = setting
+        self.scope = scope
+        self.rate = None
+
+    def allow_request(self, request) -> bool:
+        self.rate = getattr(settings, self.setting)
+        user = getattr(request, "user", None)
+        if not self.rate or (user is not None and user.is_authenticated):
+            return True
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+
+def throttled(setting: str, scope: str):
+    """A view decorator: 429 Too Many Requests, with Retry-After, past the setting's rate."""
+    throttle = AnonymousRate(setting, scope)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if throttle.allow_request(request):
+                return view(request, *args, **kwargs)
+            return too_many(throttle.wait())
+
+        return wrapped
+
+    return decorator
+
+
+def too_many(wait: float | None) -> HttpResponse:
+    response = HttpResponse(
+        _("Too many downloads from your address; please wait and try again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    if wait is not None:
+        response["Retry-After"] = str(math.ceil(wait))
+    return response
