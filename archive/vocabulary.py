@@ -147,9 +147,12 @@ class Vocabulary:
         self.labels: dict[str, dict[str, tuple[str, str | None]]] = labels or {}
         self.parents = {("region", e.parent_id) for e in entries if e.facet == "region"}
         self.by_key: dict[str, list[tuple[KnownTerm, TermName]]] = {}
-        # What a name's first word can look like, so that a scan tries longer
-        # spans only where a name may begin.
-        self.first_words: set[str] = set()
+        # What a name's first word can look like, so that a scan tries spans only
+        # where a name may begin, and no longer than a name beginning so may run
+        # (its words, and two more: "Province", a syllable written apart).
+        self.first_words: dict[str, int] = {}
+        # Lookups already made: a corpus names the same few hundred things over again.
+        self._looked_up: dict[tuple, list] = {}
         self.longest = 1
         # One-word names by their folded key less each letter: for “did you mean”.
         self.near_keys: dict[str, list[tuple[str, KnownTerm]]] = {}
@@ -174,9 +177,12 @@ class Vocabulary:
                 if key:
                     self.by_key.setdefault(key, []).append((entry, name))
                     words = TEXT_WORD_RE.findall(name.text) or [name.text]
-                    self.first_words |= {_fold_word(words[0]), _abbreviation_word(words[0])}
+                    span = min(len(words) + 2, MAX_NAME_WORDS)
+                    firsts = [_fold_word(words[0]), _abbreviation_word(words[0])]
                     if entry.person:
-                        self.first_words.add(_person_surname(words[0]))
+                        firsts.append(_person_surname(words[0]))
+                    for first in firsts:
+                        self.first_words[first] = max(self.first_words.get(first, 0), span)
                     self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
                     if _near_eligible(name, key):
                         for variant in deletions(key):
@@ -194,6 +200,16 @@ class Vocabulary:
         marked ambiguous: "Gangwon" is also South Korea's province, and
         "Kim Jong Suk" a person before it is a county.
         """
+        known = self._looked_up.get((words, include_ambiguous))
+        if known is None:
+            if len(self._looked_up) > 200_000:
+                self._looked_up.clear()
+            known = self._looked_up[(words, include_ambiguous)] = self._lookup(
+                words, include_ambiguous
+            )
+        return known
+
+    def _lookup(self, words: str, include_ambiguous: bool) -> list[tuple[KnownTerm, TermName]]:
         abbreviation = alias_key(words, Alias.Kind.ABBREVIATION)
         candidates = (
             [
@@ -422,14 +438,15 @@ class Vocabulary:
         while i < len(words):
             hit = None
             first = words[i]
-            if (
-                _fold_word(first) not in self.first_words
-                and _abbreviation_word(first) not in self.first_words
-                and _person_surname(first) not in self.first_words
-            ):
+            limit = max(
+                self.first_words.get(_fold_word(first), 0),
+                self.first_words.get(_abbreviation_word(first), 0),
+                self.first_words.get(_person_surname(first), 0),
+            )
+            if not limit:
                 i += self._triggers(words, matches, i, kinds, found)
                 continue
-            for end in range(min(len(words), i + self.longest), i, -1):
+            for end in range(min(len(words), i + limit), i, -1):
                 candidates = self._named(" ".join(words[i:end]), kinds)
                 if candidates:
                     # "China to": the shortest run naming the same terms is the name.
@@ -496,6 +513,13 @@ class Vocabulary:
         return 1
 
     def _named(self, typed: str, kinds) -> list[tuple[KnownTerm, TermName]]:
+        key = ("named", typed, tuple(sorted(kinds)))
+        known = self._looked_up.get(key)
+        if known is None:
+            known = self._looked_up[key] = self._named_uncached(typed, kinds)
+        return known
+
+    def _named_uncached(self, typed: str, kinds) -> list[tuple[KnownTerm, TermName]]:
         candidates = self.lookup(typed) or (self.lookup(typed[:-1]) if typed.endswith("s") else [])
         home = settings.ARCHIVE_HOME_COUNTRY
         candidates = [

@@ -55,6 +55,11 @@ PHRASES = ['"Workers\' Party"', '"national reunification"', '"Kim Jong Un"',
 # Other names of terms: each search is widened to all the term's names.
 ALIASES = ["North Phyongan", "Hamgyŏng-bukto", "Yanggang", "South Hamkyung", "Phyongyang",
            "Bowibu", "State Security Department", "safety agents"]  # fmt: skip
+# Names the larger vocabulary widens: people under other spellings, a name less its
+# direction, spellings no list holds, abbreviations, a long body and a renamed one.
+WIDENED = ["Choi Ryong-hae", "Kim Yong Chol", "Hamgyong", "Ganggye", "Dancheon", "NDC",
+           "Central Committee of the Workers' Party of Korea",
+           "Ministry of Social Security"]  # fmt: skip
 # Runs of five to eight words, as a reader remembers a passage (from KCNA articles).
 MULTI_WORD = [
     "the delegation was seen off at the airport",
@@ -77,6 +82,7 @@ def query_mix() -> list[tuple[str, str, dict]]:
     mix += [("rare name", word, {}) for word in RARE]
     mix += [("phrase", phrase, {}) for phrase in PHRASES]
     mix += [("other name", name, {}) for name in ALIASES]
+    mix += [("widened name", name, {}) for name in WIDENED]
     mix += [("multi-word", text, {}) for text in MULTI_WORD]
     mix += [("zero hits", text, {}) for text in ZERO_HITS]
     mix += [
