@@ -153,6 +153,9 @@ class Vocabulary:
         self.first_words: dict[str, int] = {}
         # Lookups already made: a corpus names the same few hundred things over again.
         self._looked_up: dict[tuple, list] = {}
+        # Every beginning of every key ("" included): a run of words whose keys begin
+        # none can grow into no name.
+        self.key_prefixes: set[str] = {""}
         self.longest = 1
         # One-word names by their folded key less each letter: for “did you mean”.
         self.near_keys: dict[str, list[tuple[str, KnownTerm]]] = {}
@@ -176,6 +179,8 @@ class Vocabulary:
                     self.partial_keys.setdefault(base, {})[(entry.facet, entry.pk)] = entry
                 if key:
                     self.by_key.setdefault(key, []).append((entry, name))
+                    base = key.split("/")[0]
+                    self.key_prefixes.update(base[:n] for n in range(len(base) + 1))
                     words = TEXT_WORD_RE.findall(name.text) or [name.text]
                     span = min(len(words) + 2, MAX_NAME_WORDS)
                     firsts = [_fold_word(words[0]), _abbreviation_word(words[0])]
@@ -446,7 +451,7 @@ class Vocabulary:
             if not limit:
                 i += self._triggers(words, matches, i, kinds, found)
                 continue
-            for end in range(min(len(words), i + limit), i, -1):
+            for end in self._name_ends(words, i, limit):
                 candidates = self._named(" ".join(words[i:end]), kinds)
                 if candidates:
                     # "China to": the shortest run naming the same terms is the name.
@@ -494,6 +499,27 @@ class Vocabulary:
             found += inside.values()
             i = end
         return found
+
+    def _name_ends(self, words: list[str], i: int, limit: int) -> list[int]:
+        """Where runs of words from ``i`` end that are a name's key (folded, as a
+        person's name or as an abbreviation), longest first. Runs are grown a word at
+        a time and given up once no key begins so: most words begin no name."""
+        ends = []
+        for end in range(i + 1, min(len(words), i + limit) + 1):
+            span = " ".join(words[i:end])
+            keys = _span_keys(span)
+            if any(key in self.by_key for key in keys) or (
+                span.endswith("s") and any(key in self.by_key for key in _span_keys(span[:-1]))
+            ):
+                ends.append(end)
+            folded, person, abbreviation = keys
+            if (
+                folded.split("/")[0] not in self.key_prefixes
+                and person not in self.key_prefixes
+                and abbreviation not in self.key_prefixes
+            ):
+                break
+        return ends[::-1]
 
     def _triggers(self, words, matches, i: int, kinds, found: list) -> int:
         """Trigger phrases of topics starting at word ``i``: adds their mentions and
@@ -644,6 +670,17 @@ class _Expanding:
                     if years is not None:
                         self.dated[name] = years
         return names
+
+
+@functools.lru_cache(maxsize=200_000)
+def _span_keys(span: str) -> tuple[str, str, str]:
+    """A run of words as each kind of name is looked up: folded, as a person's name, as
+    an abbreviation."""
+    return (
+        fold(span),
+        alias_key(span, person=True),
+        alias_key(span, Alias.Kind.ABBREVIATION),
+    )
 
 
 @functools.lru_cache(maxsize=50_000)

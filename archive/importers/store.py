@@ -2,6 +2,7 @@
 
 import collections
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,11 +136,9 @@ class SlugBook:
             return record.slug
         words = record.headline or " ".join(record.body.split()[:8])
         base = short_slug(words, SLUG_LENGTH) or "report"
-        candidates = [base]
-        if record.date.year:
-            candidates.append(f"{base}-{record.date.year}")
-        candidates += (f"{base}-{n}" for n in range(2, 10_000))
-        slug = next(c for c in candidates if c not in self.taken)
+        first = [base, f"{base}-{record.date.year}"] if record.date.year else [base]
+        numbered = (f"{base}-{n}" for n in range(2, 10_000))  # made only as far as needed
+        slug = next(c for c in itertools.chain(first, numbered) if c not in self.taken)
         self.taken.add(slug)
         return slug
 
