@@ -17,15 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from . import diffs
 from .dates import PartialDate
 from .facets import TERMS
-from .models import Correction, Report, ReportVersion, web_address
-from .text import is_subhead, paragraphs
+from .models import Correction, Report, ReportVersion
+from .models.reports import PublicText
+from .text import paragraphs
 
 # A correction belongs to the version its edit made: saved moments after the note.
 SAME_CHANGE = datetime.timedelta(seconds=60)
 
 
 @dataclass
-class VersionText:
+class VersionText(PublicText):
     """A version's public fields under the names the report page uses."""
 
     version: ReportVersion
@@ -49,22 +50,6 @@ class VersionText:
     @property
     def title(self) -> str:
         return self.headline or str(_("Untitled report"))
-
-    @property
-    def blocks(self) -> list[tuple[bool, str]]:
-        return [(is_subhead(p), p) for p in paragraphs(self.body)]
-
-    @property
-    def original_link(self) -> str:
-        return web_address(self.original_url)
-
-    @property
-    def korean_link(self) -> str:
-        return web_address(self.korean_url)
-
-    @property
-    def keyword_list(self) -> list[str]:
-        return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
     @property
     def date_shown(self) -> str:

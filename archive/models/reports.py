@@ -75,7 +75,33 @@ class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
         return self.get(slug=slug)
 
 
-class Report(FeedSafeText, models.Model):
+class PublicText:
+    """What pages show of a report's public fields, for a report and for any of its
+    versions (``archive.versions.VersionText``) alike."""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.body)
+
+    @property
+    def blocks(self) -> list[tuple[bool, str]]:
+        """Paragraphs, each marked True when it is a section head."""
+        return [(is_subhead(p), p) for p in self.paragraphs]
+
+    @property
+    def original_link(self) -> str:
+        return web_address(self.original_url)
+
+    @property
+    def korean_link(self) -> str:
+        return web_address(self.korean_url)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class Report(PublicText, FeedSafeText, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IN_REVIEW = "in-review", _("In review")
@@ -230,27 +256,6 @@ class Report(FeedSafeText, models.Model):
     @property
     def date(self) -> PartialDate:
         return PartialDate(self.pub_year, self.pub_month, self.pub_day)
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return paragraphs(self.body)
-
-    @property
-    def blocks(self) -> list[tuple[bool, str]]:
-        """Paragraphs, each marked True when it is a section head."""
-        return [(is_subhead(p), p) for p in self.paragraphs]
-
-    @property
-    def original_link(self) -> str:
-        return web_address(self.original_url)
-
-    @property
-    def korean_link(self) -> str:
-        return web_address(self.korean_url)
-
-    @property
-    def keyword_list(self) -> list[str]:
-        return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
     @property
     def was_public(self) -> bool:
