@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.forms import PARAMETERS
-from archive.management.hostile import HOSTILE
+from archive.management.hostile import HOSTILE, hostile_urls
 from archive.models import Report
 
 from .conftest import index_now
@@ -85,3 +85,10 @@ def test_no_search_url_gives_a_server_error(client, archive, fast_templates, pat
         b"".join(response.streaming_content)
     elif path.startswith("/api/"):
         assert response.json()["total"] >= 0
+
+
+def test_every_query_of_the_hostile_list_answers(client, archive, fast_templates):
+    # Each exactly as ``make bench`` and ``make soak`` send it: "NOT " a hundred times
+    # once failed the query parser and then its fallback (a server error).
+    failed = [url for url in hostile_urls() if client.get(url).status_code != 200]
+    assert failed == []

@@ -407,7 +407,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         try:
             return parser.parse(text)
         except Exception:  # the parser's own errors on odd input: search the words
-            words = " ".join(t.text for t in tokens(text))
+            words = " ".join(t.form for t in tokens(text))
             return parser.parse(words) if words else parser.parse("")
 
     @staticmethod
