@@ -323,8 +323,16 @@ def paginator(results: ArchiveResults) -> Paginator:
     return Paginator(_ResultWindow(results), results.query.per_page)
 
 
+PHONE_WINDOW = 1  # pages each side of the current one that phones show
+
+
 def page_links(results: ArchiveResults, params: QueryDict) -> dict:
-    """Previous, next and numbered links, with an ellipsis (None) for pages left out."""
+    """Previous, next and numbered links, with an ellipsis (None) for pages left out.
+
+    Each entry of ``pages`` is (number, url, current, far): ``far`` numbers are
+    more than PHONE_WINDOW from the current page and not the first or last,
+    and narrow screens leave them out so the pager fits on one or two lines.
+    """
     pages = paginator(results)
     page = pages.get_page(results.query.page)
 
@@ -336,12 +344,18 @@ def page_links(results: ArchiveResults, params: QueryDict) -> dict:
         "previous": url(page.previous_page_number()) if page.has_previous() else None,
         "next": url(page.next_page_number()) if page.has_next() else None,
         "pages": [
-            (n, url(n), n == page.number) if n != pages.ELLIPSIS else (None, None, False)
+            (n, url(n), n == page.number, _far(n, page.number, pages.num_pages))
+            if n != pages.ELLIPSIS
+            else (None, None, False, False)
             for n in numbers
         ],
         "current": page.number,
         "last": pages.num_pages,
     }
+
+
+def _far(number: int, current: int, last: int) -> bool:
+    return abs(number - current) > PHONE_WINDOW and number not in (1, last)
 
 
 def term_links(name: str, values: list[FacetValue]) -> list[TermLink]:

@@ -213,3 +213,47 @@ def test_pages_pass_axe_and_fit_the_screen(browser, site, name, device):
     assert fits_width(page), "the page scrolls sideways"
     assert errors == []
     page.close()
+
+
+# Every kind of page, at phone width, must not scroll sideways: a long pager (page 3,
+# page 100 of a search) once pushed the results column past the screen.
+PHONE_PAGES = {
+    "home": "/",
+    "search page 1": "/search/",
+    "search page 3": "/search/?page=3",
+    "search page 100": "/search/?page=100",
+    "term page": "/regions/north-hamgyong/",
+    "term page 5": "/sources/daily-nk/?page=5",
+    "year": "/archive/2019/",
+    "month": "/archive/2019/6/",
+    "busy year": "/archive/2020/",
+    "busy month": "/archive/2020/3/",
+    "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+}
+
+
+@pytest.fixture
+def big_site(site):
+    from archive.models import Source
+
+    from .factories import make_many_reports
+
+    # 2,000 reports: 100 pages of search results, 100 of a source's page.
+    make_many_reports(2000, source=Source.objects.get(slug="daily-nk"))
+    call_command("rebuild_search", verbosity=0)
+    return site
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, big_site):
+    page = browser.new_page(viewport={"width": WIDTHS["phone"], "height": 900})
+    wide = {}
+    for name, path in PHONE_PAGES.items():
+        response = page.goto(big_site + path)
+        assert response.status == 200, path
+        if not fits_width(page):
+            wide[name] = page.evaluate("document.documentElement.scrollWidth")
+    page.goto(big_site + "/search/?page=100")
+    assert page.locator(".pagination [aria-current=page]").inner_text() == "100"
+    assert page.locator(".pagination a:visible", has_text="1").first.is_visible()
+    page.close()
+    assert wide == {}, f"wider than {WIDTHS['phone']} px"
