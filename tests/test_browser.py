@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.db import connection
 
+from archive.facets import TERMS
 from archive.models import Report
 from archive.roles import ensure_editors_group
 
@@ -189,6 +190,9 @@ PAGES = {
     "version": "/reports/safety-agents-quit-for-safer-jobs/v1/",
     "changes": "/reports/safety-agents-quit-for-safer-jobs/changes/?from=1&to=2",
     "api": "/api/v1/docs/",
+    "regions index": "/regions/",
+    "people index": "/people/",
+    "about": "/about/",
 }
 
 
@@ -207,7 +211,8 @@ def test_pages_pass_axe_and_fit_the_screen(browser, site, name, device):
 
     page, errors = open_page(browser, site + PAGES[name], WIDTHS[device])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[device]}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name.replace(' ', '-')}-{WIDTHS[device]}.png",
+                    full_page=True)  # fmt: skip
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     assert fits_width(page), "the page scrolls sideways"
@@ -229,6 +234,8 @@ PHONE_PAGES = {
     "busy year": "/archive/2020/",
     "busy month": "/archive/2020/3/",
     "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+    "about": "/about/",
+    **{f"{facet.plural} index": f"/{facet.url_prefix}/" for facet in TERMS},
 }
 
 
