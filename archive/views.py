@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_AP
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import indexing, vocabulary
@@ -29,6 +30,7 @@ from .presentation import (
     term_links,
     undated_count,
 )
+from .result_nav import result_links, result_nav
 from .search import ArchiveQuery, VisibleTerms, related, search
 from .search_backend import engine
 from .search_request import run_search
@@ -60,8 +62,10 @@ def report_detail(request, slug):
     """One published report with related reports and a citation.
 
     A withdrawn report answers 410 Gone with a short notice. Context:
-    ``report``, ``tags``, ``related``, ``permalink``, ``corrections``,
-    ``version`` (the version cited).
+    ``report``, ``blocks`` (subheads and paragraphs), ``tags``, ``related``,
+    ``permalink``, ``corrections``, ``version`` (the version cited), and ``nav``
+    (``result_nav.ResultNav``) when reached from a search, whose words are then
+    marked in the text.
     """
     report = _with_details(Report.objects.published()).filter(slug=slug).first()
     if report is None:
@@ -93,8 +97,11 @@ def _with_details(reports):
 
 
 def _render_report(request, report, preview=False):
+    nav = None if preview else result_nav(report, request.GET)
     context = {
         "report": report,
+        "nav": nav,
+        "blocks": _blocks(report, nav.terms if nav else []),
         "tags": tag_groups(report),
         "preview": preview,
         "related": related(report),
@@ -105,6 +112,17 @@ def _render_report(request, report, preview=False):
         "accessed": timezone.now(),
     }
     return render(request, "archive/report_detail.html", context)
+
+
+def _blocks(report, terms) -> list[tuple[bool, str]]:
+    """The report's subheads and paragraphs, the search's words marked in paragraphs."""
+    if not terms:
+        return report.blocks
+    backend = engine()
+    return [
+        (subhead, text if subhead else mark_safe(backend.mark(text, terms)))
+        for subhead, text in report.blocks
+    ]
 
 
 def term_detail(request, slug, model):
@@ -272,6 +290,7 @@ def search_page(request):
     """
     parsed, results = run_search(request.GET)
     params = parsed.params
+    result_links(results.reports, results, params)
     context = {
         "results": results,
         "reports": cards(results.reports),

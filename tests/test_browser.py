@@ -186,6 +186,8 @@ PAGES = {
     "search": "/search/?q=security&region=north-hamgyong",
     "region": "/regions/ryanggang/",
     "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+    "report from a search": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/"
+    "?from=q%3DHyesan&n=1",
     # The search page above holds the alert form.
     "version": "/reports/safety-agents-quit-for-safer-jobs/v1/",
     "changes": "/reports/safety-agents-quit-for-safer-jobs/changes/?from=1&to=2",
