@@ -15,7 +15,7 @@ from . import vocabulary
 from .facets import FACETS, ON_CARDS, TERMS
 from .forms import toggle, url_with
 from .models import Alias
-from .search import ArchiveResults, FacetValue, VisibleTerms
+from .search import PER_PAGE, PER_PAGE_CHOICES, ArchiveResults, FacetValue, VisibleTerms
 
 # The facets with a box of their own (months open inside the year box).
 BOXES = tuple(name for name in FACETS if name != "month")
@@ -392,6 +392,36 @@ def sort_links(params: QueryDict, current: str, has_text: bool) -> list[tuple[st
     sorts = [("relevance", _("Relevance"))] if has_text else []
     sorts += [("newest", _("Newest")), ("oldest", _("Oldest"))]
     return [(label, url_with(params, sort=value), value == current) for value, label in sorts]
+
+
+@dataclass
+class DayGroup:
+    heading: str
+    anchor: str
+    reports: list
+
+
+def by_day(reports: list) -> list[DayGroup]:
+    """A month's reports under a heading for each day, in order; those whose day is not
+    known under a heading of their own, last."""
+    days: dict[int | None, list] = {}
+    for report in reports:
+        days.setdefault(report.pub_day, []).append(report)
+    groups = [
+        DayGroup(str(reports[0].date), f"day-{day}", reports)
+        for day, reports in sorted((d, r) for d, r in days.items() if d is not None)
+    ]
+    if None in days:
+        groups.append(DayGroup(_("Day not known"), "day-unknown", days[None]))
+    return groups
+
+
+def per_page_links(params: QueryDict, current: int) -> list[tuple[str, str, bool]]:
+    """Links to show 20, 50 or 100 reports a page, from the first page."""
+    return [
+        (str(n), url_with(params, per_page=None if n == PER_PAGE else str(n)), n == current)
+        for n in PER_PAGE_CHOICES
+    ]
 
 
 @dataclass

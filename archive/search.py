@@ -20,6 +20,7 @@ from .models import IndexChange, Report
 from .search_backend import engine
 
 PER_PAGE = 20
+PER_PAGE_CHOICES = (20, 50, 100)  # what readers may ask for (``per_page``)
 MAX_QUERY_LENGTH = 500
 SORTS = ("relevance", "newest", "oldest")
 

@@ -17,6 +17,7 @@ from .facets import FACETS, TERMS
 from .forms import page_number, url_with, without_controls
 from .models import Agency, Person, Report, TreeNode
 from .presentation import (
+    by_day,
     cards,
     chips,
     facet_boxes,
@@ -25,6 +26,7 @@ from .presentation import (
     name_controls,
     page_links,
     paginator,
+    per_page_links,
     sort_links,
     tag_groups,
     term_links,
@@ -215,7 +217,8 @@ def date_archive(request, year=None, month=None):
     """Years > months > reports, from the search index's year and month counts.
 
     Context: ``years`` or ``months`` (FacetValue lists), ``year``, ``month``,
-    ``reports`` and ``pages`` once a month is chosen.
+    and once a month is chosen ``days`` (its reports under a heading for each day,
+    those with no known day last) and ``pages``.
     """
     filters = {}
     if year is not None:
@@ -242,7 +245,7 @@ def date_archive(request, year=None, month=None):
         context["month_unknown"] = results.total - sum(v.count for v, *_ in context["months"])
     else:
         context["month_name"] = MONTHS_AP[month]
-        context["reports"] = cards(results.reports)
+        context["days"] = by_day(cards(results.reports))
         context["pages"] = page_links(results, QueryDict())
     return render(request, "archive/date_archive.html", context)
 
@@ -285,7 +288,8 @@ def search_page(request):
     """The faceted search page; every state is a plain GET URL.
 
     Context: ``results`` (ArchiveResults), ``facets``, ``chips``, ``bars``,
-    ``pages``, ``sorts``, ``messages_`` (what was wrong with the parameters),
+    ``pages``, ``sorts``, ``per_page`` (links to 20, 50, 100 a page), ``messages_``
+    (what was wrong with the parameters),
     ``params`` and ``clear_url``.
     """
     parsed, results = run_search(request.GET)
@@ -303,6 +307,7 @@ def search_page(request):
         "undated": undated_count(results),
         "pages": page_links(results, params),
         "sorts": sort_links(params, results.query.sort, bool(results.query.text)),
+        "per_page": per_page_links(params, results.query.per_page),
         "messages_": parsed.messages,
         "clear_url": url_with(params, drop=("page", *FACETS, "from", "to")),
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,

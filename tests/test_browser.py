@@ -266,3 +266,31 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, big_site):
     assert page.locator(".pagination a:visible", has_text="1").first.is_visible()
     page.close()
     assert wide == {}, f"wider than {WIDTHS['phone']} px"
+
+
+LABEL_SIZES = """() => [...document.querySelectorAll('.histogram .bar-label')]
+  .filter(t => getComputedStyle(t).display !== 'none')
+  .map(t => parseFloat(getComputedStyle(t).fontSize)
+            * t.ownerSVGElement.getBoundingClientRect().width / 600)"""
+PLACEHOLDER_FITS = """() => {
+  const input = document.querySelector('#site-q');
+  const style = getComputedStyle(input, '::placeholder');
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontSize} ${style.fontFamily}`;
+  const inner = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(input.placeholder).width <= inner;
+}"""
+GAP_BELOW_HEADER = """() => document.querySelector('.date-range legend').getBoundingClientRect().top
+  - document.querySelector('.site-header').getBoundingClientRect().bottom"""
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_chart_labels_search_box_and_date_form_read_well(browser, site, device):
+    page, errors = open_page(browser, site + "/search/?year=2024", WIDTHS[device])
+    sizes = page.evaluate(LABEL_SIZES)
+    assert len(sizes) == 12 and min(sizes) >= 11, sizes
+    assert page.evaluate(PLACEHOLDER_FITS), "the search box's hint is cut off"
+    if device == "desktop":  # on phones the form follows the results
+        assert page.evaluate(GAP_BELOW_HEADER) >= 12
+    assert errors == []
+    page.close()
