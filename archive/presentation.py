@@ -281,7 +281,8 @@ def histogram(
         periods = [(str(y), str(y)) for y in range(first, last + 1)]
         name = "year"
     tallest = max(counts.values(), default=0) or 1
-    slot = min(width / max(len(periods), 1), 48)  # a lone year is a bar, not a wall
+    # A lone year is a bar, not a wall; a few leave room for their labels.
+    slot = min(width / max(len(periods), 1), 56)
     bars = []
     for index, (value, label) in enumerate(periods):
         count = counts.get(value, 0)
@@ -343,12 +344,14 @@ def page_links(results: ArchiveResults, params: QueryDict) -> dict:
     return {
         "previous": url(page.previous_page_number()) if page.has_previous() else None,
         "next": url(page.next_page_number()) if page.has_next() else None,
-        "pages": [
-            (n, url(n), n == page.number, _far(n, page.number, pages.num_pages))
-            if n != pages.ELLIPSIS
-            else (None, None, False, False)
-            for n in numbers
-        ],
+        "pages": _with_phone_gaps(
+            [
+                (n, url(n), n == page.number, _far(n, page.number, pages.num_pages))
+                if n != pages.ELLIPSIS
+                else (None, None, False, False)
+                for n in numbers
+            ]
+        ),
         "current": page.number,
         "last": pages.num_pages,
     }
@@ -356,6 +359,25 @@ def page_links(results: ArchiveResults, params: QueryDict) -> dict:
 
 def _far(number: int, current: int, last: int) -> bool:
     return abs(number - current) > PHONE_WINDOW and number not in (1, last)
+
+
+def _with_phone_gaps(entries: list[tuple]) -> list[tuple]:
+    """An ellipsis only phones show, (None, None, False, True), where they leave out a
+    run of far numbers that no ellipsis already stands beside."""
+    found: list[tuple] = []
+    for index, entry in enumerate(entries):
+        number, far = entry[0], entry[3]
+        starts_run = number is not None and far and not (found and found[-1][3])
+        if starts_run:
+            end = index
+            while end < len(entries) and entries[end][0] is not None and entries[end][3]:
+                end += 1
+            before = found[-1][0] if found else 0
+            after = entries[end][0] if end < len(entries) else 0
+            if before is not None and after is not None:
+                found.append((None, None, False, True))
+        found.append(entry)
+    return found
 
 
 def term_links(name: str, values: list[FacetValue]) -> list[TermLink]:

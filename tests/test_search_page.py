@@ -253,3 +253,20 @@ def test_a_month_lists_its_reports_under_each_day_then_those_of_unknown_day(clie
     ]
     html = page(client, "/archive/2019/6/")
     assert '<h2 class="day-heading" id="day-unknown">Day not known</h2>' in html
+
+
+def test_phones_see_an_ellipsis_where_they_leave_out_pages(client, thirty):
+    from archive.models import IndexChange
+
+    from .factories import make_many_reports
+
+    IndexChange.objects.enqueue([r.pk for r in make_many_reports(110, headline="Quarry note")])
+    index_now()
+    # 140 reports, 20 a page: 7 pages, all numbered; phones show 1 2 [3] 4 … 7.
+    pages = client.get("/search/?q=quarry&page=3").context["pages"]["pages"]
+    shown = [("…" if n is None else n, far) for n, _, _, far in pages]
+    assert shown == [(1, False), (2, False), (3, False), (4, False), ("…", True), (5, True),
+                     (6, True), (7, False)]  # fmt: skip
+    html = page(client, "/search/?q=quarry&page=3")
+    gap = '<span class="gap phone-gap" aria-hidden="true">…</span>'
+    assert gap + '<a href="?page=5&q=quarry" class="far">5</a>' in html
