@@ -195,6 +195,7 @@ PAGES = {
     "regions index": "/regions/",
     "people index": "/people/",
     "about": "/about/",
+    "month": "/archive/2024/4/",
 }
 
 
