@@ -57,6 +57,8 @@ def test_report_from_a_search_links_back_and_to_its_neighbours(client, many):
         "next": many[2].get_absolute_url(),
     }
     assert 'href="/search/?q=quarry&sort=newest">← Back to results' in nav
+    # The address with the search is the report's page for search engines too.
+    assert f'<link rel="canonical" href="http://testserver{many[1].get_absolute_url()}">' in html
     # The next one knows it is third, and the 21st sends readers back to page 2.
     nav = nav_of(html_of(client, next(u for u, r in links.items() if r == "next")))
     assert "3 of 25" in nav
