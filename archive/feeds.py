@@ -1,6 +1,7 @@
 """RSS and Atom: the latest reports (and corrections), and any search (same parameters
 as the page)."""
 
+import datetime
 from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
@@ -10,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
+from .dates import DatePrecision
 from .facets import ON_CARDS, TERMS
 from .forms import parse_search, url_with
 from .models import Correction, Report
@@ -77,7 +79,8 @@ class LatestReportsFeed(Feed):
             .order_by("-created")[:FEED_LENGTH]
         )
         entries = [*reports, *corrections]
-        return sorted(entries, key=self.item_pubdate, reverse=True)[:FEED_LENGTH]
+        # Newest in the archive first (each is dated by its own date: see item_pubdate).
+        return sorted(entries, key=_appeared, reverse=True)[:FEED_LENGTH]
 
     def item_title(self, item):
         if isinstance(item, Correction):
@@ -97,7 +100,21 @@ class LatestReportsFeed(Feed):
         return item.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item.created if isinstance(item, Correction) else item.publish_at
+        """A report is dated by its own publication date, not by when the archive got it.
+
+        A report whose day is known is dated that day (at its stated time, else
+        midnight UTC). A report whose date is unknown or partial (a year, a
+        month) is dated when the archive published it: a feed needs a full date,
+        and the archive does not invent a day the report never gave. A
+        correction is dated when it was made.
+        """
+        if isinstance(item, Correction):
+            return item.created
+        return report_datetime(item)
+
+    def item_updateddate(self, item):
+        # Atom's <updated>: when readers could first see this entry in the archive.
+        return item.created if isinstance(item, Correction) else _went_public(item)
 
     def item_author_name(self, item):
         report = item.report if isinstance(item, Correction) else item
@@ -109,6 +126,24 @@ class LatestReportsFeed(Feed):
         return [t.name for f in TERMS if f.report_field in ON_CARDS for t in f.terms_of(item)]
 
 
+def report_datetime(report: Report) -> datetime.datetime:
+    """The report's publication date as a full date and time; see ``item_pubdate``."""
+    if report.date.precision != DatePrecision.DAY:
+        return _went_public(report)
+    day = datetime.date(report.pub_year, report.pub_month, report.pub_day)
+    return timezone.make_aware(
+        datetime.datetime.combine(day, report.pub_time or datetime.time()), datetime.UTC
+    )
+
+
+def _went_public(report: Report) -> datetime.datetime:
+    return report.first_published or report.publish_at
+
+
+def _appeared(item) -> datetime.datetime:
+    return item.created if isinstance(item, Correction) else item.publish_at
+
+
 class LatestReportsAtom(LatestReportsFeed):
     feed_type = SafeAtom
     subtitle = LatestReportsFeed.description
@@ -117,15 +152,21 @@ class LatestReportsAtom(LatestReportsFeed):
 class SearchFeed(LatestReportsFeed):
     """The first results of a search, for readers who follow a query."""
 
+    url_name = "archive:search-rss"
+
     def get_object(self, request):
         return parse_search(request.GET)
+
+    def feed_url(self, parsed):
+        # The feed's own address (atom:link rel="self") with the search it follows.
+        return reverse(self.url_name) + url_with(parsed.params).rstrip("?")
 
     def title(self, parsed):
         text = parsed.query.text or "all reports"
         return f"NK Security Reports Archive: search for {text}"
 
     def link(self, parsed):
-        return reverse("archive:search") + url_with(parsed.params)
+        return reverse("archive:search") + url_with(parsed.params).rstrip("?")
 
     def description(self, parsed):
         return "Reports matching a search in the NK Security Reports Archive."
@@ -137,3 +178,4 @@ class SearchFeed(LatestReportsFeed):
 
 class SearchAtom(SearchFeed):
     feed_type = SafeAtom
+    url_name = "archive:search-atom"

@@ -20,6 +20,7 @@ from .facets import FACETS
 from .search import (
     MAX_QUERY_LENGTH,
     PER_PAGE,
+    PER_PAGE_CHOICES,
     SORTS,
     ArchiveQuery,
     VisibleTerms,
@@ -44,6 +45,7 @@ PARAMETERS = (
     "to",
     "sort",
     "page",
+    "per_page",
     "exact",
     "without",
     "means",
@@ -113,6 +115,7 @@ class SearchForm(forms.Form):
     at_the_time = forms.BooleanField(required=False)  # "1": a renamed body's names in their years
     sort = forms.CharField(required=False)
     page = forms.CharField(required=False)
+    per_page = forms.CharField(required=False)
 
     def __init__(self, data: QueryDict):
         super().__init__(data)
@@ -161,6 +164,21 @@ class SearchForm(forms.Form):
                 _("There is no page “%(page)s”; showing the first page.") % {"page": raw[:20]}
             )
         return number
+
+    def clean_per_page(self) -> int:
+        raw = self.cleaned_data["per_page"]
+        if not raw:
+            return PER_PAGE
+        if raw in {str(n) for n in PER_PAGE_CHOICES}:
+            return int(raw)
+        raise forms.ValidationError(
+            _("“%(raw)s” reports a page is not offered (%(choices)s); showing %(n)d.")
+            % {
+                "raw": raw[:20],
+                "choices": ", ".join(map(str, PER_PAGE_CHOICES)),
+                "n": PER_PAGE,
+            }
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -213,7 +231,8 @@ class SearchForm(forms.Form):
             sort = "newest"
         query = ArchiveQuery(
             text, filters, cleaned.get("from"), cleaned.get("to"), sort,
-            cleaned.get("page", 1), PER_PAGE, exact=bool(cleaned.get("exact")),
+            cleaned.get("page", 1), cleaned.get("per_page") or PER_PAGE,
+            exact=bool(cleaned.get("exact")),
             without=cleaned.get("without", ()), means=cleaned.get("means", ()),
             at_the_time=bool(cleaned.get("at_the_time")),
         )  # fmt: skip
@@ -267,6 +286,8 @@ def to_params(query: ArchiveQuery) -> QueryDict:
         params["sort"] = query.sort
     if query.page > 1:
         params["page"] = str(query.page)
+    if query.per_page != PER_PAGE:
+        params["per_page"] = str(query.per_page)
     if query.exact:
         params["exact"] = "1"
     if query.without:

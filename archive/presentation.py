@@ -15,7 +15,7 @@ from . import vocabulary
 from .facets import FACETS, ON_CARDS, TERMS
 from .forms import toggle, url_with
 from .models import Alias
-from .search import ArchiveResults, FacetValue, VisibleTerms
+from .search import PER_PAGE, PER_PAGE_CHOICES, ArchiveResults, FacetValue, VisibleTerms
 
 # The facets with a box of their own (months open inside the year box).
 BOXES = tuple(name for name in FACETS if name != "month")
@@ -281,7 +281,8 @@ def histogram(
         periods = [(str(y), str(y)) for y in range(first, last + 1)]
         name = "year"
     tallest = max(counts.values(), default=0) or 1
-    slot = min(width / max(len(periods), 1), 48)  # a lone year is a bar, not a wall
+    # A lone year is a bar, not a wall; a few leave room for their labels.
+    slot = min(width / max(len(periods), 1), 56)
     bars = []
     for index, (value, label) in enumerate(periods):
         count = counts.get(value, 0)
@@ -323,8 +324,16 @@ def paginator(results: ArchiveResults) -> Paginator:
     return Paginator(_ResultWindow(results), results.query.per_page)
 
 
+PHONE_WINDOW = 1  # pages each side of the current one that phones show
+
+
 def page_links(results: ArchiveResults, params: QueryDict) -> dict:
-    """Previous, next and numbered links, with an ellipsis (None) for pages left out."""
+    """Previous, next and numbered links, with an ellipsis (None) for pages left out.
+
+    Each entry of ``pages`` is (number, url, current, far): ``far`` numbers are
+    more than PHONE_WINDOW from the current page and not the first or last,
+    and narrow screens leave them out so the pager fits on one or two lines.
+    """
     pages = paginator(results)
     page = pages.get_page(results.query.page)
 
@@ -335,13 +344,40 @@ def page_links(results: ArchiveResults, params: QueryDict) -> dict:
     return {
         "previous": url(page.previous_page_number()) if page.has_previous() else None,
         "next": url(page.next_page_number()) if page.has_next() else None,
-        "pages": [
-            (n, url(n), n == page.number) if n != pages.ELLIPSIS else (None, None, False)
-            for n in numbers
-        ],
+        "pages": _with_phone_gaps(
+            [
+                (n, url(n), n == page.number, _far(n, page.number, pages.num_pages))
+                if n != pages.ELLIPSIS
+                else (None, None, False, False)
+                for n in numbers
+            ]
+        ),
         "current": page.number,
         "last": pages.num_pages,
     }
+
+
+def _far(number: int, current: int, last: int) -> bool:
+    return abs(number - current) > PHONE_WINDOW and number not in (1, last)
+
+
+def _with_phone_gaps(entries: list[tuple]) -> list[tuple]:
+    """An ellipsis only phones show, (None, None, False, True), where they leave out a
+    run of far numbers that no ellipsis already stands beside."""
+    found: list[tuple] = []
+    for index, entry in enumerate(entries):
+        number, far = entry[0], entry[3]
+        starts_run = number is not None and far and not (found and found[-1][3])
+        if starts_run:
+            end = index
+            while end < len(entries) and entries[end][0] is not None and entries[end][3]:
+                end += 1
+            before = found[-1][0] if found else 0
+            after = entries[end][0] if end < len(entries) else 0
+            if before is not None and after is not None:
+                found.append((None, None, False, True))
+        found.append(entry)
+    return found
 
 
 def term_links(name: str, values: list[FacetValue]) -> list[TermLink]:
@@ -378,6 +414,36 @@ def sort_links(params: QueryDict, current: str, has_text: bool) -> list[tuple[st
     sorts = [("relevance", _("Relevance"))] if has_text else []
     sorts += [("newest", _("Newest")), ("oldest", _("Oldest"))]
     return [(label, url_with(params, sort=value), value == current) for value, label in sorts]
+
+
+@dataclass
+class DayGroup:
+    heading: str
+    anchor: str
+    reports: list
+
+
+def by_day(reports: list) -> list[DayGroup]:
+    """A month's reports under a heading for each day, in order; those whose day is not
+    known under a heading of their own, last."""
+    days: dict[int | None, list] = {}
+    for report in reports:
+        days.setdefault(report.pub_day, []).append(report)
+    groups = [
+        DayGroup(str(reports[0].date), f"day-{day}", reports)
+        for day, reports in sorted((d, r) for d, r in days.items() if d is not None)
+    ]
+    if None in days:
+        groups.append(DayGroup(_("Day not known"), "day-unknown", days[None]))
+    return groups
+
+
+def per_page_links(params: QueryDict, current: int) -> list[tuple[str, str, bool]]:
+    """Links to show 20, 50 or 100 reports a page, from the first page."""
+    return [
+        (str(n), url_with(params, per_page=None if n == PER_PAGE else str(n)), n == current)
+        for n in PER_PAGE_CHOICES
+    ]
 
 
 @dataclass

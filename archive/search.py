@@ -10,15 +10,17 @@ import datetime
 import math
 from dataclasses import dataclass, field, replace
 
+from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import suggestions, vocabulary
-from .facets import ALIASED, FACETS
+from .facets import ALIASED, FACETS, TERMS
 from .models import IndexChange, Report
 from .search_backend import engine
 
 PER_PAGE = 20
+PER_PAGE_CHOICES = (20, 50, 100)  # what readers may ask for (``per_page``)
 MAX_QUERY_LENGTH = 500
 SORTS = ("relevance", "newest", "oldest")
 
@@ -78,6 +80,8 @@ class ArchiveResults:
     renamed: bool = False  # a body named was renamed: "as named at the time" applies
     # (row facet, column facet) -> (row value, column value) -> count, when asked for
     cross: dict = field(default_factory=dict)
+    # The words and phrases the engine matched, as it holds them (for ``mark``).
+    terms: list = field(default_factory=list)
 
     @property
     def num_pages(self) -> int:
@@ -184,6 +188,7 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
             (a, b): raw.cross.get((FACETS[a].index_field, FACETS[b].index_field), {})
             for a, b in cross
         },
+        terms=list(raw.terms),
     )
 
 
@@ -283,11 +288,62 @@ def awaiting_removal() -> tuple[int, ...]:
     return tuple(pending - public)
 
 
+RELATED_POOL = 40  # reports the engine offers as alike in words
+TAG_WEIGHT = 0.3  # a shared tag carried by no other report counts as much as this
+MIN_RELATED = 0.35  # below this, a report is not shown as related
+COMMON_TAG = 0.2  # a tag more reports than this share carry says little: not looked at
+
+
 def related(report: Report, limit: int = 5) -> list[Report]:
-    """Published reports most like this one (none when it is not in the index)."""
-    ids = engine().similar(report.pk, f"{report.headline}\n{report.body}", limit + 1)
-    by_id = Report.objects.published().in_bulk([pk for pk in ids if pk != report.pk])
-    return [by_id[pk] for pk in ids if pk in by_id][:limit]
+    """Published reports most like this one, best first; none when nothing is alike enough.
+
+    A report's likeness is the engine's (its distinctive words shared, by
+    tf-idf, from 0 to 1) plus TAG_WEIGHT for each tag shared, weighted by how
+    rare the tag is (its inverse document frequency over published reports,
+    over that of a tag only this report carries). Reports under MIN_RELATED
+    are not shown, so a report with nothing in common gets no list at all.
+    """
+    alike = dict(engine().similar(report.pk, f"{report.headline}\n{report.body}", RELATED_POOL))
+    scores = dict(alike)
+    for pk, weight in _shared_tags(report).items():
+        scores[pk] = scores.get(pk, 0.0) + TAG_WEIGHT * weight
+    scores.pop(report.pk, None)
+    chosen = sorted((pk for pk in scores if scores[pk] >= MIN_RELATED), key=lambda pk: -scores[pk])
+    by_id = Report.objects.published().in_bulk(chosen[: limit * 2])
+    return [by_id[pk] for pk in chosen if pk in by_id][:limit]
+
+
+def _shared_tags(report: Report) -> dict[int, float]:
+    """Published reports sharing a tag with this one: the sum of the shared tags' rarity
+    (each 0 to 1). Tags most reports carry are not looked at."""
+    published = Report.objects.published()
+    total = published.count()
+    if total < 2:
+        return {}
+    shared: dict[int, float] = {}
+    for facet in TERMS:
+        field = Report._meta.get_field(facet.report_field)
+        if not field.many_to_many:
+            continue
+        through = field.remote_field.through
+        term_column = field.m2m_reverse_field_name()
+        tags = through.objects.filter(report=report).values_list(term_column, flat=True)
+        counts = dict(
+            through.objects.filter(**{f"{term_column}__in": list(tags)}, report__in=published)
+            .values_list(term_column)
+            .annotate(n=Count("report"))
+        )
+        rare = {
+            term: math.log(total / n) / math.log(total)
+            for term, n in counts.items()
+            if n <= max(2, total * COMMON_TAG)
+        }
+        rows = through.objects.filter(
+            **{f"{term_column}__in": list(rare)}, report__in=published
+        ).values_list("report", term_column)
+        for pk, term in rows[:5000]:
+            shared[pk] = shared.get(pk, 0.0) + rare[term]
+    return shared
 
 
 def _date_range(start: datetime.date | None, end: datetime.date | None):

@@ -7,8 +7,9 @@ keeps the page and the API in step: same reports, same counts, same words.
 
 from dataclasses import replace
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .forms import ParsedSearch, parse_search
 from .search import ArchiveResults, search
@@ -21,9 +22,12 @@ def run_search(data: QueryDict) -> tuple[ParsedSearch, ArchiveResults]:
     last = results.num_pages
     if results.total and parsed.query.page > last:
         parsed.messages.append(
-            _("There are only %(n)d pages; showing the last one.") % {"n": last}
-            if last > 1
-            else _("There is only one page of results; showing it.")
+            ngettext(
+                "There is only one page of results; showing it.",
+                "There are only %(n)s pages; showing the last one.",
+                last,
+            )
+            % {"n": intcomma(last)}
         )
         results = search(replace(parsed.query, page=last))
         parsed.params["page"] = str(last)

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .facets import TERMS
 from .models import Report, TreeNode
@@ -33,4 +34,20 @@ class TermSitemap(Sitemap):
         return terms
 
 
-SITEMAPS = {"reports": ReportSitemap, "terms": TermSitemap}
+class PageSitemap(Sitemap):
+    """The pages for browsing: each vocabulary's index, the dates, About."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return [f"archive:{facet.name}-index" for facet in TERMS] + [
+            "archive:dates",
+            "archive:about",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"pages": PageSitemap, "reports": ReportSitemap, "terms": TermSitemap}

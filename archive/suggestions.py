@@ -49,7 +49,7 @@ def correct(
         if names:
             replacements[word] = names[0]
         elif candidates:
-            replacements[word] = candidates[0]
+            replacements[word] = _as_named(candidates[0], near_names)
             confident = confident and distance(word, candidates[0]) == 1
         else:
             confident = False
@@ -65,6 +65,12 @@ def correct(
     if corrected == text or not hits(corrected):
         return None
     return Correction(corrected, show_instead=total == 0 and confident)
+
+
+def _as_named(word: str, near_names: Callable[[str], list[str]]) -> str:
+    """An indexed word (lower case) that is a term's name, written as the term is:
+    “pyongyang” is Pyongyang."""
+    return next((name for name in near_names(word) if name.lower() == word), word)
 
 
 def as_typed(typed: str, suggestion: str) -> str:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import alert_views, exports, feeds, version_views, views
+from . import alert_views, exports, feeds, index_views, version_views, views
 from .citations import views as citations
 from .facets import TERMS
 from .sitemaps import SITEMAPS
@@ -20,6 +20,7 @@ archive_patterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("robots.txt", views.robots, name="robots"),
+    path("about/", index_views.about, name="about"),
     path("archive/", views.date_archive, name="dates"),
     path("archive/<int:year>/", views.date_archive, name="year"),
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),
@@ -40,7 +41,13 @@ archive_patterns = [
     *(path(f"reports/<slug:slug>/cite.{extension}", citations.report_citation, {"fmt": fmt},
            name=f"report-{fmt}")
       for fmt, (extension, _) in citations.FORMATS.items()),
-    # A page for each term of each vocabulary, e.g. /regions/ryanggang/.
+    # An index of each vocabulary, e.g. /regions/, and a page for each of its terms,
+    # e.g. /regions/ryanggang/.
+    *(
+        path(f"{facet.url_prefix}/", index_views.term_index, {"model": facet.name},
+             name=f"{facet.name}-index")
+        for facet in TERMS
+    ),
     *(
         path(f"{facet.url_prefix}/<slug:slug>/", views.term_detail, {"model": facet.name},
              name=facet.name)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_AP
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import indexing, vocabulary
@@ -16,6 +17,7 @@ from .facets import FACETS, TERMS
 from .forms import page_number, url_with, without_controls
 from .models import Agency, Person, Report, TreeNode
 from .presentation import (
+    by_day,
     cards,
     chips,
     facet_boxes,
@@ -24,11 +26,13 @@ from .presentation import (
     name_controls,
     page_links,
     paginator,
+    per_page_links,
     sort_links,
     tag_groups,
     term_links,
     undated_count,
 )
+from .result_nav import result_links, result_nav
 from .search import ArchiveQuery, VisibleTerms, related, search
 from .search_backend import engine
 from .search_request import run_search
@@ -60,8 +64,10 @@ def report_detail(request, slug):
     """One published report with related reports and a citation.
 
     A withdrawn report answers 410 Gone with a short notice. Context:
-    ``report``, ``tags``, ``related``, ``permalink``, ``corrections``,
-    ``version`` (the version cited).
+    ``report``, ``blocks`` (subheads and paragraphs), ``tags``, ``related``,
+    ``permalink``, ``corrections``, ``version`` (the version cited), and ``nav``
+    (``result_nav.ResultNav``) when reached from a search, whose words are then
+    marked in the text.
     """
     report = _with_details(Report.objects.published()).filter(slug=slug).first()
     if report is None:
@@ -93,8 +99,11 @@ def _with_details(reports):
 
 
 def _render_report(request, report, preview=False):
+    nav = None if preview else result_nav(report, request.GET)
     context = {
         "report": report,
+        "nav": nav,
+        "blocks": _blocks(report, nav.terms if nav else []),
         "tags": tag_groups(report),
         "preview": preview,
         "related": related(report),
@@ -105,6 +114,17 @@ def _render_report(request, report, preview=False):
         "accessed": timezone.now(),
     }
     return render(request, "archive/report_detail.html", context)
+
+
+def _blocks(report, terms) -> list[tuple[bool, str]]:
+    """The report's subheads and paragraphs, the search's words marked in paragraphs."""
+    if not terms:
+        return report.blocks
+    backend = engine()
+    return [
+        (subhead, text if subhead else mark_safe(backend.mark(text, terms)))
+        for subhead, text in report.blocks
+    ]
 
 
 def term_detail(request, slug, model):
@@ -197,7 +217,8 @@ def date_archive(request, year=None, month=None):
     """Years > months > reports, from the search index's year and month counts.
 
     Context: ``years`` or ``months`` (FacetValue lists), ``year``, ``month``,
-    ``reports`` and ``pages`` once a month is chosen.
+    and once a month is chosen ``days`` (its reports under a heading for each day,
+    those with no known day last) and ``pages``.
     """
     filters = {}
     if year is not None:
@@ -224,7 +245,7 @@ def date_archive(request, year=None, month=None):
         context["month_unknown"] = results.total - sum(v.count for v, *_ in context["months"])
     else:
         context["month_name"] = MONTHS_AP[month]
-        context["reports"] = cards(results.reports)
+        context["days"] = by_day(cards(results.reports))
         context["pages"] = page_links(results, QueryDict())
     return render(request, "archive/date_archive.html", context)
 
@@ -267,11 +288,13 @@ def search_page(request):
     """The faceted search page; every state is a plain GET URL.
 
     Context: ``results`` (ArchiveResults), ``facets``, ``chips``, ``bars``,
-    ``pages``, ``sorts``, ``messages_`` (what was wrong with the parameters),
+    ``pages``, ``sorts``, ``per_page`` (links to 20, 50, 100 a page), ``messages_``
+    (what was wrong with the parameters),
     ``params`` and ``clear_url``.
     """
     parsed, results = run_search(request.GET)
     params = parsed.params
+    result_links(results.reports, results, params)
     context = {
         "results": results,
         "reports": cards(results.reports),
@@ -284,6 +307,7 @@ def search_page(request):
         "undated": undated_count(results),
         "pages": page_links(results, params),
         "sorts": sort_links(params, results.query.sort, bool(results.query.text)),
+        "per_page": per_page_links(params, results.query.per_page),
         "messages_": parsed.messages,
         "clear_url": url_with(params, drop=("page", *FACETS, "from", "to")),
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,

@@ -37,3 +37,30 @@ def make_report(headline="Border guards punished", status=Report.Status.PUBLISHE
         for name, terms in tags.items():
             getattr(report, name).set(terms)
     return report
+
+
+def make_many_reports(count: int, headline="Routine report", **fields) -> list[Report]:
+    """Many published reports at once (no versions, no signals): index them with
+    ``rebuild_search``. Their dates run back a day at a time from 2020."""
+    start = datetime.date(2020, 12, 31)
+    now = timezone.now() - datetime.timedelta(hours=1)
+    reports = []
+    for n in range(count):
+        day = start - datetime.timedelta(days=n)
+        number = next(_numbers)
+        reports.append(
+            Report(
+                headline=f"{headline} {number}",
+                slug=f"bulk-{number}",
+                body=f"{headline} {number}. The source told the reporter more.",
+                status=Report.Status.PUBLISHED,
+                publish_at=now,
+                first_published=now,
+                pub_year=day.year,
+                pub_month=day.month,
+                pub_day=day.day,
+                pub_date=day,
+                **fields,
+            )
+        )
+    return Report.objects.bulk_create(reports)

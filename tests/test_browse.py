@@ -5,7 +5,10 @@ from html import unescape
 import pytest
 from pytest_django.asserts import assertContains
 
+from archive.facets import TERMS
 from archive.models import Report
+
+from .conftest import index_now
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,89 @@ def test_related_reports_are_published_only(client, demo):
 def test_supplied_headline_is_marked_in_the_citation(client, demo):
     report = Report.objects.filter(headline_supplied=True).first()
     assert "[headline supplied by the archive]" in page(client, report.get_absolute_url())
+
+
+@pytest.mark.parametrize("facet", TERMS, ids=lambda f: f.name)
+def test_every_vocabulary_has_an_index_page_with_counts(client, demo, facet):
+    response = client.get(f"/{facet.url_prefix}/")
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert f"<h1>{facet.plural}</h1>" in html
+    # Each term published reports carry is listed, linked, with its count.
+    published = Report.objects.published()
+    for term in facet.model.objects.filter(report__in=published).distinct():
+        count = published.filter(pk__in=term.tagged_reports().values("pk")).count()
+        assert (
+            f'<a href="{term.get_absolute_url()}">{term.name}</a> <span class="n">{count}' in html
+        )
+
+
+def test_region_index_is_a_tree_of_provinces_and_their_counties(client, demo):
+    response = client.get("/regions/")
+
+    def find(entries, label):
+        for entry in entries:
+            if entry.label == label:
+                return entry
+            found = find(entry.children, label)
+            if found:
+                return found
+
+    north_korea = find(response.context["tree"], "North Korea")
+    ryanggang = find(north_korea.children, "Ryanggang")
+    assert ryanggang.count == 2
+    assert "Samsu County" in [child.label for child in ryanggang.children]
+    html = unescape(response.content.decode())
+    start = html.index('<a href="/regions/ryanggang/">Ryanggang</a> <span class="n">2</span>')
+    nested = html[start : html.index("</ul>", start)]
+    assert "<ul>" in nested and '<a href="/regions/samsu-county/">Samsu County</a>' in nested
+
+
+def test_long_index_pages_jump_by_letter_and_show_other_names_small(client, demo):
+    from archive.index_views import LETTERS_FROM
+
+    from .factories import make_agency, make_report
+
+    agencies = [make_agency(f"{letter} Bureau {n}") for n in range(3) for letter in "ABCDEFGHIJK"]
+    assert len(agencies) > LETTERS_FROM
+    make_report("Many bureaus", agencies=agencies)
+    index_now()
+    html = page(client, "/agencies/")
+    assert '<nav class="letters"' in html and '<a href="#letter-k">K</a>' in html
+    assert '<h2 id="letter-k">K</h2>' in html
+    # The Ministry of State Security goes by Bowibu and others.
+    assert '<small class="aliases">' in html and "Bowibu" in html
+    # Few topics: no jump.
+    assert '<nav class="letters"' not in page(client, "/topics/")
+
+
+def test_index_leaves_out_terms_only_drafts_carry(client, demo):
+    from .factories import make_report, make_topic
+
+    make_report("A draft", status=Report.Status.DRAFT, topics=[make_topic("Secret topic")])
+    index_now()
+    assert "Secret topic" not in page(client, "/topics/")
+
+
+def test_header_links_every_vocabulary_the_dates_and_about(client, demo):
+    html = page(client, "/regions/")
+    nav = html[html.index('<nav class="site-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    for facet in TERMS:
+        assert f'href="/{facet.url_prefix}/"' in nav
+    assert 'href="/archive/"' in nav and 'href="/about/"' in nav
+    assert '<a href="/regions/" aria-current="page">Regions</a>' in nav
+
+
+def test_about_page_explains_tags_names_dates_and_credits(client, demo):
+    html = page(client, "/about/")
+    assert f"holds {Report.objects.published().count()} published reports" in html
+    for words in ("97% precise", "Hamkyung", "Bowibu", "Date unknown", "never invented",
+                  "GeoNames", "CC BY 4.0", "OFAC"):  # fmt: skip
+        assert words in html, words
+
+
+def test_sitemap_lists_the_index_pages_and_about(client, demo):
+    body = page(client, "/sitemap.xml")
+    for path in [*(f"/{facet.url_prefix}/" for facet in TERMS), "/about/", "/archive/"]:
+        assert f"<loc>http://testserver{path}</loc>" in body

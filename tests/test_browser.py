@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.db import connection
 
+from archive.facets import TERMS
 from archive.models import Report
 from archive.roles import ensure_editors_group
 
@@ -185,10 +186,16 @@ PAGES = {
     "search": "/search/?q=security&region=north-hamgyong",
     "region": "/regions/ryanggang/",
     "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+    "report from a search": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/"
+    "?from=q%3DHyesan&n=1",
     # The search page above holds the alert form.
     "version": "/reports/safety-agents-quit-for-safer-jobs/v1/",
     "changes": "/reports/safety-agents-quit-for-safer-jobs/changes/?from=1&to=2",
     "api": "/api/v1/docs/",
+    "regions index": "/regions/",
+    "people index": "/people/",
+    "about": "/about/",
+    "month": "/archive/2024/4/",
 }
 
 
@@ -207,9 +214,104 @@ def test_pages_pass_axe_and_fit_the_screen(browser, site, name, device):
 
     page, errors = open_page(browser, site + PAGES[name], WIDTHS[device])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{WIDTHS[device]}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name.replace(' ', '-')}-{WIDTHS[device]}.png",
+                    full_page=True)  # fmt: skip
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     assert fits_width(page), "the page scrolls sideways"
+    assert errors == []
+    page.close()
+
+
+# Every kind of page, at phone width, must not scroll sideways: a long pager (page 3,
+# page 100 of a search) once pushed the results column past the screen.
+PHONE_PAGES = {
+    "home": "/",
+    "search page 1": "/search/",
+    "search page 3": "/search/?page=3",
+    "search page 100": "/search/?page=100",
+    "term page": "/regions/north-hamgyong/",
+    "term page 5": "/sources/daily-nk/?page=5",
+    "year": "/archive/2019/",
+    "month": "/archive/2019/6/",
+    "busy year": "/archive/2020/",
+    "busy month": "/archive/2020/3/",
+    "report": "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/",
+    "about": "/about/",
+    **{f"{facet.plural} index": f"/{facet.url_prefix}/" for facet in TERMS},
+}
+
+
+@pytest.fixture
+def big_site(site):
+    from archive.models import Source
+
+    from .factories import make_many_reports
+
+    # 2,000 reports: 100 pages of search results, 100 of a source's page.
+    make_many_reports(2000, source=Source.objects.get(slug="daily-nk"))
+    call_command("rebuild_search", verbosity=0)
+    return site
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, big_site):
+    page = browser.new_page(viewport={"width": WIDTHS["phone"], "height": 900})
+    wide = {}
+    for name, path in PHONE_PAGES.items():
+        response = page.goto(big_site + path)
+        assert response.status == 200, path
+        if not fits_width(page):
+            wide[name] = page.evaluate("document.documentElement.scrollWidth")
+        if page.locator(".histogram").count():
+            assert page.evaluate(LABELS_APART), f"{name}: chart labels overlap or are cut off"
+    page.goto(big_site + "/search/?page=100")
+    assert page.locator(".pagination [aria-current=page]").inner_text() == "100"
+    assert page.locator(".pagination a:visible", has_text="1").first.is_visible()
+    page.close()
+    assert wide == {}, f"wider than {WIDTHS['phone']} px"
+
+
+LABEL_SIZES = """() => [...document.querySelectorAll('.histogram .bar-label')]
+  .filter(t => getComputedStyle(t).display !== 'none')
+  .map(t => parseFloat(getComputedStyle(t).fontSize)
+            * t.ownerSVGElement.getBoundingClientRect().width / 600)"""
+LABELS_APART = """() => {
+  const boxes = [...document.querySelectorAll('.histogram .bar-label')]
+    .filter(t => getComputedStyle(t).display !== 'none')
+    .map(t => t.getBoundingClientRect());
+  const svg = document.querySelector('.histogram svg').getBoundingClientRect();
+  return boxes.every((b, i) => b.left >= svg.left && b.right <= svg.right
+                               && (i === 0 || boxes[i - 1].right + 2 <= b.left));
+}"""
+PLACEHOLDER_FITS = """() => {
+  const input = document.querySelector('#site-q');
+  const style = getComputedStyle(input);
+  const text = document.createElement('span');
+  text.textContent = input.placeholder;
+  text.style.font = getComputedStyle(input, '::placeholder').font || style.font;
+  text.style.whiteSpace = 'pre';
+  document.body.append(text);
+  const width = text.getBoundingClientRect().width;
+  text.remove();
+  const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+  return width <= input.clientWidth - padding;
+}"""
+GAP_BELOW_HEADER = """() => document.querySelector('.date-range legend').getBoundingClientRect().top
+  - document.querySelector('.site-header').getBoundingClientRect().bottom"""
+
+
+@pytest.mark.parametrize("device", sorted(WIDTHS))
+def test_chart_labels_search_box_and_date_form_read_well(browser, site, device):
+    page, errors = open_page(browser, site + "/search/?year=2024", WIDTHS[device])
+    sizes = page.evaluate(LABEL_SIZES)  # twelve months: every other one on phones
+    assert len(sizes) == (12 if device == "desktop" else 6) and min(sizes) >= 11, sizes
+    assert page.evaluate(LABELS_APART), "chart labels overlap or are cut off"
+    for path in ("/search/", "/search/?q=security"):  # one year; the years
+        page.goto(site + path)
+        assert min(page.evaluate(LABEL_SIZES)) >= 11
+        assert page.evaluate(LABELS_APART), "chart labels overlap or are cut off"
+    assert page.evaluate(PLACEHOLDER_FITS), "the search box's hint is cut off"
+    if device == "desktop":  # on phones the form follows the results
+        assert page.evaluate(GAP_BELOW_HEADER) >= 12
     assert errors == []
     page.close()

@@ -86,3 +86,39 @@ def test_control_characters_already_stored_break_no_feed(client, url):
     shown = " ".join(feed.itertext())
     assert "Arrests in Hyesan" in shown  # the line break reads as a space
     assert "Twelve people held" in shown
+
+
+def entries(body: str) -> dict[str, ElementTree.Element]:
+    """Atom entries by title."""
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ElementTree.fromstring(body)
+    return {e.findtext("a:title", namespaces=ns): e for e in root.findall("a:entry", ns)}
+
+
+def test_feed_items_are_dated_by_the_reports_own_date(client, demo):
+    import datetime
+
+    make_report("Known day", pub_year=2019, pub_month=3, pub_day=7,
+                pub_time=datetime.time(14, 30))  # fmt: skip
+    partial = make_report("Known year only", pub_year=2018)
+    unknown = make_report("No date at all")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    found = entries(text(client, "/feeds/latest/atom/", "application/atom+xml"))
+    assert found["Known day"].findtext("a:published", namespaces=ns) == "2019-03-07T14:30:00+00:00"
+    # A partial or unknown date: when the archive published it, never a day made up.
+    for report in (partial, unknown):
+        published = found[report.headline].findtext("a:published", namespaces=ns)
+        assert published == report.first_published.isoformat()
+    rss = text(client, "/feeds/latest/rss/", "application/rss+xml")
+    assert "<pubDate>Thu, 07 Mar 2019 14:30:00 +0000</pubDate>" in rss
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_search_feed_links_to_itself_and_its_search_with_the_query(client, demo, kind):
+    body = text(client, f"/search/{kind}/?q=agents&region=north-hamgyong", "application/")
+    query = "q=agents&amp;region=north-hamgyong"
+    assert f'href="http://testserver/search/{kind}/?{query}" rel="self"' in body
+    if kind == "rss":
+        assert f"<link>http://testserver/search/?{query}</link>" in body
+    else:
+        assert f'href="http://testserver/search/?{query}" rel="alternate"' in body

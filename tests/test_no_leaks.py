@@ -142,6 +142,8 @@ def public_urls(hidden) -> dict[str, list[str]]:
         "api-v1:vocabulary": [f"/api/v1/vocabularies/{facet.name}/" for facet in TERMS],
         "api-v1:not-found": ["/api/v1/leakville/", "/api/v1/reports/zorblax-report/x/"],
         **{f.name: [f"/{f.url_prefix}/{slug}/" for slug in slugs] for f, slugs in terms.items()},
+        **{f"{f.name}-index": [f"/{f.url_prefix}/"] for f in TERMS},
+        "about": ["/about/"],
     }
 
 

@@ -165,3 +165,108 @@ def test_chips_write_every_date_the_way_report_dates_are_written(client, site):
     response = client.get("/search/?year=2024&month=2024-04&from=2024-04&to=2024-04-30")
     labels = [chip.label for chip in response.context["chips"]]
     assert labels == ["Year: 2024", "Month: April 2024", "From April 1, 2024", "To April 30, 2024"]
+
+
+@pytest.fixture
+def thirty(site):
+    from .factories import make_report
+
+    reports = [make_report(f"Quarry report {n}", pub_year=2000 + n % 10) for n in range(30)]
+    index_now()
+    return reports
+
+
+def test_readers_choose_20_50_or_100_reports_a_page(client, thirty):
+    assert len(titles(client, "/search/?q=quarry")) == 20
+    assert len(titles(client, "/search/?q=quarry&per_page=50")) == 30
+    html = page(client, "/search/?q=quarry")
+    assert 'href="?per_page=50&q=quarry">50</a>' in html
+    assert 'href="?page=2&q=quarry">2</a>' in html
+    # The choice is kept by the pager, the facets and the sorts.
+    html = page(client, "/search/?q=quarry&per_page=100")
+    assert '<strong aria-current="true">100</strong>' in html
+    assert "per_page=100" in html.split('class="sorts"')[1].split("</p>")[0]
+    # Anything else is named and the default used.
+    html = page(client, "/search/?q=quarry&per_page=5000")
+    assert "“5000” reports a page is not offered (20, 50, 100); showing 20." in html
+    assert len(titles(client, "/search/?q=quarry&per_page=abc")) == 20
+
+
+def test_a_page_past_the_last_names_the_pages_in_words(client, thirty):
+    assert "There are only 2 pages; showing the last one." in page(client, "/search/?page=50")
+
+
+def test_counts_have_thousands_separators(client, site):
+    from django.template.loader import render_to_string
+
+    from archive.presentation import FacetLink, TermLink
+    from archive.search import FacetValue
+
+    links = [FacetLink("hyesan", "Hyesan", 12345, False, "?region=hyesan")]
+    assert '<span class="n">12,345</span>' in render_to_string(
+        "includes/facet_links.html", {"links": links}
+    )
+    terms = [TermLink("Hyesan", 1234567, "/regions/hyesan/")]
+    assert '<span class="n">1,234,567</span>' in render_to_string(
+        "includes/term_counts.html", {"links": terms, "title": "Regions"}
+    )
+    pages = {"last": 2000, "pages": [(1000, "?page=1000", True, False)]}
+    assert "1,000" in render_to_string("includes/search_pagination.html", {"pages": pages})
+    html = render_to_string(
+        "archive/date_archive.html", {"years": [FacetValue("2012", "2012", 1234)], "undated": 4321}
+    )
+    assert "4,321 reports have no known date." in html and '<span class="n">1,234</span>' in html
+
+
+def test_a_suggested_name_is_written_as_the_term_is():
+    from archive.suggestions import correct
+
+    names = {"pyongyang": ["Pyongyang"]}
+    correction = correct(
+        "pyongyng markets",
+        0,
+        spelling=lambda words: {"pyongyng": ["pyongyang"]},
+        near_names=lambda word: names.get(word, []),
+        hits=lambda text: 3,
+    )
+    assert correction.text == "Pyongyang markets"
+
+
+def test_a_lone_year_is_a_narrow_bar(client, site):
+    bars = client.get("/").context["bars"]
+    assert len(bars) == 1 and bars[0].width <= 600 / 10  # a tenth of the chart at most
+
+
+def test_a_month_lists_its_reports_under_each_day_then_those_of_unknown_day(client, site):
+    from .factories import make_report
+
+    make_report("Late in June", pub_year=2019, pub_month=6, pub_day=17)
+    make_report("Early in June", pub_year=2019, pub_month=6, pub_day=3)
+    make_report("Also early", pub_year=2019, pub_month=6, pub_day=3)
+    make_report("Some day in June", pub_year=2019, pub_month=6)
+    index_now()
+    days = client.get("/archive/2019/6/").context["days"]
+    assert [(d.heading, sorted(r.title for r in d.reports)) for d in days] == [
+        ("June 3, 2019", ["Also early", "Early in June"]),
+        ("June 17, 2019", ["Late in June"]),
+        ("Day not known", ["Some day in June"]),
+    ]
+    html = page(client, "/archive/2019/6/")
+    assert '<h2 class="day-heading" id="day-unknown">Day not known</h2>' in html
+
+
+def test_phones_see_an_ellipsis_where_they_leave_out_pages(client, thirty):
+    from archive.models import IndexChange
+
+    from .factories import make_many_reports
+
+    IndexChange.objects.enqueue([r.pk for r in make_many_reports(110, headline="Quarry note")])
+    index_now()
+    # 140 reports, 20 a page: 7 pages, all numbered; phones show 1 2 [3] 4 … 7.
+    pages = client.get("/search/?q=quarry&page=3").context["pages"]["pages"]
+    shown = [("…" if n is None else n, far) for n, _, _, far in pages]
+    assert shown == [(1, False), (2, False), (3, False), (4, False), ("…", True), (5, True),
+                     (6, True), (7, False)]  # fmt: skip
+    html = page(client, "/search/?q=quarry&page=3")
+    gap = '<span class="gap phone-gap" aria-hidden="true">…</span>'
+    assert gap + '<a href="?page=5&q=quarry" class="far">5</a>' in html

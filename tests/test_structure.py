@@ -1,6 +1,7 @@
 """How the code is put together: no import circles, one registry that everything reads."""
 
 import ast
+import io
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,34 @@ def test_every_vocabulary_in_the_registry_is_wired_everywhere(facet):
 
 def test_the_search_backend_declares_the_archive_protocol(db):
     assert isinstance(engine(), SearchEngine)
+
+
+def test_the_readme_names_only_commands_and_make_variables_that_exist():
+    import re
+
+    from django.core.management import get_commands
+
+    root = ARCHIVE.parent
+    readme = (root / "README.md").read_text()
+    named = set(re.findall(r"manage\.py (\w+)", readme))
+    assert {"create_editor", "createsuperuser", "rebuild_search", "run_indexer"} <= named
+    assert named <= set(get_commands()), named - set(get_commands())
+    makefile = (root / "Makefile").read_text()
+    for variable in re.findall(r"make serve ((?:[A-Z]+=\S+ ?)+)", readme):
+        for name in re.findall(r"([A-Z]+)=", variable):
+            assert re.search(rf"^{name} \?=", makefile, re.M), name
+    assert "make serve PORT=" in readme
+
+
+@pytest.mark.django_db
+def test_editors_and_owners_can_be_created_without_a_prompt(monkeypatch):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a long passphrase here")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "another long passphrase")
+    call_command("create_editor", "alice", email="alice@example.org", stdout=io.StringIO())
+    call_command("createsuperuser", interactive=False, username="owner",
+                 email="owner@example.org", stdout=io.StringIO())  # fmt: skip
+    assert User.objects.get(username="alice").groups.filter(name="Editors").exists()
+    assert User.objects.get(username="owner").check_password("another long passphrase")

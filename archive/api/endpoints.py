@@ -22,7 +22,7 @@ from ..facets import FACETS, TERMS
 from ..forms import MAX_PAGE
 from ..models import Report
 from ..records import full, prefetch
-from ..search import MAX_QUERY_LENGTH, SORTS
+from ..search import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
 from ..search_request import run_search
 from ..throttling import AnonymousRate
 from . import payloads, schemas
@@ -117,7 +117,16 @@ def search_parameters() -> list[dict]:
             "relevance (the default with words), newest (without) or oldest.",
             {"type": "string", "enum": list(SORTS)},
         ),
-        param("page", "20 reports a page.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+        param(
+            "page",
+            "Pages of per_page reports.",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+        ),
+        param(
+            "per_page",
+            f"Reports a page: {', '.join(map(str, PER_PAGE_CHOICES))} (default {PER_PAGE}).",
+            {"type": "integer", "enum": list(PER_PAGE_CHOICES)},
+        ),
         param("exact", "1: the words as typed, no other names, no correction.", {"type": "string"}),
         param(
             "without",

@@ -31,7 +31,7 @@ from .analysis import WORDS_RE, WordAnalyzer, indexed_form, is_stop_word
 from .formats import ArrayPositions
 from .generation import Generation, cross_counts
 from .generations import active_folder, new_folder_name, point_to
-from .highlight import MAX_CHARACTERS, highlight, tokens
+from .highlight import MAX_CHARACTERS, highlight, mark, tokens
 from .protocol import IndexBusy, RawResults, identifier
 from .query import Evaluator
 
@@ -469,11 +469,17 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """An HTML-safe snippet of ``text`` with the matched words and phrases in <mark>."""
         return highlight(text, terms) if terms else ""
 
-    def similar(self, report_id: int, text: str, limit: int = 5) -> list[int]:
-        """Report ids of the indexed reports most like this one, best first.
+    def mark(self, text: str, terms: list) -> str:
+        """The whole ``text``, HTML-safe, with the matched words and phrases in <mark>."""
+        return mark(text, terms)
+
+    def similar(self, report_id: int, text: str, limit: int = 5) -> list[tuple[int, float]]:
+        """(report id, likeness) of the indexed reports most like this one, best first.
 
         The report's most distinctive words (by tf-idf) are searched together;
-        a report must score at least a third of what the report itself scores.
+        likeness is a report's score over the report's own (1: as alike as itself),
+        times the share of the report's distinctive words that other reports hold.
+        Reports scoring under a tenth of the report's own are left out.
         """
         generation = self.generation()
         own = generation.docnums_of_reports([report_id])
@@ -484,18 +490,25 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if not is_stop_word(token.form):
                 counts[token.form] = counts.get(token.form, 0) + 1
         evaluator = Evaluator(generation, self.content_field_name, None)
-        weights = {}
+        weights, own_words = {}, {}
         for form, count in counts.items():
             df = sum(
                 s.fields[self.content_field_name].df(i)
                 for s in generation.segments
                 if (i := s.fields[self.content_field_name].word(form.encode())) >= 0
             )
-            if 1 < df <= max(2, generation.size // 10):  # shared with others, yet not common
-                weights[form] = count * np.log(generation.size / df)
+            if 0 < df <= max(2, generation.size // 10):  # not common
+                weight = count * np.log(generation.size / df)
+                # Shared with others, or this report's own (which no other can share).
+                (weights if df > 1 else own_words)[form] = weight
         chosen = sorted(weights, key=lambda w: -weights[w])[:SIMILAR_WORDS]
         if not chosen:
             return []
+        # The share of the report's distinctive words others can have at all: a report
+        # whose distinctive words are nearly all its own is like no other, even where
+        # the one word it shares is the same.
+        top = sorted([*weights.values(), *own_words.values()], reverse=True)[:SIMILAR_WORDS]
+        shareable = sum(weights[w] for w in chosen) / sum(top)
         score = np.zeros(generation.size)
         for word in chosen:
             score += evaluator._word(word).score
@@ -503,9 +516,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         score[~scope] = 0
         best = float(score[own].max())
         score[own] = 0
-        candidates = np.flatnonzero(score >= best / 3) if best > 0 else np.empty(0, np.int64)
+        candidates = np.flatnonzero(score >= best / 10) if best > 0 else np.empty(0, np.int64)
         order = candidates[np.lexsort((candidates, -score[candidates]))][:limit]
-        return [int(i) for i in generation.report_ids[order]]
+        return [
+            (int(pk), min(1.0, float(score[i]) / best) * min(1.0, shareable))
+            for pk, i in zip(generation.report_ids[order], order, strict=True)
+        ]
 
     def present_values(self, fields, exclude_ids: tuple[int, ...] = ()) -> dict[str, set[str]]:
         """Facet values at least one live document has."""

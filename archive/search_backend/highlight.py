@@ -46,11 +46,25 @@ def highlight(text: str, terms: list) -> str:
     their words stand together). "" when nothing in the text matches.
     """
     text = text[:MAX_CHARACTERS]
+    marked = _marks(text, terms)
+    if not marked:
+        return ""
+    return " … ".join(_render(text, marked, window) for window in _best_windows(text, marked))
+
+
+def mark(text: str, terms: list) -> str:
+    """HTML-safe: the whole of ``text`` (a paragraph) with ``terms`` marked wherever they are."""
+    marked = _marks(text, terms) if terms else []
+    return _render(text, marked, (0, len(text))) if marked else escape(text)
+
+
+def _marks(text: str, terms: list) -> list[_Token]:
+    """The places of ``terms`` in ``text``, in order, none inside another."""
     words = {t for t in terms if isinstance(t, str) and not is_stop_word(t)}
     phrases = [t for t in terms if isinstance(t, tuple) and t]
     starts = words | {phrase[0] for phrase in phrases}
     if not starts:
-        return ""
+        return []
     prefixes = sorted({re.escape(_prefix(w)) for w in starts})
     starting = "|".join(prefixes)
     pattern = re.compile(rf"(?<!\w)(?:{starting})\w*(?:\.?\w+)*", re.IGNORECASE | re.UNICODE)
@@ -62,15 +76,12 @@ def highlight(text: str, terms: list) -> str:
         for phrase in phrases:
             if form == phrase[0]:
                 marked += _phrase_at(text, match.end(), phrase, _Token(*match.span(), form))
-    if not marked:
-        return ""
     # Longest first at each place; a word inside a marked phrase is not marked again.
     kept: list[_Token] = []
     for token in sorted(marked, key=lambda t: (t.start, -t.end)):
         if not kept or token.start >= kept[-1].end:
             kept.append(token)
-    marked = kept
-    return " … ".join(_render(text, marked, window) for window in _best_windows(text, marked))
+    return kept
 
 
 def _prefix(form: str) -> str:

@@ -94,8 +94,13 @@ class SearchEngine(Protocol):
         """An HTML-safe snippet of ``text`` with ``terms`` (from RawResults) in <mark>."""
         ...
 
-    def similar(self, report_id: int, text: str, limit: int = 5) -> list[int]:
-        """Report ids of the indexed reports most like this one, best first."""
+    def mark(self, text: str, terms: list[str | tuple[str, ...]]) -> str:
+        """The whole of ``text``, HTML-safe, with ``terms`` (from RawResults) in <mark>."""
+        ...
+
+    def similar(self, report_id: int, text: str, limit: int = 5) -> list[tuple[int, float]]:
+        """(report id, likeness from 0 to 1) of the indexed reports most like this one by
+        their distinctive words, best first."""
         ...
 
     def present_values(
