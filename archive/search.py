@@ -78,6 +78,8 @@ class ArchiveResults:
     renamed: bool = False  # a body named was renamed: "as named at the time" applies
     # (row facet, column facet) -> (row value, column value) -> count, when asked for
     cross: dict = field(default_factory=dict)
+    # facet -> value -> results holding it and nothing inside it (a tree's), when asked for
+    own: dict = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
@@ -85,7 +87,11 @@ class ArchiveResults:
 
 
 def search(
-    query: ArchiveQuery, disjunctive: bool = True, suggest: bool = True, cross: tuple = ()
+    query: ArchiveQuery,
+    disjunctive: bool = True,
+    suggest: bool = True,
+    cross: tuple = (),
+    own: tuple[str, ...] = (),
 ) -> ArchiveResults:
     """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
 
@@ -94,17 +100,19 @@ def search(
     show it), a misspelt query gets a correction that has results, and a query
     whose words together match few reports gets the reports matching most of
     them; feeds and exports leave both out. ``cross`` asks for counts of pairs
-    of facet values within the results, e.g. ``(("region", "agency"),)``.
+    of facet values within the results, e.g. ``(("region", "agency"),)``, counted
+    as the facets are; ``own`` asks, for tree facets, how many results hold each
+    value and nothing inside it (a map's provinces).
     """
     hidden = awaiting_removal()
-    results = _run(query, disjunctive, hidden, cross)
+    results = _run(query, disjunctive, hidden, cross, own)
     if suggest and query.text.strip() and not results.understood:
         correction = _correction(query, results.total, hidden)
         if correction is not None:
             results.suggestion = correction.text
             if correction.show_instead and not query.exact:
                 corrected = replace(query, text=correction.text)
-                shown = _run(corrected, disjunctive, hidden)
+                shown = _run(corrected, disjunctive, hidden, cross, own)
                 shown.query, shown.suggestion = query, correction.text
                 shown.corrected_from = query.text
                 return shown
@@ -133,7 +141,9 @@ def _correction(query: ArchiveQuery, total: int, awaiting_removal):
     )
 
 
-def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> ArchiveResults:
+def _run(
+    query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=(), own=()
+) -> ArchiveResults:
     backend = engine()
     expansion = None
     if query.text.strip() and not query.exact:
@@ -158,6 +168,7 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
         cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
         dated=_dated(backend, expansion.dated) if expansion else {},
         set_aside=_set_aside(expansion.meanings) if expansion else {},
+        own={FACETS[name].index_field: _parents(name) for name in own},
     )
     reports = _published(raw.ids)
     for report in reports:
@@ -184,7 +195,14 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
             (a, b): raw.cross.get((FACETS[a].index_field, FACETS[b].index_field), {})
             for a, b in cross
         },
+        own={name: raw.own.get(FACETS[name].index_field, {}) for name in own},
     )
+
+
+def _parents(name: str) -> dict[str, str]:
+    """A tree facet's values -> their parents' (from the vocabulary, read once a version)."""
+    labels = vocabulary.current().labels.get(name, {})
+    return {slug: parent for slug, (_, parent) in labels.items() if parent}
 
 
 def _dated(backend, dated: dict) -> dict:

@@ -14,10 +14,11 @@ from .forms import ParsedSearch, parse_search
 from .search import ArchiveResults, search
 
 
-def run_search(data: QueryDict) -> tuple[ParsedSearch, ArchiveResults]:
-    """The parsed parameters (with their messages) and the results to show."""
+def run_search(data: QueryDict, **counts) -> tuple[ParsedSearch, ArchiveResults]:
+    """The parsed parameters (with their messages) and the results to show. ``counts``
+    asks the search for more counts (``cross``, ``own``: see ``search()``)."""
     parsed = parse_search(data)
-    results = search(parsed.query)
+    results = search(parsed.query, **counts)
     last = results.num_pages
     if results.total and parsed.query.page > last:
         parsed.messages.append(
@@ -25,6 +26,6 @@ def run_search(data: QueryDict) -> tuple[ParsedSearch, ArchiveResults]:
             if last > 1
             else _("There is only one page of results; showing it.")
         )
-        results = search(replace(parsed.query, page=last))
+        results = search(replace(parsed.query, page=last), **counts)
         parsed.params["page"] = str(last)
     return parsed, results

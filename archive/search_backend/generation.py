@@ -139,7 +139,9 @@ class Generation:
 
 
 def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dict:
-    """(row value, column value) -> documents of ``mask`` holding both (none left out).
+    """(row value, column value) -> documents of ``mask`` holding both (none left out);
+    (row value, "") -> those holding the row value and no column value (undated reports
+    in a region-by-year grid).
 
     For a region-by-agency grid: every region of a report meets every agency of
     it, in one pass over the reports' tags.
@@ -147,8 +149,13 @@ def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dic
     docs = np.flatnonzero(mask)
     row_docs, row_values = rows.tags_of(docs)
     column_docs, column_values = columns.tags_of(docs)
+    without = row_values[columns.doc_starts[row_docs + 1] == columns.doc_starts[row_docs]]
+    found = {
+        (rows.values[int(v)], ""): int(c)
+        for v, c in zip(*np.unique(without, return_counts=True), strict=True)
+    }
     if not len(row_docs) or not len(column_docs):
-        return {}
+        return found
     # Each row tag is repeated once for each column tag of its document.
     column_start = np.searchsorted(column_docs, row_docs, side="left")
     repeats = np.searchsorted(column_docs, row_docs, side="right") - column_start
@@ -159,10 +166,34 @@ def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dic
     pairs, counts = np.unique(
         expanded_rows.astype(np.int64) * width + expanded_columns, return_counts=True
     )
-    return {
-        (rows.values[int(p) // width], columns.values[int(p) % width]): int(c)
+    found.update(
+        ((rows.values[int(p) // width], columns.values[int(p) % width]), int(c))
         for p, c in zip(pairs, counts, strict=True)
-    }
+    )
+    return found
+
+
+def own_counts(table: FacetTable, parents: dict[str, str], mask: np.ndarray) -> dict:
+    """Value -> documents of ``mask`` holding it and none of the values inside it.
+
+    A tree field holds each tag with its ancestors (a report about Hyesan also
+    holds Ryanggang): this counts a province's reports placed no more precisely
+    than the province, for a map that puts them at the province's centre.
+    """
+    docs = np.flatnonzero(mask)
+    tag_docs, tag_values = table.tags_of(docs)
+    parent_of = np.full(len(table.values), -1, dtype=np.int64)
+    for value, parent in parents.items():
+        if value in table.ids and parent in table.ids:
+            parent_of[table.ids[value]] = table.ids[parent]
+    width = len(table.values)
+    held_parents = parent_of[tag_values]
+    inner = held_parents >= 0
+    enclosing = np.unique(tag_docs[inner] * width + held_parents[inner])
+    keys = tag_docs * width + tag_values
+    own = tag_values[~np.isin(keys, enclosing)]
+    found = np.bincount(own, minlength=width)
+    return {table.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
 def _facet_table(parts, size: int) -> FacetTable:

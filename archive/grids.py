@@ -1,0 +1,155 @@
+"""Grids of a search: regions down the side, agencies or years across, counts in cells.
+
+Counts are the search's ``cross`` counts (``search(..., cross=GRIDS)``), counted
+as facets are: a cell's count is the total of the search its link runs, the
+search narrowed to its row and column. Provinces open into their places with
+the ``open`` parameter, so every state of a grid is a plain URL.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from . import vocabulary
+from .facets import AGENCY, REGION, YEAR
+from .forms import url_with
+from .search import ArchiveResults
+
+GRIDS = ((REGION.name, AGENCY.name), (REGION.name, YEAR.name))
+MOST_COLUMNS = 15  # agencies across; the rest are named as left out
+SHADES = 6  # 0 (none) to 5 (the largest count)
+NONE_LABELS = {AGENCY.name: _("No agency"), YEAR.name: _("Undated")}
+
+
+@dataclass
+class Cell:
+    count: int
+    url: str | None  # None for an empty cell, and for “no agency” or “undated”
+    shade: int
+    label: str  # what a screen reader hears for it: the row and column
+
+
+@dataclass
+class Row:
+    value: str
+    label: str
+    count: int  # the region's facet count: its link's total
+    url: str
+    depth: int
+    cells: list[Cell]
+    toggle_url: str | None = None  # opens or closes its places
+    open: bool = False
+
+
+@dataclass
+class Column:
+    value: str
+    label: str
+    url: str | None
+
+
+@dataclass
+class Grid:
+    rows_title: str
+    columns_title: str
+    columns: list[Column]
+    rows: list[Row]
+    left_out: int = 0  # columns not shown
+    caption: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def grid(
+    results: ArchiveResults,
+    column: str,
+    params: QueryDict,
+    base: str = "",
+    opened: tuple[str, ...] = (),
+    within: str | None = None,
+    here: QueryDict | None = None,
+) -> Grid:
+    """Regions by ``column`` (``agency`` or ``year``). ``opened``: provinces whose places
+    are shown. ``within``: only this region and places inside it (its own page).
+    ``here``: the parameters of the page showing the grid, for the links that open a
+    province (the search's ``params`` when not given)."""
+    counts = results.cross.get((REGION.name, column), {})
+    regions = {v.value: v for v in results.facets.get(REGION.name, [])}
+    columns = _columns(results, column, counts)
+    left_out = 0
+    if column == AGENCY.name and len(columns) > MOST_COLUMNS:
+        columns, left_out = columns[:MOST_COLUMNS], len(columns) - MOST_COLUMNS
+    largest = max((c for (_, v), c in counts.items() if v), default=0) or 1
+    here = params if here is None else here
+    rows, shown = [], True
+    for value, depth, has_children in _tree(regions, counts, within):
+        if depth == 1:
+            shown = value in opened
+        elif depth > 1 and not shown:
+            continue  # a place of a province not opened
+        region = regions[value]
+        cells = []
+        for col in columns:
+            count = counts.get((value, col.value), 0)
+            url = None
+            if count and col.value:
+                narrowed = {REGION.name: [value], column: [col.value]}
+                if column == YEAR.name:
+                    narrowed["month"] = None
+                url = base + url_with(params, **narrowed)
+            cells.append(Cell(count, url, _shade(count, largest), f"{region.label}, {col.label}"))
+        row = Row(value, region.label, region.count, base + url_with(params, region=[value]),
+                  depth, cells)  # fmt: skip
+        if has_children and depth >= 1:
+            row.open = value in opened
+            others = [v for v in opened if v != value]
+            now = others if row.open else [*others, value]
+            row.toggle_url = url_with(here, open=now or None) + "#grid"
+        rows.append(row)
+    return Grid(
+        str(REGION.plural),
+        str(AGENCY.plural if column == AGENCY.name else YEAR.title),
+        columns,
+        rows,
+        left_out,
+    )
+
+
+def _columns(results: ArchiveResults, column: str, counts: dict) -> list[Column]:
+    present = {v for _, v in counts}
+    if column == YEAR.name:
+        years = sorted(v for v in present if v)
+        found = [Column(y, y, None) for y in years]
+    else:
+        order = [v for v in results.facets.get(column, []) if v.value in present]
+        found = [Column(v.value, v.label, None) for v in order]
+    if "" in present:
+        found.append(Column("", str(NONE_LABELS[column]), None))
+    return found
+
+
+def _tree(regions: dict, counts: dict, within: str | None):
+    """(value, depth, has children) for the rows, in tree order: countries, their
+    provinces, and the places of each province (shown when it is opened)."""
+    labels = vocabulary.current().labels.get(REGION.name, {})
+    in_rows = {row for row, _ in counts} & set(regions)
+    children: dict[str | None, list[str]] = {}
+    for value in in_rows:
+        parent = labels.get(value, ("", None))[1]
+        children.setdefault(parent if parent in in_rows else None, []).append(value)
+    top = [within] if within in in_rows else children.get(None, [])
+
+    def walk(value, depth):
+        kids = sorted(children.get(value, []), key=lambda v: (-regions[v].count, regions[v].label))
+        yield value, depth, bool(kids)
+        for kid in kids:
+            yield from walk(kid, depth + 1)
+
+    for value in sorted(top, key=lambda v: (-regions[v].count, regions[v].label)):
+        yield from walk(value, 0)
+
+
+def _shade(count: int, largest: int) -> int:
+    if not count:
+        return 0
+    return max(1, min(SHADES - 1, round((count / largest) ** 0.5 * (SHADES - 1))))

@@ -1,0 +1,167 @@
+"""The map of a search: North Korea's outline, a circle for each place with results.
+
+Server-rendered SVG, no JavaScript. The outline is Natural Earth's, derived by
+``fixtures/map/derive_outline.py`` with the projection it was drawn in; places
+are projected the same way. A circle's area is its count: the results placed
+there and nowhere more precise inside it (a province's circle holds its
+reports that name no county or city of it), from the search's ``own`` counts.
+Every count comes from the one search call; coordinates are read once per
+vocabulary version.
+"""
+
+import functools
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from . import vocabulary
+from .forms import url_with
+from .models import Region
+from .search import ArchiveResults
+
+OUTLINE = Path(__file__).resolve().parents[1] / "fixtures" / "map" / "outline.json"
+LARGEST = 30.0  # SVG units: the radius of the largest circle
+SMALLEST = 3.0  # a single report still shows
+# Neighbours and seas, where their names sit on the map (longitude, latitude).
+NAMES = (
+    (_("China"), 124.9, 42.2, "country"),
+    (_("Russia"), 130.95, 42.95, "country"),
+    (_("South Korea"), 128.0, 37.55, "country"),
+    (_("Sea of Japan (East Sea)"), 130.0, 39.2, "sea"),
+    (_("Yellow Sea"), 124.2, 37.75, "sea"),
+    (_("Korea Bay"), 124.1, 39.2, "sea"),
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    slug: str
+    x: float
+    y: float
+    kind: str
+
+
+@dataclass
+class Circle:
+    slug: str
+    label: str
+    count: int  # results placed here and nowhere inside it
+    total: int  # results anywhere in it: the total its link finds
+    url: str
+    x: float
+    y: float
+    r: float
+
+
+@dataclass
+class Label:
+    text: str
+    x: float
+    y: float
+    kind: str
+
+
+@dataclass
+class Map:
+    width: float
+    height: float
+    countries: dict[str, str]  # slug -> SVG path
+    circles: list[Circle]
+    labels: list[Label]
+    off_map: list[Circle] = field(default_factory=list)  # places with results, not drawn
+
+    @property
+    def off_map_count(self) -> int:
+        return sum(c.count for c in self.off_map)
+
+
+@functools.cache
+def outline() -> dict:
+    return json.loads(OUTLINE.read_text())
+
+
+def project(longitude: float, latitude: float) -> tuple[float, float] | None:
+    """SVG units for a point, as the outline was drawn; None outside the frame."""
+    data = outline()
+    frame = data["frame"]
+    if not (
+        frame["west"] <= longitude <= frame["east"] and frame["south"] <= latitude <= frame["north"]
+    ):
+        return None
+    scale = data["width"] / ((frame["east"] - frame["west"]) * data["x_scale"])
+    return (
+        round((longitude - frame["west"]) * data["x_scale"] * scale, 1),
+        round((frame["north"] - latitude) * scale, 1),
+    )
+
+
+_places: dict = {"vocabulary": None, "places": {}}
+_lock = threading.Lock()
+
+
+def places() -> dict[str, Place]:
+    """Regions on the map by slug, read again only when the vocabulary changes."""
+    names = vocabulary.current()
+    with _lock:
+        if _places["vocabulary"] is not names:
+            found = {}
+            rows = Region.objects.exclude(latitude=None).exclude(longitude=None)
+            for slug, latitude, longitude, kind in rows.values_list(
+                "slug", "latitude", "longitude", "kind"
+            ):
+                point = project(float(longitude), float(latitude))
+                if point is not None:
+                    found[slug] = Place(slug, *point, kind)
+            _places.update(vocabulary=names, places=found)
+        return _places["places"]
+
+
+def search_map(
+    results: ArchiveResults, params: QueryDict, base: str = "", within: str | None = None
+) -> Map:
+    """The map of these results (asked for with ``own=("region",)``). Each circle links
+    to the search narrowed to its place. ``within``: only that region and places in it
+    (a region's own page, whose links keep to it)."""
+    data = outline()
+    on_map = places()
+    own = results.own.get("region", {})
+    values = results.facets.get("region", [])
+    if within is not None:
+        values = [v for v in values if v.value == within or _inside(v.value, within)]
+    circles, off_map = [], []
+    largest = max((own.get(v.value, 0) for v in values), default=0) or 1
+    for value in values:
+        count = own.get(value.value, 0)
+        if not count:
+            continue
+        place = on_map.get(value.value)
+        url = base + url_with(params, region=[value.value])
+        radius = max(SMALLEST, LARGEST * math.sqrt(count / largest))
+        x, y = (place.x, place.y) if place else (0, 0)
+        circle = Circle(value.value, value.label, count, value.count, url, x, y, round(radius, 1))
+        (circles if place else off_map).append(circle)
+    circles.sort(key=lambda c: -c.r)  # small circles drawn last, on top
+    labels = [Label(str(text), *project(lon, lat), kind) for text, lon, lat, kind in NAMES]
+    names = vocabulary.current().labels.get("region", {})
+    labels += [
+        Label(names[slug][0], place.x, place.y, "province")
+        for slug, place in on_map.items()
+        if place.kind == Region.Kind.PROVINCE and slug in names
+    ]
+    return Map(data["width"], data["height"], data["countries"], circles, labels, off_map)
+
+
+def _inside(slug: str, ancestor: str) -> bool:
+    labels = vocabulary.current().labels.get("region", {})
+    seen = set()
+    while slug in labels and slug not in seen:
+        seen.add(slug)
+        slug = labels[slug][1]
+        if slug == ancestor:
+            return True
+    return False
