@@ -6,7 +6,7 @@ search narrowed to its row and column. Provinces open into their places with
 the ``open`` parameter, so every state of a grid is a plain URL.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from .search import ArchiveResults
 GRIDS = ((REGION.name, AGENCY.name), (REGION.name, YEAR.name))
 MOST_COLUMNS = 15  # agencies across; the rest are named as left out
 SHADES = 6  # 0 (none) to 5 (the largest count)
+TITLES = {AGENCY.name: _("Reports by place and agency"), YEAR.name: _("Reports by place and year")}
 NONE_LABELS = {AGENCY.name: _("No agency"), YEAR.name: _("Undated")}
 
 
@@ -44,20 +45,16 @@ class Row:
 
 @dataclass
 class Column:
-    value: str
+    value: str  # "" for the reports with none (no agency, undated)
     label: str
-    url: str | None
 
 
 @dataclass
 class Grid:
-    rows_title: str
-    columns_title: str
+    title: str
     columns: list[Column]
     rows: list[Row]
     left_out: int = 0  # columns not shown
-    caption: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def grid(
@@ -79,7 +76,7 @@ def grid(
     left_out = 0
     if column == AGENCY.name and len(columns) > MOST_COLUMNS:
         columns, left_out = columns[:MOST_COLUMNS], len(columns) - MOST_COLUMNS
-    largest = max((c for (_, v), c in counts.items() if v), default=0) or 1
+    largest = max(counts.values(), default=0) or 1
     here = params if here is None else here
     rows, shown = [], True
     for value, depth, has_children in _tree(regions, counts, within):
@@ -107,8 +104,7 @@ def grid(
             row.toggle_url = url_with(here, open=now or None) + "#grid"
         rows.append(row)
     return Grid(
-        str(REGION.plural),
-        str(AGENCY.plural if column == AGENCY.name else YEAR.title),
+        str(TITLES[column]),
         columns,
         rows,
         left_out,
@@ -119,12 +115,12 @@ def _columns(results: ArchiveResults, column: str, counts: dict) -> list[Column]
     present = {v for _, v in counts}
     if column == YEAR.name:
         years = sorted(v for v in present if v)
-        found = [Column(y, y, None) for y in years]
+        found = [Column(y, y) for y in years]
     else:
         order = [v for v in results.facets.get(column, []) if v.value in present]
-        found = [Column(v.value, v.label, None) for v in order]
+        found = [Column(v.value, v.label) for v in order]
     if "" in present:
-        found.append(Column("", str(NONE_LABELS[column]), None))
+        found.append(Column("", str(NONE_LABELS[column])))
     return found
 
 

@@ -73,11 +73,8 @@ class Map:
     countries: dict[str, str]  # slug -> SVG path
     circles: list[Circle]
     labels: list[Label]
-    off_map: list[Circle] = field(default_factory=list)  # places with results, not drawn
-
-    @property
-    def off_map_count(self) -> int:
-        return sum(c.count for c in self.off_map)
+    # Places with results and no point on the map (no coordinates, or outside it)
+    off_map: list[Circle] = field(default_factory=list)
 
 
 @functools.cache

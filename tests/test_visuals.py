@@ -109,14 +109,14 @@ def test_places_without_coordinates_are_said_to_be_off_the_map(client, vocabular
     response = check_map(client, "?")
     off = response.context["map"].off_map
     assert {c.label for c in off} == {"China", "Nowhere"}
-    assert "2 reports placed where the map has no point for them" in response.content.decode()
+    assert "Also named, with no point on the map" in response.content.decode()
 
 
 def test_grids_count_as_the_search_does_and_every_cell_narrows(client, demo):
     response, followed = check_grids(client, "?view=grid")
     assert followed
     html = response.content.decode()
-    assert 'class="grid-box"' in html and "Regions by Agencies" in html
+    assert 'class="grid-box"' in html and "Reports by place and agency" in html
     check_grids(client, "?view=grid&q=border")
 
 
