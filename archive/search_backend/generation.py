@@ -150,10 +150,8 @@ def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dic
     row_docs, row_values = rows.tags_of(docs)
     column_docs, column_values = columns.tags_of(docs)
     without = row_values[columns.doc_starts[row_docs + 1] == columns.doc_starts[row_docs]]
-    found = {
-        (rows.values[int(v)], ""): int(c)
-        for v, c in zip(*np.unique(without, return_counts=True), strict=True)
-    }
+    none = np.bincount(without, minlength=len(rows.values))
+    found = {(rows.values[int(v)], ""): int(none[v]) for v in np.flatnonzero(none)}
     if not len(row_docs) or not len(column_docs):
         return found
     # Each row tag is repeated once for each column tag of its document.
@@ -163,12 +161,14 @@ def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dic
     within = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     expanded_columns = column_values[np.repeat(column_start, repeats) + within]
     width = len(columns.values)
-    pairs, counts = np.unique(
-        expanded_rows.astype(np.int64) * width + expanded_columns, return_counts=True
+    # Counted in one array of every (row, column) pair: a few thousand cells, one pass.
+    tally = np.bincount(
+        expanded_rows.astype(np.int64) * width + expanded_columns,
+        minlength=len(rows.values) * width,
     )
     found.update(
-        ((rows.values[int(p) // width], columns.values[int(p) % width]), int(c))
-        for p, c in zip(pairs, counts, strict=True)
+        ((rows.values[int(p) // width], columns.values[int(p) % width]), int(tally[p]))
+        for p in np.flatnonzero(tally)
     )
     return found
 
@@ -187,12 +187,18 @@ def own_counts(table: FacetTable, parents: dict[str, str], mask: np.ndarray) -> 
         if value in table.ids and parent in table.ids:
             parent_of[table.ids[value]] = table.ids[parent]
     width = len(table.values)
+    keys = tag_docs * width + tag_values
+    if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
+        order = np.argsort(keys, kind="stable")
+        keys, tag_docs, tag_values = keys[order], tag_docs[order], tag_values[order]
+    # Each tag with a parent marks its parent's tag in the same document as enclosing.
     held_parents = parent_of[tag_values]
     inner = held_parents >= 0
-    enclosing = np.unique(tag_docs[inner] * width + held_parents[inner])
-    keys = tag_docs * width + tag_values
-    own = tag_values[~np.isin(keys, enclosing)]
-    found = np.bincount(own, minlength=width)
+    wanted = tag_docs[inner] * width + held_parents[inner]
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    enclosing = np.zeros(len(keys), dtype=bool)
+    enclosing[at[keys[at] == wanted]] = True
+    found = np.bincount(tag_values[~enclosing], minlength=width)
     return {table.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
