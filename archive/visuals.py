@@ -32,7 +32,9 @@ def wants_grid(request: HttpRequest) -> bool:
 def for_search(request: HttpRequest, results: ArchiveResults, params: QueryDict) -> dict:
     """``map``; with ``?view=grid``, ``grids``; ``grid_url`` or ``list_url`` to switch."""
     context = {"map": search_map(results, params)}
-    if results.query.filters.get(YEAR.name):
+    years = results.query.filters.get(YEAR.name, ())
+    if len(years) == 1:  # the timeline shows that year's months
+        context["months_of"] = years[0]
         context["years_url"] = url_with(params, year=None, month=None)
     if wants_grid(request):
         here = params.copy()
