@@ -18,9 +18,10 @@ from pathlib import Path
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import vocabulary
-from .forms import url_with
+from .grids import narrowing
 from .models import Region
 from .search import ArchiveResults
 
@@ -53,23 +54,25 @@ class Circle:
     count: int  # results placed here and nowhere inside it
     total: int  # results anywhere in it: the total its link finds
     url: str
-    x: float
-    y: float
-    r: float
+    # SVG numbers as written (never localized: a decimal comma would break them)
+    x: str
+    y: str
+    r: str
+    title: str = ""  # name and count, for the tooltip and screen readers
 
 
 @dataclass
 class Label:
     text: str
-    x: float
-    y: float
+    x: str
+    y: str
     kind: str
 
 
 @dataclass
 class Map:
-    width: float
-    height: float
+    width: str
+    height: str
     countries: dict[str, str]  # slug -> SVG path
     circles: list[Circle]
     labels: list[Label]
@@ -131,26 +134,43 @@ def search_map(
     if within is not None:
         values = [v for v in values if v.value == within or _inside(v.value, within)]
     circles, off_map = [], []
+    narrowed_to = narrowing(params, base)
     largest = max((own.get(v.value, 0) for v in values), default=0) or 1
     for value in values:
         count = own.get(value.value, 0)
         if not count:
             continue
         place = on_map.get(value.value)
-        url = base + url_with(params, region=[value.value])
+        url = narrowed_to(region=[value.value])
         radius = max(SMALLEST, LARGEST * math.sqrt(count / largest))
         x, y = (place.x, place.y) if place else (0, 0)
-        circle = Circle(value.value, value.label, count, value.count, url, x, y, round(radius, 1))
+        title = _title(value.label, count, value.count)
+        circle = Circle(value.value, value.label, count, value.count, url,
+                        f"{x:g}", f"{y:g}", f"{radius:.1f}", title)  # fmt: skip
         (circles if place else off_map).append(circle)
-    circles.sort(key=lambda c: -c.r)  # small circles drawn last, on top
-    labels = [Label(str(text), *project(lon, lat), kind) for text, lon, lat, kind in NAMES]
+    circles.sort(key=lambda c: -float(c.r))  # small circles drawn last, on top
+    labels = [
+        Label(str(text), *(f"{n:g}" for n in project(lon, lat)), kind)
+        for text, lon, lat, kind in NAMES
+    ]
     names = vocabulary.current().labels.get("region", {})
     labels += [
-        Label(names[slug][0], place.x, place.y, "province")
+        Label(names[slug][0], f"{place.x:g}", f"{place.y:g}", "province")
         for slug, place in on_map.items()
         if place.kind == Region.Kind.PROVINCE and slug in names
     ]
-    return Map(data["width"], data["height"], data["countries"], circles, labels, off_map)
+    size = f"{data['width']:g}", f"{data['height']:g}"
+    return Map(*size, data["countries"], circles, labels, off_map)
+
+
+def _title(place: str, count: int, total: int) -> str:
+    title = ngettext("%(place)s: %(n)d report", "%(place)s: %(n)d reports", count) % {
+        "place": place,
+        "n": count,
+    }
+    if total != count:
+        title += " " + _("(%(n)d with places inside it)") % {"n": total}
+    return title
 
 
 def _inside(slug: str, ancestor: str) -> bool:

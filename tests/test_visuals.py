@@ -100,6 +100,11 @@ def test_a_province_circle_holds_reports_placed_no_more_precisely(client, vocabu
     assert (circles["ryanggang"].count, circles["ryanggang"].total) == (1, 3)
     assert (circles[city.slug].count, circles[city.slug].total) == (2, 2)
     assert "(3 with places inside it)" in response.content.decode()
+    # The counts follow the index as it changes.
+    make_report("Later, in the province", regions=[province])
+    index_now()
+    circles = {c.slug: c for c in check_map(client, "?").context["map"].circles}
+    assert (circles["ryanggang"].count, circles["ryanggang"].total) == (2, 4)
 
 
 def test_places_without_coordinates_are_said_to_be_off_the_map(client, vocabularies):
@@ -228,3 +233,15 @@ def test_a_kcna_sample_counts_the_same_on_map_and_grids(client, vocabularies):
     assert response.context["map"].circles
     _, followed = check_grids(client, "?view=grid")
     assert followed
+
+
+def test_grid_and_map_links_are_the_search_forms_own_urls():
+    from django.http import QueryDict
+
+    from archive.forms import url_with
+    from archive.grids import narrowing
+
+    params = QueryDict("q=Bowibu+“SSD”&region=a&region=b&page=3&year=2019&month=2019-04")
+    url = narrowing(params, "/search/")
+    for changes in ({"region": ["hyesan"]}, {"region": ["x"], "year": ["2020"], "month": None}):
+        assert url(**changes) == "/search/" + url_with(params, **changes)
