@@ -113,7 +113,11 @@ def grid(
     left_out = 0
     if column == AGENCY.name and len(columns) > MOST_COLUMNS:
         columns, left_out = columns[:MOST_COLUMNS], len(columns) - MOST_COLUMNS
-    largest = max(counts.values(), default=0) or 1
+    # Shades run to the largest count below the countries and outside the "none" column,
+    # which would dwarf the rest; larger counts take the darkest shade.
+    labels = vocabulary.current().labels.get(REGION.name, {})
+    inner = [c for (row, col), c in counts.items() if col and labels.get(row, ("", None))[1]]
+    largest = max(inner or counts.values(), default=0) or 1
     here = params if here is None else here
     narrowed_to = narrowing(params, base)
     rows, shown = [], True

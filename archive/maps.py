@@ -26,7 +26,7 @@ from .models import Region
 from .search import ArchiveResults
 
 OUTLINE = Path(__file__).resolve().parents[1] / "fixtures" / "map" / "outline.json"
-LARGEST = 30.0  # SVG units: the radius of the largest circle
+LARGEST = 16.0  # SVG units: the radius of the largest circle (a few hundred places fit)
 SMALLEST = 3.0  # a single report still shows
 # Neighbours and seas, where their names sit on the map (longitude, latitude).
 NAMES = (
