@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.http import QueryDict
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -78,6 +80,29 @@ class Map:
     labels: list[Label]
     # Places with results and no point on the map (no coordinates, or outside it)
     off_map: list[Circle] = field(default_factory=list)
+
+    # The circles and the table's rows are written here, not looped in the template:
+    # a few hundred of each took a tenth of the search page's time at 100,000 reports.
+    @property
+    def circles_svg(self) -> SafeString:
+        return mark_safe(
+            "".join(
+                f'<a href="{escape(c.url)}" aria-label="{escape(c.title)}">'
+                f"<title>{escape(c.title)}</title>"
+                f'<circle class="place" cx="{c.x}" cy="{c.y}" r="{c.r}"></circle></a>'
+                for c in self.circles
+            )
+        )
+
+    @property
+    def table_rows(self) -> SafeString:
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row"><a href="{escape(c.url)}">{escape(c.label)}</a></th>'
+                f'<td class="num">{c.count}</td><td class="num">{c.total}</td></tr>'
+                for c in self.circles
+            )
+        )
 
 
 @functools.cache
