@@ -82,6 +82,8 @@ class ArchiveResults:
     cross: dict = field(default_factory=dict)
     # The words and phrases the engine matched, as it holds them (for ``mark``).
     terms: list = field(default_factory=list)
+    # facet -> value -> results holding it and nothing inside it (a tree's), when asked for
+    own: dict = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
@@ -89,7 +91,11 @@ class ArchiveResults:
 
 
 def search(
-    query: ArchiveQuery, disjunctive: bool = True, suggest: bool = True, cross: tuple = ()
+    query: ArchiveQuery,
+    disjunctive: bool = True,
+    suggest: bool = True,
+    cross: tuple = (),
+    own: tuple[str, ...] = (),
 ) -> ArchiveResults:
     """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
 
@@ -98,17 +104,19 @@ def search(
     show it), a misspelt query gets a correction that has results, and a query
     whose words together match few reports gets the reports matching most of
     them; feeds and exports leave both out. ``cross`` asks for counts of pairs
-    of facet values within the results, e.g. ``(("region", "agency"),)``.
+    of facet values within the results, e.g. ``(("region", "agency"),)``, counted
+    as the facets are; ``own`` asks, for tree facets, how many results hold each
+    value and nothing inside it (a map's provinces).
     """
     hidden = awaiting_removal()
-    results = _run(query, disjunctive, hidden, cross)
+    results = _run(query, disjunctive, hidden, cross, own)
     if suggest and query.text.strip() and not results.understood:
         correction = _correction(query, results.total, hidden)
         if correction is not None:
             results.suggestion = correction.text
             if correction.show_instead and not query.exact:
                 corrected = replace(query, text=correction.text)
-                shown = _run(corrected, disjunctive, hidden)
+                shown = _run(corrected, disjunctive, hidden, cross, own)
                 shown.query, shown.suggestion = query, correction.text
                 shown.corrected_from = query.text
                 return shown
@@ -137,7 +145,9 @@ def _correction(query: ArchiveQuery, total: int, awaiting_removal):
     )
 
 
-def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> ArchiveResults:
+def _run(
+    query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=(), own=()
+) -> ArchiveResults:
     backend = engine()
     expansion = None
     if query.text.strip() and not query.exact:
@@ -162,6 +172,7 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
         cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
         dated=_dated(backend, expansion.dated) if expansion else {},
         set_aside=_set_aside(expansion.meanings) if expansion else {},
+        own={FACETS[name].index_field: _parents(name) for name in own},
     )
     reports = _published(raw.ids)
     for report in reports:
@@ -189,7 +200,14 @@ def _run(query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=()) -> 
             for a, b in cross
         },
         terms=list(raw.terms),
+        own={name: raw.own.get(FACETS[name].index_field, {}) for name in own},
     )
+
+
+def _parents(name: str) -> dict[str, str]:
+    """A tree facet's values -> their parents' (from the vocabulary, read once a version)."""
+    labels = vocabulary.current().labels.get(name, {})
+    return {slug: parent for slug, (_, parent) in labels.items() if parent}
 
 
 def _dated(backend, dated: dict) -> dict:

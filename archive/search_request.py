@@ -15,10 +15,11 @@ from .forms import ParsedSearch, parse_search
 from .search import ArchiveResults, search
 
 
-def run_search(data: QueryDict) -> tuple[ParsedSearch, ArchiveResults]:
-    """The parsed parameters (with their messages) and the results to show."""
+def run_search(data: QueryDict, **counts) -> tuple[ParsedSearch, ArchiveResults]:
+    """The parsed parameters (with their messages) and the results to show. ``counts``
+    asks the search for more counts (``cross``, ``own``: see ``search()``)."""
     parsed = parse_search(data)
-    results = search(parsed.query)
+    results = search(parsed.query, **counts)
     last = results.num_pages
     if results.total and parsed.query.page > last:
         parsed.messages.append(
@@ -29,6 +30,6 @@ def run_search(data: QueryDict) -> tuple[ParsedSearch, ArchiveResults]:
             )
             % {"n": intcomma(last)}
         )
-        results = search(replace(parsed.query, page=last))
+        results = search(replace(parsed.query, page=last), **counts)
         parsed.params["page"] = str(last)
     return parsed, results

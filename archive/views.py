@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import indexing, vocabulary
+from . import indexing, visuals, vocabulary
 from .facets import FACETS, TERMS
 from .forms import page_number, url_with, without_controls
 from .models import Agency, Person, Report, TreeNode
@@ -46,7 +46,7 @@ def home(request):
     Context: ``reports``, ``provinces``, ``agencies``, ``topics`` (TermLink
     lists with counts), ``bars``, ``total``, ``undated``.
     """
-    results = search(ArchiveQuery(sort="newest", per_page=10))
+    results = search(ArchiveQuery(sort="newest", per_page=10), own=visuals.OWN)
     provinces = [v for v in results.facets["region"] if v.parent == "north-korea"]
     context = {
         "reports": cards(results.reports),
@@ -56,6 +56,7 @@ def home(request):
         "topics": term_links("topic", results.facets["topic"][:10]),
         "bars": histogram(results, QueryDict(), base=reverse("archive:search")),
         "undated": undated_count(results),
+        **visuals.for_home(results, base=reverse("archive:search")),
     }
     return render(request, "archive/home.html", context)
 
@@ -150,7 +151,7 @@ def term_detail(request, slug, model):
         return redirect(f"archive:{model}", slug=entry.slug, permanent=True)
     page = _page_number(request)
     query = ArchiveQuery(filters={model: (slug,)}, sort="newest", page=page)
-    results = search(query, disjunctive=False)
+    results = search(query, disjunctive=False, cross=visuals.term_grids(facet), own=visuals.OWN)
     if not results.total:
         # A term only drafts use (e.g. a topic an import created) stays private.
         raise Http404("No published reports with this term.")
@@ -186,6 +187,12 @@ def term_detail(request, slug, model):
         "posts": _posts(term, facet),
         **known_names(term),
     }
+    context.update(
+        visuals.for_term(
+            request, results, facet, term, search_params, reverse("archive:search"),
+            context["bars"],
+        )
+    )  # fmt: skip
     return render(request, "archive/term_detail.html", context)
 
 
@@ -292,7 +299,8 @@ def search_page(request):
     (what was wrong with the parameters),
     ``params`` and ``clear_url``.
     """
-    parsed, results = run_search(request.GET)
+    grids = visuals.GRIDS if visuals.wants_grid(request) else ()
+    parsed, results = run_search(request.GET, cross=grids, own=visuals.OWN)
     params = parsed.params
     result_links(results.reports, results, params)
     context = {
@@ -313,6 +321,7 @@ def search_page(request):
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
         "typed_url": url_with(params, exact="1") if results.corrected_from else None,
         "feed_query": url_with(params).rstrip("?"),
+        **visuals.for_search(request, results, params),
     }
     return render(request, "archive/search.html", context)
 

@@ -315,3 +315,58 @@ def test_chart_labels_search_box_and_date_form_read_well(browser, site, device):
         assert page.evaluate(GAP_BELOW_HEADER) >= 12
     assert errors == []
     page.close()
+
+
+# The map, grids and timelines (issue 16); screenshots of each go to var/shots/.
+SHOTS = Path(__file__).resolve().parents[1] / "var" / "shots"
+VISUALS = {
+    "search-map": ("/search/", "#map"),
+    "search-grid": ("/search/?view=grid&open=north-hamgyong", "#grid"),
+    "search-timeline": ("/search/?year=2024", ".timeline"),
+    "home-map": ("/", "#map"),
+    "agency-term": ("/agencies/ministry-of-state-security/", "#grid"),
+    "region-term": ("/regions/north-hamgyong/", "#map"),
+}
+VISUAL_CASES = [(name, device) for name in sorted(VISUALS) for device in sorted(WIDTHS)]
+
+
+@pytest.mark.parametrize(("name", "device"), VISUAL_CASES)
+def test_maps_grids_and_timelines_pass_axe_and_fit_the_screen(browser, site, name, device):
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, part = VISUALS[name]
+    page, errors = open_page(browser, site + url, WIDTHS[device])
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(part).first.screenshot(path=SHOTS / f"{name}-{WIDTHS[device]}.png")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert fits_width(page), "the page scrolls sideways"
+    assert errors == []
+    page.close()
+
+
+def test_on_a_phone_the_grid_scrolls_in_its_box_and_its_cells_narrow(browser, site):
+    page, errors = open_page(browser, site + "/search/?view=grid", WIDTHS["phone"])
+    box = page.locator(".grid-box").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the grid is wider than a phone"
+    assert box.evaluate("b => getComputedStyle(b).overflowX") == "auto"
+    assert fits_width(page)
+    cell = page.locator(".grid-box td a").first
+    count = int(cell.inner_text())
+    cell.click()
+    assert page.locator(".result-bar .count").inner_text().startswith(f"{count} report")
+    assert errors == []
+    page.close()
+
+
+def test_a_circle_on_the_map_narrows_the_search_to_its_place(browser, site):
+    page, errors = open_page(browser, site + "/search/", WIDTHS["desktop"])
+    circle = page.locator("#map svg a").last
+    title = circle.locator("title").text_content()
+    circle.click()
+    shown = page.locator(".result-bar .count").inner_text()
+    # "Hoeryong: 2 reports", or "… (3 with places inside it)": its link finds the 3.
+    total = title.split("(")[1] if "(" in title else title.split(": ")[1]
+    assert shown.startswith(total.split()[0] + " report")
+    assert errors == []
+    page.close()

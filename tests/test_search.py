@@ -325,8 +325,31 @@ def test_cross_counts_agree_with_the_facet_counts():
     index_now()
     results = search(ArchiveQuery(text="rice"), cross=(("region", "agency"), ("region", "year")))
     grid = results.cross[("region", "agency")]
-    assert grid == {("hyesan", "army"): 2, ("hyesan", "police"): 1, ("musan", "army"): 1}
-    assert results.cross[("region", "year")] == {("musan", "2020"): 1}
+    assert grid == {
+        ("hyesan", "army"): 2,
+        ("hyesan", "police"): 1,
+        ("musan", "army"): 1,
+        ("musan", ""): 1,  # C names no agency
+    }
+    # "" counts the reports of a row with no year: the undated.
+    assert results.cross[("region", "year")] == {
+        ("musan", "2020"): 1,
+        ("hyesan", ""): 2,
+        ("musan", ""): 1,
+    }
     # Each row's agencies never exceed the row's own count.
     regions = {v.value: v.count for v in results.facets["region"]}
     assert all(count <= regions[row] for (row, _), count in grid.items())
+
+
+def test_cross_counts_leave_out_their_own_facets_selection_like_facet_counts():
+    hyesan, musan = make_region("Hyesan", slug="hyesan"), make_region("Musan", slug="musan")
+    army = make_agency("Army", slug="army")
+    make_report("A", body="Rice.", regions=[hyesan], agencies=[army])
+    make_report("B", body="Rice.", regions=[musan], agencies=[army])
+    index_now()
+    query = ArchiveQuery(text="rice", filters={"region": ("hyesan",)})
+    results = search(query, cross=(("region", "agency"),), own=("region",))
+    # The cell for Musan is the total of the search narrowed to Musan and the army.
+    assert results.cross[("region", "agency")] == {("hyesan", "army"): 1, ("musan", "army"): 1}
+    assert results.own["region"] == {"hyesan": 1, "musan": 1}

@@ -29,7 +29,7 @@ from whoosh.index import LockError, open_dir
 from . import arrays, spelling
 from .analysis import WORDS_RE, WordAnalyzer, indexed_form, is_stop_word
 from .formats import ArrayPositions
-from .generation import Generation, cross_counts
+from .generation import Generation, cross_counts, own_counts
 from .generations import active_folder, new_folder_name, point_to
 from .highlight import MAX_CHARACTERS, highlight, mark, tokens
 from .protocol import IndexBusy, RawResults, identifier
@@ -325,6 +325,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         cross: tuple[tuple[str, str], ...] = (),
         dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
         set_aside: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+        own: dict[str, dict[str, str]] | None = None,
     ) -> RawResults:
         """Match, filter, count facets and return one page of report ids.
 
@@ -371,16 +372,21 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             notices = evaluator.outcome.notices
         matched = base & allowed
 
+        def counted(*names):
+            """What a facet's counts count: the results, less the facets' own selections
+            when ``disjunctive``."""
+            mask = base
+            for other, bits in selected.items():
+                if other not in names or not disjunctive:
+                    mask = mask & bits
+            return mask
+
         facets = {}
         for name in self.facet_fields:
             if name not in generation.facets:
                 facets[name] = {}
                 continue
-            mask = base
-            for other, bits in selected.items():
-                if other != name or not disjunctive:
-                    mask = mask & bits
-            facets[name] = generation.facets[name].counts(mask)
+            facets[name] = generation.facets[name].counts(counted(name))
 
         total = int(matched.sum())
         docnums = self._page(generation, matched, score, sort, offset + limit)
@@ -395,9 +401,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             else {},
             notices=notices,
             cross={
-                (a, b): cross_counts(generation.facets[a], generation.facets[b], matched)
+                (a, b): cross_counts(generation.facets[a], generation.facets[b], counted(a, b))
                 for a, b in cross
                 if a in generation.facets and b in generation.facets
+            },
+            own={
+                name: own_counts(generation.facets[name], parents, counted(name))
+                for name, parents in (own or {}).items()
+                if name in generation.facets
             },
         )
 

@@ -25,6 +25,8 @@ class FacetTable:
     tagged_values: np.ndarray  # int32
     doc_starts: np.ndarray  # int64[size + 1] into values_by_doc: for counting over few
     values_by_doc: np.ndarray  # int32
+    # Pairs worked out once for every document, by what they serve (see cross_counts)
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def docs_of(self, wanted) -> np.ndarray:
         chunks = [
@@ -139,30 +141,89 @@ class Generation:
 
 
 def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dict:
-    """(row value, column value) -> documents of ``mask`` holding both (none left out).
+    """(row value, column value) -> documents of ``mask`` holding both (none left out);
+    (row value, "") -> those holding the row value and no column value (undated reports
+    in a region-by-year grid).
 
-    For a region-by-agency grid: every region of a report meets every agency of
-    it, in one pass over the reports' tags.
+    Every document's pairs are worked out once per generation (a region-by-agency
+    grid: every region of a report meets every agency of it); a search counts those
+    of its documents, in one pass.
     """
-    docs = np.flatnonzero(mask)
+    key = ("cross", id(columns))
+    if key not in rows.derived:
+        rows.derived[key] = _cross_pairs(rows, columns)
+    pair_docs, pairs, none_docs, none_values = rows.derived[key]
+    width = len(columns.values)
+    tally = np.bincount(pairs[mask[pair_docs]], minlength=len(rows.values) * width)
+    none = np.bincount(none_values[mask[none_docs]], minlength=len(rows.values))
+    found = {(rows.values[v], ""): int(none[v]) for v in np.flatnonzero(none).tolist()}
+    held = np.flatnonzero(tally)
+    row_ids, column_ids = np.divmod(held, width)
+    found.update(
+        zip(
+            zip([rows.values[i] for i in row_ids.tolist()],
+                [columns.values[i] for i in column_ids.tolist()], strict=True),
+            tally[held].tolist(),
+            strict=True,
+        )
+    )  # fmt: skip
+    return found
+
+
+def _cross_pairs(rows: FacetTable, columns: FacetTable) -> tuple:
+    """For every document: (document, row id * columns + column id) of each pair of its
+    tags, and (document, row id) of its row tags when it has no column tag."""
+    docs = np.arange(len(rows.doc_starts) - 1)
     row_docs, row_values = rows.tags_of(docs)
     column_docs, column_values = columns.tags_of(docs)
-    if not len(row_docs) or not len(column_docs):
-        return {}
+    alone = columns.doc_starts[row_docs + 1] == columns.doc_starts[row_docs]
     # Each row tag is repeated once for each column tag of its document.
     column_start = np.searchsorted(column_docs, row_docs, side="left")
     repeats = np.searchsorted(column_docs, row_docs, side="right") - column_start
-    expanded_rows = np.repeat(row_values, repeats)
+    expanded_rows = np.repeat(row_values, repeats).astype(np.int64)
     within = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
     expanded_columns = column_values[np.repeat(column_start, repeats) + within]
-    width = len(columns.values)
-    pairs, counts = np.unique(
-        expanded_rows.astype(np.int64) * width + expanded_columns, return_counts=True
-    )
-    return {
-        (rows.values[int(p) // width], columns.values[int(p) % width]): int(c)
-        for p, c in zip(pairs, counts, strict=True)
-    }
+    pairs = expanded_rows * len(columns.values) + expanded_columns
+    return np.repeat(row_docs, repeats), pairs, row_docs[alone], row_values[alone]
+
+
+def own_counts(table: FacetTable, parents: dict[str, str], mask: np.ndarray) -> dict:
+    """Value -> documents of ``mask`` holding it and none of the values inside it.
+
+    A tree field holds each tag with its ancestors (a report about Hyesan also
+    holds Ryanggang): this counts a province's reports placed no more precisely
+    than the province, for a map that puts them at the province's centre. Which
+    tags are a document's own is worked out once per generation and tree.
+    """
+    key = ("own", hash(tuple(sorted(parents.items()))))
+    if key not in table.derived:
+        table.derived[key] = _own_tags(table, parents)
+    own_docs, own_values = table.derived[key]
+    found = np.bincount(own_values[mask[own_docs]], minlength=len(table.values))
+    return {table.values[i]: int(found[i]) for i in np.flatnonzero(found)}
+
+
+def _own_tags(table: FacetTable, parents: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """(document, value id) of every tag no other tag of its document lies inside."""
+    tag_docs, tag_values = table.tags_of(np.arange(len(table.doc_starts) - 1))
+    parent_of = np.full(len(table.values), -1, dtype=np.int64)
+    for value, parent in parents.items():
+        if value in table.ids and parent in table.ids:
+            parent_of[table.ids[value]] = table.ids[parent]
+    width = len(table.values)
+    keys = tag_docs * width + tag_values
+    if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():
+        order = np.argsort(keys, kind="stable")
+        keys, tag_docs, tag_values = keys[order], tag_docs[order], tag_values[order]
+    # Each tag with a parent marks its parent's tag in the same document as enclosing.
+    held_parents = parent_of[tag_values]
+    inner = held_parents >= 0
+    wanted = tag_docs[inner] * width + held_parents[inner]
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    enclosing = np.zeros(len(keys), dtype=bool)
+    if len(keys):
+        enclosing[at[keys[at] == wanted]] = True
+    return tag_docs[~enclosing], tag_values[~enclosing]
 
 
 def _facet_table(parts, size: int) -> FacetTable:

@@ -35,6 +35,8 @@ class RawResults:
     notices: list[str] = field(default_factory=list)  # parts of the query left out or cut
     # (row field, column field) -> (row value, column value) -> count, within the results
     cross: dict[tuple[str, str], dict[tuple[str, str], int]] = field(default_factory=dict)
+    # tree field -> value -> count of results holding it and nothing inside it
+    own: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @runtime_checkable
@@ -57,6 +59,7 @@ class SearchEngine(Protocol):
         cross: tuple[tuple[str, str], ...] = (),
         dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
         set_aside: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+        own: dict[str, dict[str, str]] | None = None,
     ) -> RawResults:
         """Match ``query_text`` (``text`` widened with other names; ``text`` when None),
         filter by facet values (OR within a field, AND across fields) and a date
@@ -69,7 +72,12 @@ class SearchEngine(Protocol):
         any of the words, those holding most of them first. The work is bounded
         whatever the text: what was left out is said in ``notices``. ``cross``
         asks for counts of pairs of facet values within the results (rows by
-        columns of a grid: regions by agencies, regions by years). ``dated``
+        columns of a grid: regions by agencies, regions by years), counted like
+        facets (with ``disjunctive``, without the two facets' own selections, so
+        a cell's count is the total of the search narrowed to its row and column);
+        a row value paired with "" counts results holding no column value.
+        ``own`` maps a tree field to its values' parents and asks, for each value,
+        how many results hold it and nothing inside it (counted like its facet). ``dated``
         limits a phrase or word of the query (as ``indexed_words`` gives it) to
         reports dated within a range of YYYYMMDD keys, or undated: a renamed
         body's names, each in the years it was in use. ``set_aside`` maps a facet

@@ -11,7 +11,8 @@ size it
    suggestions), and the same queries through stock haystack faceting;
 3. starts gunicorn (2 workers, the settings ``make serve`` uses) on
    127.0.0.1 and times the search page over HTTP for the same mix with one
-   client, then pages a second with four; times every query of the hostile
+   client (every search page draws the map), the same with the grids
+   (``?view=grid``), then pages a second with four; times every query of the hostile
    list (``archive.management.hostile``); reports the workers' memory; times
    the JSON API's search over the mix and downloads of whole searches (as
    many reports as an export holds); and stops gunicorn by its process id.
@@ -251,6 +252,11 @@ class Command(BaseCommand):
                 for _ in range(options["runs"]):
                     elapsed, _ = fetch(base, "/search/", search_params(text, filters))
                     one_client.setdefault(kind, []).append(elapsed)
+            with_grids = [  # the map is on every search page; the grids on asking
+                fetch(base, "/search/", {**search_params(text, filters), "view": "grid"})[0]
+                for _, text, filters in query_mix()
+                for _ in range(options["runs"])
+            ]
             pages = self.pages_per_second(base, options["http_seconds"])
             hostile = []
             for path, params in HOSTILE:
@@ -273,6 +279,10 @@ class Command(BaseCommand):
                     "p95_ms": round(percentile(t, 95), 1),
                 }
                 for kind, t in one_client.items()
+            },
+            "http_grids": {
+                "p50_ms": round(statistics.median(with_grids), 1),
+                "p95_ms": round(percentile(with_grids, 95), 1),
             },
             "http_pages_per_second_4_clients": pages,
             "hostile": hostile,
@@ -317,6 +327,11 @@ class Command(BaseCommand):
             values = [row["ours_median_ms"], row["ours_p95_ms"], http["p50_ms"], http["p95_ms"],
                       row["stock_median_ms"], row["stock_p95_ms"], row["speedup"]]  # fmt: skip
             self.stdout.write(f"{kind:<16}" + "".join(f"{v:>11.1f}" for v in values))
+        grids = figures["http_grids"]
+        self.stdout.write(
+            f"search page with map and grids (?view=grid), the mix: HTTP p50 "
+            f"{grids['p50_ms']} ms, p95 {grids['p95_ms']} ms"
+        )
         self.stdout.write(
             f"search page, 4 clients: {figures['http_pages_per_second_4_clients']} pages/s"
         )

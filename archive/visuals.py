@@ -1,0 +1,94 @@
+"""What the map, the grids and the timelines add to a page's context.
+
+Each page runs its one search with ``own=OWN`` (the map) and, where it shows
+grids, ``cross=GRIDS``; these functions only arrange what that search counted.
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext as _
+
+from .facets import REGION, YEAR
+from .forms import url_with
+from .grids import GRIDS, grid
+from .maps import search_map
+from .presentation import Bar
+from .search import ArchiveResults
+
+OWN = (REGION.name,)
+MAX_OPENED = 20
+
+
+def opened(request: HttpRequest) -> tuple[str, ...]:
+    """The provinces whose places a grid shows (``?open=ryanggang``)."""
+    return tuple(dict.fromkeys(v[:200] for v in request.GET.getlist("open")))[:MAX_OPENED]
+
+
+def wants_grid(request: HttpRequest) -> bool:
+    return request.GET.get("view") == "grid"
+
+
+def for_search(request: HttpRequest, results: ArchiveResults, params: QueryDict) -> dict:
+    """``map``; with ``?view=grid``, ``grids``; ``grid_url`` or ``list_url`` to switch."""
+    context = {"map": search_map(results, params)}
+    years = results.query.filters.get(YEAR.name, ())
+    if len(years) == 1:  # the timeline shows that year's months
+        context["months_of"] = years[0]
+        context["years_url"] = url_with(params, year=None, month=None)
+    if wants_grid(request):
+        here = params.copy()
+        here["view"] = "grid"
+        context["grids"] = [
+            grid(results, column, params, opened=opened(request), here=here) for _, column in GRIDS
+        ]
+        context["list_url"] = url_with(params)
+    else:
+        context["grid_url"] = url_with(params, view="grid") + "#grid"
+    return context
+
+
+def for_home(results: ArchiveResults, base: str) -> dict:
+    return {"map": search_map(results, QueryDict(), base=base)}
+
+
+def term_grids(facet) -> tuple:
+    """The grids a term's page shows: not those across its own facet (a cell would
+    have to narrow to another term of it and to this one at once)."""
+    return tuple((row, column) for row, column in GRIDS if column != facet.name)
+
+
+def for_term(request, results, facet, term, params: QueryDict, base: str, bars) -> dict:
+    """A term's map, grids and renamings; on a region's page only places inside it."""
+    within = term.slug if facet.name == REGION.name else None
+    return {
+        "map": search_map(results, params, base=base, within=within),
+        "grids": [
+            grid(results, column, params, base, opened(request), within, here=QueryDict())
+            for _, column in term_grids(facet)
+        ],
+        "marks": renaming_marks(term, bars),
+    }
+
+
+@dataclass
+class Mark:
+    year: int
+    x: float
+    text: str
+
+
+def renaming_marks(term, bars: list[Bar]) -> list[Mark]:
+    """Where the timeline's years meet the term's renamings (a former name's last year)."""
+    aliases = term.aliases.all() if hasattr(term, "aliases") else []
+    at = {bar.label: bar.x + bar.width / 2 for bar in bars}
+    marks = []
+    for alias in aliases:
+        if alias.kind == alias.Kind.FORMER and alias.used_until and str(alias.used_until) in at:
+            text = _("%(year)s: %(old)s renamed %(new)s") % {
+                "year": alias.used_until,
+                "old": alias.name,
+                "new": term.name,
+            }
+            marks.append(Mark(alias.used_until, round(at[str(alias.used_until)], 1), text))
+    return sorted(marks, key=lambda m: m.year)
