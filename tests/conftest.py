@@ -103,16 +103,16 @@ def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
 @pytest.fixture
 def demo(db, tmp_path_factory, search_index):
     """The demo content: curated vocabularies and the five finished seed reports, indexed."""
-    _load(tmp_path_factory, search_index, DEMO)
+    load_snapshot(tmp_path_factory, search_index, DEMO)
 
 
 @pytest.fixture
 def vocabularies(db, tmp_path_factory, search_index):
     """The curated vocabularies (places, agencies, topics, sources and their other names)."""
-    _load(tmp_path_factory, search_index, VOCABULARIES)
+    load_snapshot(tmp_path_factory, search_index, VOCABULARIES)
 
 
-def _load(tmp_path_factory, backend, fixtures):
+def load_snapshot(tmp_path_factory, backend, fixtures):
     found = snapshot(fixtures, tmp_path_factory.mktemp("snapshot-index"))
     backend.close()
     found.restore(Path(backend.root))
