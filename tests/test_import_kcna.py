@@ -41,8 +41,11 @@ def test_the_whole_corpus_imports_once(capsys):
     # Revised versions at the same address are kept, not dropped.
     revised = "http://www.kcna.kp/en/article/q/a713c2df6798b0f051a4fac14e5953be.kcmsf"
     assert Report.objects.filter(original_url=revised).count() == 2
-    # The kcna.kp records bring their own sections as topics.
-    assert Topic.objects.filter(name="Home News").exists()
+    # The kcna.kp records bring their own sections: kept on the report as the
+    # source's sections, not made into topics nobody curated (that is --create-topics).
+    assert not Topic.objects.filter(name="Home News").exists()
+    assert Report.objects.filter(sections__contains="Home News").count() > 400
+    assert "kept as the source's sections: “Home News”" in out.out
 
     call_command("import_reports", str(CORPUS), verbosity=0)
     assert Report.objects.count() == 19_887
