@@ -377,13 +377,12 @@ class Vocabulary:
         if not wanted:
             return []
         found = {}
-        for entry in self._of(facet):
-            for name in entry.names:
-                if wanted in plain(name.text) or (key and alias_key(name.text, name.kind) == key):
-                    matched = None if name.kind == CANONICAL else name
-                    previous = found.get(entry.pk)
-                    if previous is None or (previous.name is not None and matched is None):
-                        found[entry.pk] = FoundTerm(entry, matched)
+        for entry, name, written, folded in self._findable.get(facet, ()):
+            if wanted in written or (key and folded == key):
+                matched = None if name.kind == CANONICAL else name
+                previous = found.get(entry.pk)
+                if previous is None or (previous.name is not None and matched is None):
+                    found[entry.pk] = FoundTerm(entry, matched)
         return sorted(found.values(), key=lambda m: (m.name is not None, m.entry.name))
 
     def resolve(self, facet: str, value: str, visible=None) -> KnownTerm | None:
@@ -399,16 +398,32 @@ class Vocabulary:
         found = self.lookup(value, include_ambiguous=True)
         matches = {e.pk: e for e, _ in found if e.facet == facet and shown(e)}
         if not matches:
-            matches = {
-                e.pk: e
-                for e in self._of(facet)
-                if (value in e.former_slugs or any(slugify(n.text) == value for n in e.names))
-                and shown(e)
-            }
+            named = self._addresses.get((facet, value), ())
+            matches = {e.pk: e for e in named if shown(e)}
         return next(iter(matches.values())) if len(matches) == 1 else None
 
-    def _of(self, facet: str):
-        return (e for e in self.entries.values() if e.facet == facet)
+    @functools.cached_property
+    def _findable(self) -> dict[str, list[tuple[KnownTerm, TermName, str, str]]]:
+        """Facet -> every name of its terms, with the forms ``find`` compares: the name
+        plain, and folded. Made once a vocabulary: a box's search runs over all of them."""
+        found: dict[str, list] = {}
+        for entry in self.entries.values():
+            found.setdefault(entry.facet, []).extend(
+                (entry, name, plain(name.text), alias_key(name.text, name.kind))
+                for name in entry.names
+            )
+        return found
+
+    @functools.cached_property
+    def _addresses(self) -> dict[tuple[str, str], list[KnownTerm]]:
+        """(facet, address) -> the terms it may denote: their former addresses, and
+        their names and aliases slugified ("north-hamkyung")."""
+        found: dict[tuple[str, str], list[KnownTerm]] = {}
+        for entry in self.entries.values():
+            addresses = {*entry.former_slugs, *(slugify(n.text) for n in entry.names)}
+            for address in addresses:
+                found.setdefault((entry.facet, address), []).append(entry)
+        return found
 
     # -- tagging -----------------------------------------------------------
 
