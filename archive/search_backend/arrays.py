@@ -40,6 +40,11 @@ from ..edits import deletions
 FORMAT_VERSION = 4
 DONE = "meta.json"  # written last: a folder without it is incomplete
 MAX_SPELLING_WORD = 24  # longer words are neither corrected nor suggested
+# Reading a word's positions for a few documents: ranges less than MIN_GAP elements
+# apart are read in one call (a system call costs more than 4 KB read through), and
+# at most MAX_READS calls are made, across the largest gaps.
+MIN_GAP = 1024
+MAX_READS = 64
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -112,6 +117,30 @@ class DiskArray:
         data = os.pread(self.fd, (end - start) * size, self.offset + start * size)
         return np.frombuffer(data, dtype=self.dtype)
 
+    def gather(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """The elements of ascending, non-overlapping ranges ``[starts[i], ends[i])``,
+        concatenated: what a phrase needs of a common word's millions of positions,
+        read in at most MAX_READS calls that skip the largest gaps."""
+        starts, ends = starts.astype(np.int64), ends.astype(np.int64)
+        if not len(starts):
+            return np.empty(0, self.dtype)
+        lengths = ends - starts
+        if lengths.sum() * 4 >= ends[-1] - starts[0]:  # most of the span: read it whole
+            return self.read(starts[0], ends[-1])[_spans(starts - starts[0], lengths)]
+        gaps = starts[1:] - ends[:-1]
+        cut = np.nonzero(gaps > MIN_GAP)[0]
+        if len(cut) >= MAX_READS:
+            largest = np.argpartition(gaps[cut], -(MAX_READS - 1))[-(MAX_READS - 1) :]
+            cut = np.sort(cut[largest])
+        first = np.concatenate(([0], cut + 1))  # each read's first range
+        last = np.concatenate((cut, [len(starts) - 1]))  # and its last
+        read_from, read_to = starts[first], ends[last]
+        buffer = np.concatenate([self.read(a, b) for a, b in zip(read_from, read_to, strict=True)])
+        into = np.concatenate(([0], np.cumsum(read_to - read_from)[:-1]))  # reads in buffer
+        which = np.repeat(np.arange(len(first)), last - first + 1)  # each range's read
+        at = starts - read_from[which] + into[which]
+        return buffer[_spans(at, lengths)]
+
 
 class Keys:
     """Sorted 64-bit keys (a word pair: first word << 32 | second), memory-mapped."""
@@ -156,14 +185,26 @@ class FieldPostings:
         at = np.searchsorted(docs, wanted)  # each wanted document's posting
         counts = tf[at].astype(np.int64)
         within_word = np.concatenate(([0], np.cumsum(tf, dtype=np.int64)[:-1]))
-        first = within_word[at]
-        # The word's positions, read at once; those of the wanted postings gathered.
-        word_positions = self.positions.read(
-            self.position_starts[index], self.position_starts[index + 1]
-        )
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        positions = word_positions[np.repeat(first, counts) + offsets].astype(np.int64)
+        first = self.position_starts[index] + within_word[at]
+        # Only the wanted postings' positions are read, not all of the word's.
+        positions = self.positions.gather(first, first + counts).astype(np.int64)
         return (np.repeat(wanted.astype(np.int64), counts) << 32) | positions
+
+
+def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indexes ``starts[i], starts[i] + 1, …`` of each span, concatenated."""
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + offsets
+
+
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values two ascending arrays of distinct values share, without sorting again."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
 
 
 @dataclass

@@ -34,7 +34,7 @@ import numpy as np
 from whoosh import query as wq
 
 from .analysis import TOKEN_RE, indexed_form, is_stop_word
-from .arrays import pair_key
+from .arrays import intersect_sorted, pair_key
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
 HEADLINE_WEIGHT = 1.0
@@ -310,7 +310,7 @@ class Evaluator:
             if index < 0:
                 return np.empty(0, np.uint32)
             docs, _ = segment.pairs.postings(index)
-            candidates = docs if candidates is None else np.intersect1d(candidates, docs, True)
+            candidates = docs if candidates is None else intersect_sorted(candidates, docs)
             if not len(candidates):
                 return candidates
         if len(words) == 2:

@@ -21,13 +21,16 @@ Prints one line per article: stratum, id, date, title.
 """
 
 import json
+import os
 import random
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = Path("/work/shared/data/kcna_corpus.jsonl")
+# The same place the archive's settings read (``ARCHIVE_SHARED_DATA``).
+SHARED_DATA = Path(os.environ.get("ARCHIVE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+CORPUS = SHARED_DATA / "kcna_corpus.jsonl"
 MIN_WORDS = 80
 N_RANDOM, SEED_RANDOM = 30, 14
 N_NAMED, SEED_NAMED = 30, 15
