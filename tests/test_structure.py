@@ -2,6 +2,7 @@
 
 import ast
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -96,8 +97,15 @@ def test_the_search_backend_declares_the_archive_protocol(db):
     assert isinstance(engine(), SearchEngine)
 
 
+def test_the_readme_lists_exactly_the_protocols_methods():
+    # What another engine's backend must provide, as "Running at scale" tells it.
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("What the backend must provide")[1].split("A test checks")[0]
+    declared = {name for name in vars(SearchEngine) if callable(getattr(SearchEngine, name))}
+    assert set(re.findall(r"`(\w+)\(", listed)) == {n for n in declared if not n.startswith("_")}
+
+
 def test_the_readme_names_only_commands_and_make_variables_that_exist():
-    import re
 
     from django.core.management import get_commands
 
