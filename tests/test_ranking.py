@@ -81,6 +81,7 @@ def test_phrases_find_exactly_what_whooshs_phrase_query_finds(search_index):
         start = rng.randrange(0, max(1, len(words) - length))
         phrases.add(" ".join(words[start : start + length]))
     phrases |= {"Kim Jong Il", "Workers' Party of Korea", "the", "of the people", "U.S."}
+    phrases |= {"of the Workers' Party of Korea"}  # a word twice in one phrase
     generation = search_index.generation()
     checked = 0
     for text in sorted(phrases):

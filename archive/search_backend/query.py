@@ -70,6 +70,9 @@ class Evaluator:
         self.outcome = Outcome()
         # Indexed words of a phrase or word -> (first, last) YYYYMMDD it may match.
         self.dated = dated or {}
+        # Phrases already followed through the positions: the name typed is searched
+        # as a phrase and then looked for again among the reports that rank by it.
+        self._in_row: dict[tuple[str, ...], np.ndarray] = {}
 
     # -- the tree --------------------------------------------------------------
 
@@ -285,6 +288,9 @@ class Evaluator:
 
     def _in_a_row(self, words: list[str], among: np.ndarray | None = None) -> np.ndarray:
         """Mask of the documents (``among`` them, when given) holding the words in a row."""
+        known = self._in_row.get(tuple(words))
+        if known is not None:
+            return known & among if among is not None else known.copy()
         mask = np.zeros(self.size, dtype=bool)
         for segment, offset in zip(self.generation.segments, self.generation.offsets, strict=True):
             local = None
@@ -294,6 +300,8 @@ class Evaluator:
                     continue
             found = self._phrase_in_segment(segment, words, local)
             mask[found.astype(np.int64) + offset] = True
+        if among is None:
+            self._in_row[tuple(words)] = mask.copy()
         return mask
 
     def _phrase_in_segment(self, segment, words: list[str], among=None) -> np.ndarray:
@@ -318,8 +326,11 @@ class Evaluator:
         # Three words or more: each pair is present, but are they one run? Follow the
         # first word's occurrences through the positions of the others.
         starts = body.occurrences(ids[0], candidates)
+        read = {ids[0]: starts}  # a word twice in the phrase ("of") is read once
         for shift, index in enumerate(ids[1:], start=1):
-            following = body.occurrences(index, candidates)
+            if index not in read:
+                read[index] = body.occurrences(index, candidates)
+            following = read[index]
             wanted = starts + shift
             found = np.searchsorted(following, wanted)
             found = np.minimum(found, len(following) - 1)
