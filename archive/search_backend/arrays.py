@@ -125,11 +125,11 @@ class DiskArray:
         if not len(starts):
             return np.empty(0, self.dtype)
         lengths = ends - starts
-        if lengths.sum() * 4 >= ends[-1] - starts[0]:  # most of the span: read it whole
-            return self.read(starts[0], ends[-1])[_spans(starts - starts[0], lengths)]
         gaps = starts[1:] - ends[:-1]
         cut = np.nonzero(gaps > MIN_GAP)[0]
-        if len(cut) >= MAX_READS:
+        if lengths.sum() * 4 >= ends[-1] - starts[0]:  # most of the span: read it whole
+            cut = cut[:0]
+        elif len(cut) >= MAX_READS:
             largest = np.argpartition(gaps[cut], -(MAX_READS - 1))[-(MAX_READS - 1) :]
             cut = np.sort(cut[largest])
         first = np.concatenate(([0], cut + 1))  # each read's first range
@@ -139,7 +139,7 @@ class DiskArray:
         into = np.concatenate(([0], np.cumsum(read_to - read_from)[:-1]))  # reads in buffer
         which = np.repeat(np.arange(len(first)), last - first + 1)  # each range's read
         at = starts - read_from[which] + into[which]
-        return buffer[_spans(at, lengths)]
+        return buffer[spans(at, lengths)]
 
 
 class Keys:
@@ -191,7 +191,7 @@ class FieldPostings:
         return (np.repeat(wanted.astype(np.int64), counts) << 32) | positions
 
 
-def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The indexes ``starts[i], starts[i] + 1, …`` of each span, concatenated."""
     offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     return np.repeat(starts, lengths) + offsets

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .arrays import SegmentArrays
+from .arrays import SegmentArrays, spans
 
 
 @dataclass
@@ -40,8 +40,7 @@ class FacetTable:
         """(document, value id) of every tag of ``docs`` (ascending), grouped by document."""
         starts = self.doc_starts[docs]
         lengths = self.doc_starts[docs + 1] - starts
-        within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return np.repeat(docs, lengths), self.values_by_doc[np.repeat(starts, lengths) + within]
+        return np.repeat(docs, lengths), self.values_by_doc[spans(starts, lengths)]
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         """Value -> how many documents of ``mask`` hold it (values held by none left out)."""
@@ -51,8 +50,7 @@ class FacetTable:
         else:  # few: only their tags
             starts = self.doc_starts[docs]
             lengths = self.doc_starts[docs + 1] - starts
-            within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            held = self.values_by_doc[np.repeat(starts, lengths) + within]
+            held = self.values_by_doc[spans(starts, lengths)]
         found = np.bincount(held, minlength=len(self.values))
         return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
@@ -181,8 +179,7 @@ def _cross_pairs(rows: FacetTable, columns: FacetTable) -> tuple:
     column_start = np.searchsorted(column_docs, row_docs, side="left")
     repeats = np.searchsorted(column_docs, row_docs, side="right") - column_start
     expanded_rows = np.repeat(row_values, repeats).astype(np.int64)
-    within = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-    expanded_columns = column_values[np.repeat(column_start, repeats) + within]
+    expanded_columns = column_values[spans(column_start, repeats)]
     pairs = expanded_rows * len(columns.values) + expanded_columns
     return np.repeat(row_docs, repeats), pairs, row_docs[alone], row_values[alone]
 
