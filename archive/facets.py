@@ -9,6 +9,7 @@ other names), an entry here and a migration.
 
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +51,11 @@ class Facet:
         return Report._meta.get_field(self.report_field).many_to_many
 
     def terms_of(self, report) -> list:
-        """This facet's terms on a report (prefetched ones are not queried again)."""
+        """This facet's terms on a report (fetched or prefetched ones are not queried again)."""
         if self.many:
+            fetched = report.__dict__.get(FETCHED, {})
+            if self.report_field in fetched:
+                return fetched[self.report_field]
             return list(getattr(report, self.report_field).all())
         term = getattr(report, self.report_field)
         return [term] if term is not None else []
@@ -85,6 +89,50 @@ FACETS: dict[str, Facet] = {f.name: f for f in (REGION, AGENCY, PERSON, TOPIC, S
 TERMS: tuple[Facet, ...] = tuple(f for f in FACETS.values() if f.is_term)
 ALIASED: tuple[Facet, ...] = tuple(f for f in TERMS if f.alias_model is not None)
 ON_CARDS: tuple[str, ...] = tuple(f.report_field for f in TERMS if f.on_cards)
+
+
+FETCHED = "fetched_terms"  # a report's attribute: report field -> its terms, by name
+
+
+def fetch_terms(reports: list, fields: tuple[str, ...] | None = None) -> list:
+    """The terms of many reports' many-valued facets (all, or the given report fields), in
+    one query; ``Facet.terms_of`` reads them.
+
+    Prefetching each facet took three queries, and a list of results, an export
+    or a feed spent about a tenth of its time there. Only the fields a tag
+    shows are read (``id``, ``slug``, ``name``); the others load if used.
+    """
+    chosen = [f for f in TERMS if f.many and (fields is None or f.report_field in fields)]
+    by_pk = {report.pk: report for report in reports}
+    for report in reports:
+        report.__dict__[FETCHED] = {f.report_field: [] for f in chosen}
+    if not by_pk or not chosen:
+        return reports
+    db = router.db_for_read(Report)
+    quote = connections[db].ops.quote_name
+    parts = []
+    for number, facet in enumerate(chosen):
+        relation = Report._meta.get_field(facet.report_field)
+        through = quote(relation.remote_field.through._meta.db_table)
+        term = quote(facet.model._meta.db_table)
+        report_column = quote(relation.m2m_column_name())
+        term_column = quote(relation.m2m_reverse_name())
+        parts.append(
+            f"SELECT {number}, t.{report_column}, x.id, x.slug, x.name "
+            f"FROM {through} t INNER JOIN {term} x ON x.id = t.{term_column} "
+            f"WHERE t.{report_column} IN ({', '.join(['%s'] * len(by_pk))})"
+        )
+    # Each facet's terms by name, as its model's ordering gives them.
+    sql = " UNION ALL ".join(parts) + " ORDER BY 1, 5"
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, list(by_pk) * len(chosen))
+        for number, report_pk, pk, slug, name in cursor.fetchall():
+            facet = chosen[number]
+            read = {"id": pk, "slug": slug, "name": name}
+            fields = [f.attname for f in facet.model._meta.concrete_fields if f.attname in read]
+            term = facet.model.from_db(db, fields, [read[field] for field in fields])
+            by_pk[report_pk].__dict__[FETCHED][facet.report_field].append(term)
+    return reports
 
 
 def for_model(model) -> Facet:

@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .dates import DatePrecision
-from .facets import ON_CARDS, TERMS
+from .facets import ON_CARDS, TERMS, fetch_terms
 from .forms import parse_search, url_with
 from .models import Correction, Report
 from .presentation import cards
@@ -65,11 +65,13 @@ class LatestReportsFeed(Feed):
         return reverse("archive:home")
 
     def items(self):
-        reports = list(
-            Report.objects.published()
-            .select_related("source")
-            .prefetch_related(*ON_CARDS)
-            .order_by("-publish_at")[:FEED_LENGTH]
+        reports = fetch_terms(
+            list(
+                Report.objects.published()
+                .select_related("source")
+                .order_by("-publish_at")[:FEED_LENGTH]
+            ),
+            ON_CARDS,
         )
         corrections = list(
             Correction.objects.filter(

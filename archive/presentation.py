@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import vocabulary
-from .facets import FACETS, ON_CARDS, TERMS
+from .facets import FACETS, ON_CARDS, TERMS, fetch_terms
 from .forms import toggle, url_with
 from .models import Alias
 from .search import PER_PAGE, PER_PAGE_CHOICES, ArchiveResults, FacetValue, VisibleTerms
@@ -404,7 +404,8 @@ def tag_groups(report, fields: tuple[str, ...] | None = None) -> list[TagGroup]:
 
 def cards(reports: list) -> list:
     """Reports for a list: the tags cards show fetched in a few queries, as ``card_tags``."""
-    prefetch_related_objects(reports, "source", *ON_CARDS)
+    prefetch_related_objects(reports, "source")
+    fetch_terms(reports, ON_CARDS)
     for report in reports:
         report.card_tags = tag_groups(report, ON_CARDS)
     return reports

@@ -10,28 +10,11 @@ shows is included: never editors' notes, status or import keys.
 text and the corrections, as the report's page shows them.
 """
 
-import functools
+from django.db.models import prefetch_related_objects
 
-from django.db.models import Prefetch, prefetch_related_objects
-from django.urls import get_script_prefix, reverse
-
-from .facets import TERMS
+from .facets import TERMS, fetch_terms
 from .models import Report, web_address
-
-SLUG = "--slug--"
-
-
-def path(name: str, slug: str) -> str:
-    """``reverse(name, kwargs={"slug": slug})``, reversed once per name.
-
-    An export writes tens of thousands of these; ``reverse`` was most of its time.
-    """
-    return _template(get_script_prefix(), name).replace(SLUG, slug)
-
-
-@functools.cache
-def _template(prefix: str, name: str) -> str:
-    return reverse(name, kwargs={"slug": SLUG})
+from .paths import path
 
 
 def prefetch(reports: list[Report], full: bool = False) -> list[Report]:
@@ -40,12 +23,9 @@ def prefetch(reports: list[Report], full: bool = False) -> list[Report]:
     Only the fields a record shows are read: building each place's coordinates
     and description took half an export's time.
     """
-    tags = [
-        Prefetch(facet.report_field, queryset=facet.model.objects.only("slug", "name"))
-        for facet in TERMS
-        if facet.many
-    ]
-    prefetch_related_objects(reports, *tags, *(("corrections",) if full else ()))
+    fetch_terms(reports)
+    if full:
+        prefetch_related_objects(reports, "corrections")
     return reports
 
 

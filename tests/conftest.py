@@ -29,7 +29,7 @@ class Snapshot:
     bulk inserts.
     """
 
-    rows: list[tuple[type, str, list[tuple]]]  # model, INSERT statement, values ready for it
+    rows: list[tuple[type, str, str, list[tuple]]]  # model, INSERT, "(%s, …)", values
     index: Path
     vocabulary: object
 
@@ -38,9 +38,18 @@ class Snapshot:
         from archive.models import VocabularyState
 
         with connection.cursor() as cursor:
-            for _, sql, rows in self.rows:
-                cursor.executemany(sql, rows)
-            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _, _ in self.rows]):
+            for model, insert, row, rows in self.rows:
+                # Many rows a statement: PostgreSQL answers every statement, and a
+                # statement a row made restoring the vocabularies take 65 ms, not 15.
+                size = connection.ops.bulk_batch_size(model._meta.local_concrete_fields, rows)
+                for start in range(0, len(rows), size):
+                    batch = rows[start : start + size]
+                    cursor.execute(
+                        f"{insert} VALUES {', '.join([row] * len(batch))}",
+                        [value for values in batch for value in values],
+                    )
+            models_ = [model for model, *_ in self.rows]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                 cursor.execute(sql)
         shutil.rmtree(index_root, ignore_errors=True)
         shutil.copytree(self.index, index_root)
@@ -57,20 +66,18 @@ class Snapshot:
 _snapshots: dict[tuple[Path, ...], Snapshot] = {}
 
 
-def _insertable(model) -> tuple[type, str, list[tuple]]:
-    """The model's rows as an INSERT statement and the values it takes, prepared once."""
+def _insertable(model) -> tuple[type, str, str, list[tuple]]:
+    """The model's rows as an INSERT, the placeholders of a row, and the values they
+    take, prepared once."""
     fields = model._meta.local_concrete_fields
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
     rows = [
         tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
         for obj in models.QuerySet(model).all()
     ]
-    return model, sql, rows
+    return model, insert, f"({', '.join(['%s'] * len(fields))})", rows
 
 
 def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
@@ -89,7 +96,7 @@ def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
             call_command("loaddata", *fixtures, verbosity=0)
             index_now()
             tables = apps.get_app_config("archive").get_models(include_auto_created=True)
-            rows = [found for found in map(_insertable, tables) if found[2]]
+            rows = [found for found in map(_insertable, tables) if found[3]]
             names = vocabulary.current()
             transaction.set_rollback(True)
     finally:

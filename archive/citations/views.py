@@ -10,7 +10,7 @@ from django.utils import timezone
 from ..exports import attachment, filename, first_batch, matching_reports
 from ..forms import parse_search
 from ..models import Report
-from ..records import path
+from ..paths import path
 from ..throttling import throttled
 from . import Citation
 from .formats import bibtex, csl, ris

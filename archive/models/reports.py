@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ..dates import EARLIEST_YEAR, PartialDate
+from ..paths import path
 from ..text import clean_body, is_subhead, paragraphs
 from .bookkeeping import IndexChange
 from .people import Person
@@ -244,7 +244,7 @@ class Report(PublicText, FeedSafeText, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("archive:report", kwargs={"slug": self.slug})
+        return path("archive:report", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -4,10 +4,10 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import trees
+from ..paths import path
 from ..romanization import ABBREVIATION, alias_key
 from .bookkeeping import IndexChange, VocabularyState
 from .validation import FeedSafeText
@@ -83,7 +83,7 @@ class Term(FeedSafeText, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(f"archive:{self._meta.model_name}", kwargs={"slug": self.slug})
+        return path(f"archive:{self._meta.model_name}", self.slug)
 
     def natural_key(self):
         return (self.slug,)
