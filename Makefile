@@ -12,7 +12,8 @@ PORT ?= 8000
 WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint migrations-check pytest pytest-postgres browser-deps reset-demo bench \
+.PHONY: serve test lint migrations-check pytest pytest-sqlite pytest-fuzz pytest-postgres \
+	pytest-postgres-browser test-deps reset-demo bench \
 	soak clean
 
 BENCH_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 \
@@ -33,13 +34,17 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-runtime
 
-# Debian's Chromium, driven by Playwright; Playwright never downloads a browser here.
-# Noto CJK so that Korean names render in screenshots (not as empty boxes).
-browser-deps:
-	@{ command -v chromium >/dev/null 2>&1 && [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; } || { \
+# Debian's packages the tests use, installed in one go (two apt-gets at once would wait
+# on each other's lock): Chromium, driven by Playwright, which never downloads a browser
+# here; Noto CJK, so that Korean names render in screenshots (not as empty boxes); and
+# PostgreSQL for the second run of the suite.
+test-deps:
+	@{ command -v chromium >/dev/null 2>&1 && \
+		[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && \
+		ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; } || { \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk \
-			>/dev/null; }
+			postgresql >/dev/null; }
 
 serve: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py migrate --noinput
@@ -53,10 +58,13 @@ serve: $(VENV)/.installed-runtime
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
 		--timeout 120
 
-# The SQLite and PostgreSQL runs go side by side (one core each); each one's output
-# is printed whole when it ends.
-test: lint migrations-check
-	$(MAKE) --no-print-directory -j2 --output-sync=target pytest pytest-postgres
+# Four runs share the two cores, each one's output printed whole when it ends: on
+# SQLite, the suite and its URL fuzzing run (10,000 URLs) apart; on PostgreSQL, the
+# suite without its browser tests, and those with its fuzzing run (2,000 URLs). Runs of
+# about the same length keep both cores busy to the end; one long run left a core idle.
+test:
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint migrations-check \
+		pytest-sqlite pytest-fuzz pytest-postgres pytest-postgres-browser
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -65,14 +73,29 @@ lint: $(VENV)/.installed-dev
 migrations-check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-pytest: $(VENV)/.installed-dev browser-deps
-	$(BIN)/pytest -m "" -p no:cacheprovider
+PYTEST := $(BIN)/pytest -m "" -p no:cacheprovider
+FUZZ := tests/test_fuzz.py::test_no_search_url_gives_a_server_error
+
+# The whole suite on SQLite, in one run.
+pytest: $(VENV)/.installed-dev test-deps
+	$(PYTEST)
+
+pytest-sqlite: $(VENV)/.installed-dev test-deps
+	$(PYTEST) --deselect $(FUZZ)
+
+pytest-fuzz: $(VENV)/.installed-dev test-deps
+	$(PYTEST) $(FUZZ)
 
 # The same suite against PostgreSQL (installed from Debian's packages if missing,
 # started on 127.0.0.1 in a temporary folder, stopped after), with a shorter
 # URL fuzzing run (2,000 URLs; the full 10,000 run on SQLite above).
-pytest-postgres: $(VENV)/.installed-dev browser-deps
-	ARCHIVE_FUZZ_URLS=2000 .ci/postgres run -- $(BIN)/pytest -m "" -p no:cacheprovider
+POSTGRES := .ci/postgres run --
+BROWSER := tests/test_browser.py
+pytest-postgres: $(VENV)/.installed-dev test-deps
+	$(POSTGRES) $(PYTEST) --deselect $(FUZZ) --ignore $(BROWSER)
+
+pytest-postgres-browser: $(VENV)/.installed-dev test-deps
+	ARCHIVE_FUZZ_URLS=2000 $(POSTGRES) $(PYTEST) $(BROWSER) $(FUZZ)
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime
