@@ -153,6 +153,8 @@ class Vocabulary:
         self.first_words: dict[str, int] = {}
         # Lookups already made: a corpus names the same few hundred things over again.
         self._looked_up: dict[tuple, list] = {}
+        # Words of texts -> how long a name beginning with them may run (0: none begins so).
+        self._limits: dict[str, int] = {}
         # Every beginning of every key ("" included): a run of words whose keys begin
         # none can grow into no name.
         self.key_prefixes: set[str] = {""}
@@ -454,17 +456,19 @@ class Vocabulary:
         matches = list(TEXT_WORD_RE.finditer(text))
         words = [m.group() for m in matches]
         found: list[Mention] = []
+        topics, triggers = "topic" in kinds, self.triggers
+
+        def may_trigger(i: int) -> bool:  # most words begin no trigger phrase
+            return topics and words[i].lower() in triggers
+
         i = 0
         while i < len(words):
             hit = None
-            first = words[i]
-            limit = max(
-                self.first_words.get(_fold_word(first), 0),
-                self.first_words.get(_abbreviation_word(first), 0),
-                self.first_words.get(_person_surname(first), 0),
-            )
+            limit = self._limits.get(words[i])
+            if limit is None:
+                limit = self._limit(words[i])
             if not limit:
-                i += self._triggers(words, matches, i, kinds, found)
+                i += self._triggers(words, matches, i, kinds, found) if may_trigger(i) else 1
                 continue
             for end in self._name_ends(words, i, limit):
                 candidates = self._named(" ".join(words[i:end]), kinds)
@@ -476,7 +480,7 @@ class Vocabulary:
                     hit = (end, " ".join(words[i:end]), candidates)
                     break
             if hit is None:
-                i += self._triggers(words, matches, i, kinds, found)
+                i += self._triggers(words, matches, i, kinds, found) if may_trigger(i) else 1
                 continue
             end, typed, candidates = hit
             # A person's name, or a place's written in syllables ("Jong Ju" of "Jong Ju
@@ -514,6 +518,18 @@ class Vocabulary:
             found += inside.values()
             i = end
         return found
+
+    def _limit(self, word: str) -> int:
+        """How many words a name beginning with this word may run to (0: none begins so),
+        worked out once a word: a scan asks it of every word of every text."""
+        if len(self._limits) > 200_000:
+            self._limits.clear()
+        limit = self._limits[word] = max(
+            self.first_words.get(_fold_word(word), 0),
+            self.first_words.get(_abbreviation_word(word), 0),
+            self.first_words.get(_person_surname(word), 0),
+        )
+        return limit
 
     def _name_ends(self, words: list[str], i: int, limit: int) -> list[int]:
         """Where runs of words from ``i`` end that are a name's key (folded, as a
