@@ -13,7 +13,7 @@ WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve test lint migrations-check pytest pytest-sqlite pytest-fuzz pytest-postgres \
-	pytest-postgres-browser test-deps reset-demo bench \
+	pytest-postgres-slow test-deps reset-demo bench \
 	soak clean
 
 BENCH_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 \
@@ -60,11 +60,11 @@ serve: $(VENV)/.installed-runtime
 
 # Four runs share the two cores, each one's output printed whole when it ends: on
 # SQLite, the suite and its URL fuzzing run (10,000 URLs) apart; on PostgreSQL, the
-# suite without its browser tests, and those with its fuzzing run (2,000 URLs). Runs of
-# about the same length keep both cores busy to the end; one long run left a core idle.
+# suite less its longest tests (SLOW_PG), and those (2,000 URLs fuzzed). Runs of about
+# the same length keep both cores busy to the end; one long run left a core idle.
 test:
 	$(MAKE) --no-print-directory -j4 --output-sync=target lint migrations-check \
-		pytest-sqlite pytest-fuzz pytest-postgres pytest-postgres-browser
+		pytest-sqlite pytest-fuzz pytest-postgres pytest-postgres-slow
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -90,12 +90,12 @@ pytest-fuzz: $(VENV)/.installed-dev test-deps
 # started on 127.0.0.1 in a temporary folder, stopped after), with a shorter
 # URL fuzzing run (2,000 URLs; the full 10,000 run on SQLite above).
 POSTGRES := .ci/postgres run --
-BROWSER := tests/test_browser.py
+SLOW_PG := tests/test_browser.py tests/test_import_kcna.py tests/test_no_leaks.py
 pytest-postgres: $(VENV)/.installed-dev test-deps
-	$(POSTGRES) $(PYTEST) --deselect $(FUZZ) --ignore $(BROWSER)
+	$(POSTGRES) $(PYTEST) --deselect $(FUZZ) $(addprefix --ignore ,$(SLOW_PG))
 
-pytest-postgres-browser: $(VENV)/.installed-dev test-deps
-	ARCHIVE_FUZZ_URLS=2000 $(POSTGRES) $(PYTEST) $(BROWSER) $(FUZZ)
+pytest-postgres-slow: $(VENV)/.installed-dev test-deps
+	ARCHIVE_FUZZ_URLS=2000 $(POSTGRES) $(PYTEST) $(SLOW_PG) $(FUZZ)
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime

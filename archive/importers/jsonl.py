@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 
 from ..dates import PartialDate
 from ..facets import TERMS
-from ..text import clean_body, control_characters, xml_safe
+from ..text import XML_ILLEGAL_RE, clean_body, control_characters, xml_safe
 from .records import ImportedRecord, RecordProblem, longest_record, text_hash
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -98,10 +98,15 @@ def _without_controls(data: dict) -> tuple[dict, list[str]]:
     control characters, such as a pasted soft line break (a vertical tab),
     become spaces or go.
     """
+    by_key = {
+        key: [key, *(t for t in (v if isinstance(v, list) else [v]) if isinstance(t, str))]
+        for key, v in data.items()
+    }
+    # Most records hold none: one look at all their text (a line break is allowed).
+    if not XML_ILLEGAL_RE.search("\n".join(t for texts in by_key.values() for t in texts)):
+        return data, []
     found, fields = [], []
-    for key, value in data.items():
-        texts = value if isinstance(value, list) else [value]
-        texts = [key, *(text for text in texts if isinstance(text, str))]
+    for key, texts in by_key.items():
         if any("\x00" in text for text in texts):
             where = xml_safe(key)[:40]
             raise ValueError(f"“{where}” holds a NUL character (\\u0000): binary data, not text")
