@@ -63,7 +63,7 @@ class Snapshot:
             )
 
 
-_snapshots: dict[tuple[Path, ...], Snapshot] = {}
+_snapshots: dict[tuple, Snapshot] = {}  # (fixtures, then) -> what they made
 
 
 def _insertable(model) -> tuple[type, str, str, list[tuple]]:
@@ -80,20 +80,28 @@ def _insertable(model) -> tuple[type, str, str, list[tuple]]:
     return model, insert, f"({', '.join(['%s'] * len(fields))})", rows
 
 
-def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
-    """Load the fixtures (and index them) in a transaction rolled back, keeping what they made."""
+def snapshot(fixtures: tuple[Path, ...], tmp_path_factory, then=None) -> Snapshot:
+    """Load the fixtures (and index them) in a transaction rolled back, keeping what they
+    made; with ``then``, what it makes of the fixtures' own snapshot as well."""
     from haystack import connections
 
     from archive import vocabulary
 
-    if fixtures in _snapshots:
-        return _snapshots[fixtures]
+    if (fixtures, then) in _snapshots:
+        return _snapshots[fixtures, then]
+    base = snapshot(fixtures, tmp_path_factory) if then else None
+    folder = tmp_path_factory.mktemp("snapshot-index")
     info = connections.connections_info["default"]
     old_path, info["PATH"] = info["PATH"], str(folder)
     connections.reload("default")
     try:
         with transaction.atomic():
-            call_command("loaddata", *fixtures, verbosity=0)
+            if base is None:
+                call_command("loaddata", *fixtures, verbosity=0)
+            else:
+                connections["default"].get_backend().close()
+                base.restore(folder)
+                then()
             index_now()
             tables = apps.get_app_config("archive").get_models(include_auto_created=True)
             rows = [found for found in map(_insertable, tables) if found[3]]
@@ -103,8 +111,8 @@ def snapshot(fixtures: tuple[Path, ...], folder: Path) -> Snapshot:
         connections["default"].get_backend().close()
         info["PATH"] = old_path
         connections.reload("default")
-    _snapshots[fixtures] = Snapshot(rows, folder, names)
-    return _snapshots[fixtures]
+    _snapshots[fixtures, then] = Snapshot(rows, folder, names)
+    return _snapshots[fixtures, then]
 
 
 @pytest.fixture
@@ -119,8 +127,8 @@ def vocabularies(db, tmp_path_factory, search_index):
     load_snapshot(tmp_path_factory, search_index, VOCABULARIES)
 
 
-def load_snapshot(tmp_path_factory, backend, fixtures):
-    found = snapshot(fixtures, tmp_path_factory.mktemp("snapshot-index"))
+def load_snapshot(tmp_path_factory, backend, fixtures, then=None):
+    found = snapshot(fixtures, tmp_path_factory, then)
     backend.close()
     found.restore(Path(backend.root))
 

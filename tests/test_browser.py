@@ -13,7 +13,7 @@ from archive.facets import TERMS
 from archive.models import Report
 from archive.roles import ensure_editors_group
 
-from .conftest import DEMO, index_now, load_snapshot
+from .conftest import DEMO, load_snapshot
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # One folder per database, so that the SQLite and PostgreSQL runs can go side by side.
@@ -59,20 +59,22 @@ def search_index():
     return connections["default"].get_backend()
 
 
-@pytest.fixture
-def site(live_server, tmp_path_factory, search_index):
-    # The live server needs committed data, and each transactional test starts
-    # from empty tables: put back the demo (its rows and index, made once a session)
-    # and the group a migration made.
-    ensure_editors_group(Group.objects, Permission.objects)
-    with transaction.atomic():  # foreign keys checked once all the rows are in
-        load_snapshot(tmp_path_factory, search_index, DEMO)
-    # A report corrected once it was public: two versions, a difference, a note.
+def corrected_once():
+    """A report corrected once it was public: two versions, a difference, a note."""
     corrected = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
     corrected.body = corrected.body.replace("safety", "public security", 2) + "\n\nA new paragraph."
     corrected.save()
     corrected.corrections.create(note="An earlier version left out the last paragraph.")
-    index_now()
+
+
+@pytest.fixture
+def site(live_server, tmp_path_factory, search_index):
+    # The live server needs committed data, and each transactional test starts
+    # from empty tables: put back the demo with its corrected report (rows and index,
+    # made once a session) and the group a migration made.
+    ensure_editors_group(Group.objects, Permission.objects)
+    with transaction.atomic():  # foreign keys checked once all the rows are in
+        load_snapshot(tmp_path_factory, search_index, DEMO, then=corrected_once)
     return live_server.url
 
 
