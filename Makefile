@@ -12,8 +12,7 @@ PORT ?= 8000
 WORKERS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test lint migrations-check pytest pytest-sqlite pytest-fuzz pytest-postgres \
-	pytest-postgres-slow test-deps reset-demo bench \
+.PHONY: serve test lint migrations-check pytest pytest-postgres test-deps reset-demo bench \
 	soak clean
 
 BENCH_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench/bench.sqlite3 \
@@ -58,13 +57,13 @@ serve: $(VENV)/.installed-runtime
 	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
 		--timeout 120
 
-# Four runs share the two cores, each one's output printed whole when it ends: on
-# SQLite, the suite and its URL fuzzing run (10,000 URLs) apart; on PostgreSQL, the
-# suite less its longest tests (SLOW_PG), and those (2,000 URLs fuzzed). Runs of about
-# the same length keep both cores busy to the end; one long run left a core idle.
+# The SQLite and PostgreSQL runs go side by side (one core each), with lint and the
+# migrations check beside them; each one's output is printed whole when it ends. (Four
+# runs, the fuzzing apart, were tried: they took 5 min 50 s to these two's 5 min 15 s,
+# back to back, as four processes, two Chromiums and two servers fought for the cores.)
 test:
 	$(MAKE) --no-print-directory -j4 --output-sync=target lint migrations-check \
-		pytest-sqlite pytest-fuzz pytest-postgres pytest-postgres-slow
+		pytest pytest-postgres
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -74,28 +73,15 @@ migrations-check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 PYTEST := $(BIN)/pytest -m "" -p no:cacheprovider
-FUZZ := tests/test_fuzz.py::test_no_search_url_gives_a_server_error
 
-# The whole suite on SQLite, in one run.
 pytest: $(VENV)/.installed-dev test-deps
 	$(PYTEST)
-
-pytest-sqlite: $(VENV)/.installed-dev test-deps
-	$(PYTEST) --deselect $(FUZZ)
-
-pytest-fuzz: $(VENV)/.installed-dev test-deps
-	$(PYTEST) $(FUZZ)
 
 # The same suite against PostgreSQL (installed from Debian's packages if missing,
 # started on 127.0.0.1 in a temporary folder, stopped after), with a shorter
 # URL fuzzing run (2,000 URLs; the full 10,000 run on SQLite above).
-POSTGRES := .ci/postgres run --
-SLOW_PG := tests/test_browser.py tests/test_import_kcna.py tests/test_no_leaks.py
 pytest-postgres: $(VENV)/.installed-dev test-deps
-	$(POSTGRES) $(PYTEST) --deselect $(FUZZ) $(addprefix --ignore ,$(SLOW_PG))
-
-pytest-postgres-slow: $(VENV)/.installed-dev test-deps
-	ARCHIVE_FUZZ_URLS=2000 $(POSTGRES) $(PYTEST) $(SLOW_PG) $(FUZZ)
+	ARCHIVE_FUZZ_URLS=2000 .ci/postgres run -- $(PYTEST)
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime
