@@ -92,6 +92,7 @@ ON_CARDS: tuple[str, ...] = tuple(f.report_field for f in TERMS if f.on_cards)
 
 
 FETCHED = "fetched_terms"  # a report's attribute: report field -> its terms, by name
+SHOWN = ("id", "slug", "name")  # what fetch_terms reads of a term, in its SELECT's order
 
 
 def fetch_terms(reports: list, fields: tuple[str, ...] | None = None) -> list:
@@ -110,7 +111,7 @@ def fetch_terms(reports: list, fields: tuple[str, ...] | None = None) -> list:
         return reports
     db = router.db_for_read(Report)
     quote = connections[db].ops.quote_name
-    parts = []
+    parts, read = [], []  # read: each facet's fields of a term, in its model's order
     for number, facet in enumerate(chosen):
         relation = Report._meta.get_field(facet.report_field)
         through = quote(relation.remote_field.through._meta.db_table)
@@ -122,15 +123,14 @@ def fetch_terms(reports: list, fields: tuple[str, ...] | None = None) -> list:
             f"FROM {through} t INNER JOIN {term} x ON x.id = t.{term_column} "
             f"WHERE t.{report_column} IN ({', '.join(['%s'] * len(by_pk))})"
         )
+        read.append([f.attname for f in facet.model._meta.concrete_fields if f.attname in SHOWN])
     # Each facet's terms by name, as its model's ordering gives them.
     sql = " UNION ALL ".join(parts) + " ORDER BY 1, 5"
     with connections[db].cursor() as cursor:
         cursor.execute(sql, list(by_pk) * len(chosen))
-        for number, report_pk, pk, slug, name in cursor.fetchall():
-            facet = chosen[number]
-            read = {"id": pk, "slug": slug, "name": name}
-            fields = [f.attname for f in facet.model._meta.concrete_fields if f.attname in read]
-            term = facet.model.from_db(db, fields, [read[field] for field in fields])
+        for number, report_pk, *values in cursor.fetchall():
+            facet, shown = chosen[number], dict(zip(SHOWN, values, strict=True))
+            term = facet.model.from_db(db, read[number], [shown[f] for f in read[number]])
             by_pk[report_pk].__dict__[FETCHED][facet.report_field].append(term)
     return reports
 

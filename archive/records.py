@@ -30,7 +30,7 @@ def prefetch(reports: list[Report], full: bool = False) -> list[Report]:
 
 
 def term(value, base: str) -> dict:
-    url = base + path(f"archive:{value._meta.model_name}", value.slug)  # its get_absolute_url
+    url = base + value.get_absolute_url()
     return {"slug": value.slug, "name": value.name, "url": url}
 
 

@@ -456,10 +456,14 @@ class Vocabulary:
         matches = list(TEXT_WORD_RE.finditer(text))
         words = [m.group() for m in matches]
         found: list[Mention] = []
-        topics, triggers = "topic" in kinds, self.triggers
+        topics = "topic" in kinds
 
-        def may_trigger(i: int) -> bool:  # most words begin no trigger phrase
-            return topics and words[i].lower() in triggers
+        def past(i: int) -> int:
+            """Where to go on from a word that begins no name: past a trigger phrase
+            beginning there, or to the next word (most words begin no phrase)."""
+            if topics and words[i].lower() in self.triggers:
+                return self._triggers(words, matches, i, found)
+            return i + 1
 
         i = 0
         while i < len(words):
@@ -468,7 +472,7 @@ class Vocabulary:
             if limit is None:
                 limit = self._limit(words[i])
             if not limit:
-                i += self._triggers(words, matches, i, kinds, found) if may_trigger(i) else 1
+                i = past(i)
                 continue
             for end in self._name_ends(words, i, limit):
                 candidates = self._named(" ".join(words[i:end]), kinds)
@@ -480,7 +484,7 @@ class Vocabulary:
                     hit = (end, " ".join(words[i:end]), candidates)
                     break
             if hit is None:
-                i += self._triggers(words, matches, i, kinds, found) if may_trigger(i) else 1
+                i = past(i)
                 continue
             end, typed, candidates = hit
             # A person's name, or a place's written in syllables ("Jong Ju" of "Jong Ju
@@ -552,11 +556,9 @@ class Vocabulary:
                 break
         return ends[::-1]
 
-    def _triggers(self, words, matches, i: int, kinds, found: list) -> int:
-        """Trigger phrases of topics starting at word ``i``: adds their mentions and
-        returns how many words to move on (at least one)."""
-        if "topic" not in kinds:
-            return 1
+    def _triggers(self, words, matches, i: int, found: list) -> int:
+        """A topic's trigger phrase starting at word ``i``: adds its mention and returns
+        the word after it (or after word ``i``, when none is there)."""
         lowered = [w.lower() for w in words[i : i + self.longest_trigger]]
         for phrase, entry in self.triggers.get(lowered[0], ()):
             size = len(phrase)
@@ -566,8 +568,8 @@ class Vocabulary:
             )):  # fmt: skip
                 found.append(Mention(entry, " ".join(words[i : i + size]), "trigger",
                                      matches[i].start()))  # fmt: skip
-                return size
-        return 1
+                return i + size
+        return i + 1
 
     def _named(self, typed: str, kinds) -> list[tuple[KnownTerm, TermName]]:
         key = ("named", typed, tuple(sorted(kinds)))

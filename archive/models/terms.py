@@ -30,10 +30,11 @@ class TermQuerySet(models.QuerySet):
         return count
 
 
-# Terms found by slug while a fixture loads (``remembering_natural_keys``): a
-# fixture names the same places again and again, as parents, in aliases and in tags.
-_found_by_slug: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
-    "archive_terms_by_slug", default=None
+# Terms found while a fixture loads (``remembering_natural_keys``), by slug and by
+# primary key: a fixture names the same places again and again, as parents, in aliases
+# and in tags.
+_remembered: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "archive_remembered_terms", default=None
 )
 
 
@@ -48,19 +49,19 @@ def remembering_natural_keys() -> Iterator[None]:
     lookup returns is remembered, and a load (into one database) changes no
     term's slug or primary key.
     """
-    if _found_by_slug.get() is not None:
+    if _remembered.get() is not None:
         yield
         return
-    token = _found_by_slug.set({})
+    token = _remembered.set({})
     try:
         yield
     finally:
-        _found_by_slug.reset(token)
+        _remembered.reset(token)
 
 
 class TermManager(models.Manager.from_queryset(TermQuerySet)):
     def get_by_natural_key(self, slug):
-        found = _found_by_slug.get()
+        found = _remembered.get()
         if found is None:
             return self.get(slug=slug)
         if (self.model, "slug", slug) not in found:
@@ -71,7 +72,7 @@ class TermManager(models.Manager.from_queryset(TermQuerySet)):
 
 def remembered(model, pk):
     """The term of this model and primary key, if the load under way found it already."""
-    found = _found_by_slug.get()
+    found = _remembered.get()
     return found.get((model, "pk", pk)) if found else None
 
 
