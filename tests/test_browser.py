@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
 from django.db import connection, transaction
+from playwright.sync_api import expect
 
 from archive.facets import TERMS
 from archive.models import Report
@@ -157,17 +158,19 @@ def test_reader_searches_narrows_pages_sorts_and_follows_tags(browser, site):
     assert total > 20
 
     page.locator(".facet a", has_text="North Hamgyong").first.click()
-    chips = page.locator(".chip").all_inner_texts()
-    assert [c.replace("×", "").strip() for c in chips] == ["Region: North Hamgyong"]
+    expect(page.locator(".chip")).to_have_count(1)
+    assert page.locator(".chip").inner_text().replace("×", "").strip() == "Region: North Hamgyong"
     assert int(page.locator(".count").inner_text().split()[0]) == 3
 
     page.locator(".chip").first.click()  # remove it
-    assert page.locator(".chip").count() == 0
     assert int(page.locator(".count").inner_text().split()[0]) == total
+    expect(page.locator(".chip")).to_have_count(0)
 
     page.get_by_role("link", name="Next").click()
     assert "page=2" in page.url
-    assert page.locator("article.card").count() == total - 20
+    # A click waits for the next page to start loading, not for all of it:
+    # expect() waits until the count is right (or times out).
+    expect(page.locator("article.card")).to_have_count(total - 20)
 
     page.get_by_role("link", name="Oldest").click()
     first = page.locator("article.card .meta").first.inner_text()
