@@ -301,18 +301,18 @@ def to_params(query: ArchiveQuery) -> QueryDict:
 
 def url_with(params: QueryDict, drop: tuple = ("page",), **changes) -> str:
     """The search URL for these parameters, changed; a value of None removes a key."""
-    result = params.copy()
-    for key in drop:
-        result.pop(key, None)
+    # A dict of lists, not ``params.copy()``: a QueryDict copies itself with deepcopy,
+    # and pages and API answers build a URL for every facet value they show.
+    result = {key: values for key, values in params.lists() if key not in drop}
     for key, value in changes.items():
         key = key.rstrip("_")
         if value is None:
             result.pop(key, None)
         elif isinstance(value, list | tuple):
-            result.setlist(key, list(value))
+            result[key] = list(value)
         else:
-            result[key] = value
-    encoded = urlencode(sorted(result.lists()), doseq=True)
+            result[key] = [value]
+    encoded = urlencode(sorted(result.items()), doseq=True)
     return "?" + encoded if encoded else "?"
 
 
