@@ -155,7 +155,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 LANGUAGES = [("en", _("English"))]
 TIME_ZONE = "UTC"
-USE_I18N = True
+# Reader-facing text is marked for translation, but no translation exists yet: the
+# machinery stays off (Django's switch for speed) until the first locale is added.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
