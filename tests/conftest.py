@@ -39,8 +39,16 @@ class Snapshot:
 
         with connection.cursor() as cursor:
             for model, insert, row, rows in self.rows:
-                # Many rows a statement: PostgreSQL answers every statement, and a
-                # statement a row made restoring the vocabularies take 65 ms, not 15.
+                if connection.vendor == "postgresql":
+                    # COPY: the demo's 2,437 rows in about 20 ms; as INSERTs of many
+                    # rows each, 100 to 190 ms, and most tests start with them.
+                    table_and_columns = insert.removeprefix("INSERT INTO ")
+                    with cursor.cursor.copy(f"COPY {table_and_columns} FROM STDIN") as copy:
+                        for values in rows:
+                            copy.write_row(values)
+                    continue
+                # Elsewhere, many rows a statement (a statement a row took four
+                # times as long on PostgreSQL).
                 size = connection.ops.bulk_batch_size(model._meta.local_concrete_fields, rows)
                 for start in range(0, len(rows), size):
                     batch = rows[start : start + size]

@@ -35,7 +35,8 @@ def make_report(headline="Border guards punished", status=Report.Status.PUBLISHE
     with ReportVersion.objects.one_change():  # a report made with its tags: one version
         report = Report.objects.create(headline=headline, status=status, **fields)
         for name, terms in tags.items():
-            getattr(report, name).set(terms)
+            if terms:  # a new report has none to clear
+                getattr(report, name).set(terms)
     return report
 
 

@@ -569,6 +569,10 @@ def _words_matched(evaluator: Evaluator, query) -> np.ndarray:
 def _derive_segment(job) -> None:
     """In a worker process: write the arrays of one segment (for a parallel rebuild)."""
     alias, folder, segment_id, info = job
+    # A forked child must never talk on a database connection it inherited (two
+    # processes reading one socket lose their place in it): forget any, unclosed.
+    for connection in db_connections.all(initialized_only=True):
+        connection.connection = None
     backend = connections[alias].get_backend()
     ix = open_dir(folder)
     with ix.reader() as reader:
