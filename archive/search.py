@@ -403,4 +403,5 @@ def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
     ]
     if facet.model is None:
         return sorted(values, key=lambda v: v.value, reverse=True)
-    return sorted(values, key=lambda v: (-v.count, v.label))
+    # The slug last: places that share a name and a count (two Unsan Counties) keep an order.
+    return sorted(values, key=lambda v: (-v.count, v.label, v.value))

@@ -117,6 +117,19 @@ def test_region_counts_and_filters_include_places_inside(places):
     assert tree["hyesan"] == "ryanggang" and tree["ryanggang"] == "north-korea"
 
 
+def test_places_of_one_name_and_count_come_in_the_same_order_every_time():
+    # North Korea has two Unsan Counties (and more such pairs): tied on name and count,
+    # they are listed by slug, not in whatever order a process's hashing gives.
+    counties = [
+        make_region("Unsan County", Region.Kind.COUNTY, slug=f"unsan-{c}") for c in "fbdaec"
+    ]
+    for county in counties:
+        make_report("Unsan", regions=[county])
+    index_now()
+    values = [v.value for v in search(ArchiveQuery()).facets["region"]]
+    assert values == [f"unsan-{c}" for c in "abcdef"]
+
+
 def test_facet_counts_equal_counts_done_in_the_database(places):
     rng = random.Random(7)
     agencies = [make_agency(f"Agency {i}", slug=f"agency-{i}") for i in range(4)]
