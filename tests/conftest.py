@@ -47,8 +47,7 @@ class Snapshot:
                         for values in rows:
                             copy.write_row(values)
                     continue
-                # Elsewhere, many rows a statement (a statement a row took four
-                # times as long on PostgreSQL).
+                # Elsewhere (SQLite), many rows a statement.
                 size = connection.ops.bulk_batch_size(model._meta.local_concrete_fields, rows)
                 for start in range(0, len(rows), size):
                     batch = rows[start : start + size]
