@@ -28,9 +28,11 @@ environment, with defaults that are safe for local use:
   it, mails are written as files to ``var/mail/`` (Django's file backend).
 - ``ARCHIVE_EXPORT_LIMIT``: the most reports an export or a whole search's
   citations hold; 20,000 by default.
-- ``ARCHIVE_API_RATE`` (120/min) and ``ARCHIVE_EXPORT_RATE`` (30/hour): requests
-  an anonymous client (by address) may make to the JSON API and for exports;
-  an empty value turns the limit off.
+- ``ARCHIVE_API_RATE`` (120/min), ``ARCHIVE_EXPORT_RATE`` (30/hour) and
+  ``ARCHIVE_DIFF_RATE`` (30/min): requests an anonymous client (by address) may
+  make to the JSON API, for exports and for comparisons of versions not cached;
+  an empty value turns the limit off. Counted in the cache (the database's, or
+  ``DJANGO_CACHE_URL``), so across workers, hosts and restarts.
 - ``DJANGO_HTTPS``: "1" when the site is served over HTTPS (production):
   secure cookies, HSTS, redirects to https, and the ``X-Forwarded-Proto``
   header of the proxy in front trusted. ``manage.py check --deploy`` passes
@@ -140,6 +142,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache holds the rate counts and the comparisons of versions. In the
+# database by default, so every worker and every host sharing the database counts
+# the same requests, and a restart forgets nothing; the table is made by
+# ``migrate``. ``DJANGO_CACHE_URL`` may name a shared cache instead, e.g.
+# ``redis://cache.internal:6379/1`` (needs the ``redis`` package).
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "archive_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
     "django.contrib.auth.backends.ModelBackend",
@@ -200,10 +220,12 @@ ARCHIVE_HEALTH_MAX_PENDING = int(os.environ.get("ARCHIVE_HEALTH_MAX_PENDING", "1
 # Exports and whole-search citations hold at most this many reports (the first ones
 # in the search's order); more would tie up a worker for minutes.
 ARCHIVE_EXPORT_LIMIT = int(os.environ.get("ARCHIVE_EXPORT_LIMIT", "20000"))
-# Anonymous clients, per address (counted in Django's cache, so per process unless
-# CACHES is shared): the JSON API, and downloads of whole searches. "" turns one off.
+# Anonymous clients, per address (counted in Django's cache, shared by every worker):
+# the JSON API, downloads of whole searches, new comparisons. "" turns one off.
 ARCHIVE_API_RATE = os.environ.get("ARCHIVE_API_RATE", "120/min")
 ARCHIVE_EXPORT_RATE = os.environ.get("ARCHIVE_EXPORT_RATE", "30/hour")
+# Comparisons of two versions of a report not made (and cached) before.
+ARCHIVE_DIFF_RATE = os.environ.get("ARCHIVE_DIFF_RATE", "30/min")
 
 # --- Mail (search alerts) ---------------------------------------------------
 

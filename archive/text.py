@@ -59,10 +59,13 @@ def paragraphs(text: str) -> list[str]:
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
     result = []
     for block in blocks:
-        lines = [SPACE_RE.sub(" ", line).strip() for line in block.split("\n")]
-        joined = " ".join(line for line in lines if line)
-        if joined:
-            result.append(joined)
+        block = SPACE_RE.sub(" ", block)
+        if "\n" in block:
+            block = " ".join(filter(None, (line.strip() for line in block.split("\n"))))
+        else:  # most paragraphs are one line: a body may hold tens of thousands
+            block = block.strip()
+        if block:
+            result.append(block)
     return result
 
 

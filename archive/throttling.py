@@ -3,10 +3,11 @@
 A client is its address as ``archive.middleware.client_address`` finds it
 (the proxy's entry in ``X-Forwarded-For`` in production, as for admin
 logins), so a client cannot dodge the limit by making one up. Requests are
-counted in Django's cache: with the default local-memory cache each worker
-process counts its own. Signed-in users (editors) are not limited. The rates
-are settings (``ARCHIVE_API_RATE``, ``ARCHIVE_EXPORT_RATE``), read on each
-request; an empty rate turns a limit off.
+counted in Django's cache, which every worker shares (the database's by
+default), so the limit holds across workers and restarts. Signed-in users
+(editors) are not limited. The rates are settings (``ARCHIVE_API_RATE``,
+``ARCHIVE_EXPORT_RATE``, ``ARCHIVE_DIFF_RATE``), read on each request; an
+empty rate turns a limit off.
 """
 
 import functools
@@ -59,7 +60,7 @@ def throttled(setting: str, scope: str):
 
 def too_many(wait: float | None) -> HttpResponse:
     response = HttpResponse(
-        _("Too many downloads from your address; please wait and try again."),
+        _("Too many requests from your address; please wait and try again."),
         status=429,
         content_type="text/plain; charset=utf-8",
     )

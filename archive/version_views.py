@@ -11,10 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Report
-from .versions import change_log, differences, text_of
+from .throttling import AnonymousRate, too_many
+from .versions import (
+    cached_differences,
+    change_log,
+    differences,
+    remember_differences,
+    text_of,
+)
 from .views import not_public
 
 MAX_NUMBER = 1_000_000  # numbers past this are not looked up (nor sent to the database)
+# Comparisons not made before, per address (``ARCHIVE_DIFF_RATE``); those made are cached.
+COMPARISONS = AnonymousRate("ARCHIVE_DIFF_RATE", "diff")
 
 
 def _public_report(slug):
@@ -89,9 +98,17 @@ def report_changes(request, slug):
         "old": by_number[old] if compared else None,
         "new": by_number[new] if compared else None,
         "selected": (old, new),
-        "changes": (
-            differences(text_of(by_number[old]), text_of(by_number[new])) if compared else []
-        ),
+        "changes": [],
         "messages_": messages,
     }
+    if compared:
+        older, newer = by_number[old], by_number[new]
+        changes = cached_differences(older, newer)
+        if changes is None:
+            # Only work not done before counts against the client's rate.
+            if not COMPARISONS.allow_request(request):
+                return too_many(COMPARISONS.wait())
+            changes = differences(text_of(older), text_of(newer))
+            remember_differences(older, newer, changes)
+        context["changes"] = changes
     return render(request, "archive/report_changes.html", context)

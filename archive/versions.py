@@ -9,9 +9,11 @@ Citations (pages, exports) name ``report.version``: its ``number`` and
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils.dateparse import parse_time
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import diffs
@@ -124,8 +126,10 @@ class Difference:
 
 
 def differences(old: VersionText, new: VersionText) -> list[Difference]:
-    """The fields that differ between two versions, marked word by word."""
+    """The fields that differ between two versions, marked word by word, the work of all
+    of them within one ``diffs.Budget``."""
     found = []
+    budget = diffs.Budget()
     lines = [
         (_("Headline"), _headline(old), _headline(new)),
         (_("Dek"), old.dek, new.dek),
@@ -141,16 +145,34 @@ def differences(old: VersionText, new: VersionText) -> list[Difference]:
     ]
     for label, before, after in lines:
         if before != after:
-            found.append(Difference(str(label), html=diffs.words(before, after)))
+            found.append(Difference(str(label), html=diffs.words(before, after, budget)))
     old_tags, new_tags = dict(old.tags), dict(new.tags)
     for label in dict.fromkeys([*old_tags, *new_tags]):
         before, after = old_tags.get(label, []), new_tags.get(label, [])
         if before != after:
             found.append(Difference(label, html=_names(before, after)))
     if old.body != new.body:
-        body = diffs.paragraphs(paragraphs(old.body), paragraphs(new.body))
+        body = diffs.paragraphs(paragraphs(old.body), paragraphs(new.body), budget)
         found.append(Difference(str(_("Text")), paragraphs=body))
     return found
+
+
+# Versions never change once readers have seen them, so a comparison of two is kept
+# under their fingerprints (what they hold) for as long as the cache keeps it.
+DIFFERENCES_KEPT = 60 * 60 * 24 * 30
+
+
+def _differences_key(old: ReportVersion, new: ReportVersion) -> str:
+    return f"archive:diff:{get_language()}:{old.fingerprint}:{new.fingerprint}"
+
+
+def cached_differences(old: ReportVersion, new: ReportVersion) -> list[Difference] | None:
+    """The differences between two versions as worked out before, or None."""
+    return cache.get(_differences_key(old, new))
+
+
+def remember_differences(old: ReportVersion, new: ReportVersion, found: list[Difference]):
+    cache.set(_differences_key(old, new), found, DIFFERENCES_KEPT)
 
 
 def _headline(text: VersionText) -> str:

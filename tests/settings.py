@@ -31,3 +31,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # tests of the limits set them.
 ARCHIVE_API_RATE = ""
 ARCHIVE_EXPORT_RATE = ""
+ARCHIVE_DIFF_RATE = ""

@@ -1,8 +1,10 @@
 """Reports citable by version: numbered on public changes only, shown as they were, compared."""
 
+import contextlib
 import datetime
 import importlib
 import json
+import signal
 
 import pytest
 from django.apps import apps
@@ -217,3 +219,76 @@ def test_corrections_are_entries_of_their_own_in_the_feeds(client, url):
     assert "Correction: Fire at a market" in feed and "The county was wrong." in feed
     assert f"/reports/{report.slug}/changes/#correction-{correction.pk}" in feed
     assert "Secret story" not in feed and "Not for readers." not in feed
+
+
+@contextlib.contextmanager
+def within(seconds: int):
+    """Fails the test when the block runs longer than a worker may (it then is killed)."""
+
+    def stop(signum, frame):
+        raise TimeoutError(f"still comparing after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def revised(body: str, new_body: str):
+    report = make_report("Repeated text", body=body)
+    report.body = new_body
+    report.save()
+    return report
+
+
+def test_comparing_versions_of_repeated_text_answers_and_shows_the_change(client):
+    # 60,000 identical paragraphs, one changed: difflib took over 120 s (the worker
+    # was killed) and two such requests stalled the site.
+    before = "Long live.\n\n" * 60_000
+    after = "Long live.\n\n" * 30_000 + "Long live the army.\n\n" + "Long live.\n\n" * 29_999
+    report = revised(before, after)
+    with within(30):
+        diff = page(client, f"{report.get_absolute_url()}changes/?from=1&to=2")
+    assert "Long <del>live.</del> <ins>live the army.</ins>" in diff
+    assert "29,999 unchanged paragraphs" in diff or "29999 unchanged paragraphs" in diff
+
+
+def test_a_diff_too_long_to_show_is_summed_up_not_left_out():
+    old = [f"Paragraph {n % 2}." for n in range(60_000)]
+    new = [f"Paragraph {(n + 1) % 2} again." for n in range(60_000)]
+    with within(30):
+        shown = diffs.paragraphs(old, new)
+    kinds = [kind for kind, _ in shown]
+    assert kinds[-1] == "more" and len(shown) <= diffs.MAX_SHOWN + 1
+    assert shown[-1][1].startswith(f"{60_000 - diffs.MAX_SHOWN:d} more changed paragraphs")
+    with within(30):  # 5,000 identical words, one changed, in one paragraph
+        line = diffs.words("word " * 5000, "word " * 2500 + "name " + "word " * 2499)
+    assert line.count("<del>") == 1 and "<ins>name</ins>" in line
+
+
+def test_word_diffs_match_difflibs_on_ordinary_edits():
+    """The bounded alignment finds what difflib finds where both can afford to look."""
+    from difflib import SequenceMatcher
+
+    old = "The Ministry of State Security arrested three people in Hyesan last week"
+    new = "The MSS arrested three smugglers in Hyesan on Tuesday last week"
+    old, new = old.split(" "), new.split(" ")
+    ours = diffs.opcodes(old, new, diffs.Budget())
+    assert ours == SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+
+def test_comparisons_are_cached_and_new_ones_rate_limited(client, settings):
+    settings.ARCHIVE_DIFF_RATE = "2/min"
+    reports = [revised(f"Text {n}.", f"Text {n}, corrected.") for n in range(3)]
+    urls = [f"{r.get_absolute_url()}changes/?from=1&to=2" for r in reports]
+    assert [client.get(urls[0]).status_code for _ in range(4)] == [200] * 4  # cached
+    assert client.get(urls[1]).status_code == 200
+    refused = client.get(urls[2])
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert client.get(urls[0]).status_code == 200  # still served from the cache
+    assert (
+        client.get(reports[0].get_absolute_url() + "changes/").status_code == 200
+    )  # the same pair
