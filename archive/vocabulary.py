@@ -8,6 +8,7 @@ every process without touching the search index: searches are widened at
 query time.
 """
 
+import bisect
 import functools
 import re
 import threading
@@ -457,6 +458,7 @@ class Vocabulary:
         words = [m.group() for m in matches]
         found: list[Mention] = []
         topics = "topic" in kinds
+        lines = _Lines(text)
 
         def past(i: int) -> int:
             """Where to go on from a word that begins no name: past a trigger phrase
@@ -493,7 +495,7 @@ class Vocabulary:
                 e.person or len(_spelled(typed, generic=False)) > len(_spelled(n.text, False))
                 for e, n in candidates
             )
-            if split and _runs_on(text, matches, end):
+            if split and _runs_on(lines, matches, end):
                 i = end
                 continue
             if _in_a_title(text, matches[i].start()):  # "vice-chairman of the NDC": a post
@@ -769,21 +771,39 @@ def _in_a_title(text: str, start: int) -> bool:
     return bool(TITLE_BEFORE_RE.search(text[max(0, start - 40) : start]))
 
 
-def _runs_on(text: str, matches: list, end: int) -> bool:
+class _Lines:
+    """Whether each line of a text is running text, worked out once a line: a scan asks
+    it at every mention, and a body may be one line naming someone thousands of times."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.start() for m in re.finditer("\n", text)]
+        self.running: dict[int, bool] = {}
+
+    def is_running_text(self, position: int) -> bool:
+        """Not a line in title case (a headline): more than a tenth of its long words
+        begin in lower case."""
+        number = bisect.bisect_left(self.ends, position)
+        if number not in self.running:
+            start = self.ends[number - 1] + 1 if number else 0
+            end = self.ends[number] if number < len(self.ends) else len(self.text)
+            long_words = [w for w in TEXT_WORD_RE.findall(self.text, start, end) if len(w) > 3]
+            lower = sum(not w[0].isupper() for w in long_words)
+            self.running[number] = lower > 0.1 * len(long_words)
+        return self.running[number]
+
+
+def _runs_on(lines: _Lines, matches: list, end: int) -> bool:
     """Whether the name ending before word ``end`` runs on into another capitalised
     word of the same name, outside a line in title case (a headline)."""
     if end >= len(matches):
         return False
     following = matches[end]
-    gap = text[matches[end - 1].end() : following.start()]
+    gap = lines.text[matches[end - 1].end() : following.start()]
     word = following.group()
     if gap not in (" ", "-") or not word[0].isupper() or word.lower() in NOT_NAME_WORDS:
         return False
-    line_start = text.rfind("\n", 0, following.start()) + 1
-    line_end = text.find("\n", following.start())
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    long_words = [w for w in TEXT_WORD_RE.findall(line) if len(w) > 3]
-    return sum(not w[0].isupper() for w in long_words) > 0.1 * len(long_words)
+    return lines.is_running_text(following.start())
 
 
 def _matching(name: str, years: dict) -> str:
@@ -810,6 +830,7 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", name.casefold()))
 
 
+@functools.lru_cache(maxsize=4096)  # asked at every mention, mostly of a few names
 def _spelled(name: str, generic: bool = True) -> tuple[str, ...]:
     """The words of a name, less case and accents: "Kim Jong-suk" → ("kim", "jong", "suk");
     without ``generic``, less the words for a kind of place after it ("province")."""
