@@ -50,12 +50,11 @@ serve: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_initial_data --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
-	@# The search indexer runs beside gunicorn and stops with it. A worker may take up to
-	@# 120 s on a request: an export of 20,000 reports takes 10-20 s on a busy 2-core host.
+	@# The search indexer runs beside gunicorn and stops with it. gunicorn reads the rest
+	@# of its settings (threaded workers, timeouts) from gunicorn.conf.py.
 	$(BIN)/python manage.py run_indexer & INDEXER=$$!; \
 	trap 'kill $$INDEXER 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - \
-		--timeout 120
+	$(BIN)/gunicorn archive.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS)
 
 # The SQLite and PostgreSQL runs go side by side (one core each), with lint and the
 # migrations check beside them; each one's output is printed whole when it ends. (Four

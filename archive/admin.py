@@ -1,8 +1,11 @@
+import hashlib
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -274,6 +277,7 @@ class ReportForm(PastedTextForm):
         ),
     )
     opened_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+    opened_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     class Meta:
         model = Report
@@ -283,9 +287,15 @@ class ReportForm(PastedTextForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_at"].initial = self.instance.updated
+            self.fields["opened_state"].initial = " ".join(
+                f"{part}={digest}" for part, digest in edit_state(self.instance).items()
+            )
 
     def clean(self):
-        """Refuse to overwrite a save made by someone else since this form was opened.
+        """Refuse to overwrite a change made by someone else since this form was opened:
+        a save, or tags and decisions made on the review screen or by a merge (every
+        change of tags stamps ``updated``, see ``ReportQuerySet.retagged``). The
+        message names what changed.
 
         The row is locked until the save's transaction ends (the admin saves in
         one): on PostgreSQL two editors saving at once would otherwise both read
@@ -301,12 +311,50 @@ class ReportForm(PastedTextForm):
             if current and current[0] > opened:
                 raise forms.ValidationError(
                     _(
-                        "Someone else saved this report after you opened it. Nothing was "
-                        "saved: copy your changes, reload the page and apply them again."
+                        "Someone else saved this report after you opened it%(what)s. Nothing "
+                        "was saved: copy your changes, reload the page and apply them again."
                     ),
                     code="stale",
+                    params={"what": self._what_changed(cleaned.get("opened_state", ""))},
                 )
         return cleaned
+
+    def _what_changed(self, opened_state: str) -> str:
+        before = dict(part.partition("=")[::2] for part in opened_state.split())
+        now = edit_state(Report.objects.get(pk=self.instance.pk))
+        changed = [
+            str(EDIT_PARTS[part]).lower() for part, d in now.items() if before.get(part) != d
+        ]
+        if not before or not changed:
+            return ""
+        return " (" + _("changed: %(parts)s") % {"parts": ", ".join(map(str, changed))} + ")"
+
+
+# What a report's form holds, in parts an editor would name: its own fields, each
+# kind of tag, the decisions on suggested tags.
+EDIT_PARTS = {
+    "fields": _("its text, date, credits or status"),
+    **{facet.report_field: facet.plural for facet in TERMS if facet.many},
+    "suggestions": _("decisions on suggested tags"),
+}
+NOT_EDITED = {"updated", "created", "first_published", "pub_date"}
+
+
+def edit_state(report: Report) -> dict[str, str]:
+    """A short digest of each part of ``EDIT_PARTS`` as the database holds it now."""
+
+    def digest(value) -> str:
+        return hashlib.sha256(repr(value).encode()).hexdigest()[:12]
+
+    fields = [f.attname for f in Report._meta.concrete_fields if f.name not in NOT_EDITED]
+    state = {"fields": digest(list(Report.objects.filter(pk=report.pk).values_list(*fields)))}
+    for facet in TERMS:
+        if facet.many:
+            tags = getattr(report, facet.report_field).order_by("pk").values_list("pk", flat=True)
+            state[facet.report_field] = digest(list(tags))
+    decisions = report.tag_suggestions.order_by("pk").values_list("pk", "decision")
+    state["suggestions"] = digest(list(decisions))
+    return state
 
 
 # A report's versions hold its fields and tags, not its corrections or tag
@@ -367,7 +415,16 @@ class ReportAdmin(PastedTextAdmin):
         (_("Tags"), {"fields": [facet.report_field for facet in TERMS if facet.many]}),
         (
             _("Publication"),
-            {"fields": ["status", "publish_at", "correction", "editor_notes", "opened_at"]},
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "correction",
+                    "editor_notes",
+                    "opened_at",
+                    "opened_state",
+                ]
+            },
         ),
         (
             _("Record"),
@@ -554,6 +611,14 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Only the list's own filters: ``?address__startswith=a`` would spell out a
+        masked address letter by letter (refused: 400)."""
+        return lookup.split(LOOKUP_SEP)[0] in FILTERABLE_SUBSCRIPTION_FIELDS
+
+
+FILTERABLE_SUBSCRIPTION_FIELDS = {"confirmed", "created", "last_sent", "query"}
 
 
 # Any other vocabulary in ``archive.facets`` gets the generic term admin.

@@ -9,7 +9,7 @@ which works on the first click.
 import logging
 
 from django import forms
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -39,16 +39,12 @@ def subscribe(request):
     data = request.POST if request.method == "POST" else request.GET
     query = alerts.saved_query(data)
     form = AlertForm(request.POST) if request.method == "POST" else AlertForm()
-    outcome, status = None, 200
+    outcome, send, status = None, None, 200
     if form.is_bound and form.is_valid():
-        try:
-            outcome = alerts.request_alert(
-                form.cleaned_data["address"], query, client_address(request)
-            )
-        except Exception as exc:  # the mail server: nothing was kept, the reader may try again
-            log.error("alerts: a confirmation mail could not be sent: %s", alerts.failure(exc))
-            outcome = "failed"
-        status = {"sent": 200, "busy": 429, "failed": 503}[outcome]
+        outcome, send = alerts.request_alert(
+            form.cleaned_data["address"], query, client_address(request)
+        )
+        status = {"sent": 200, "busy": 429}[outcome]
     context = {
         "form": form,
         "query": query,
@@ -56,7 +52,25 @@ def subscribe(request):
         "search_params": QueryDict(query),
         "outcome": outcome,
     }
-    return render(request, "archive/alert_subscribe.html", context, status=status)
+    response = render(request, "archive/alert_subscribe.html", context, status=status)
+    return ThenSend(response, send) if send else response
+
+
+class ThenSend(HttpResponse):
+    """A page that mails once it has been sent: the server closes a response after its
+    last byte has gone, so the time the mail takes is not part of the answer."""
+
+    def __init__(self, page: HttpResponse, send):
+        super().__init__(page.content, status=page.status_code)
+        for header, value in page.items():
+            self[header] = value
+        self.send = send
+
+    def close(self):
+        super().close()
+        send, self.send = self.send, None
+        if send is not None:
+            send()
 
 
 @never_cache

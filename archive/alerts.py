@@ -1,9 +1,10 @@
 """Search alerts: a reader saves a search, confirms by mail, and is mailed its new reports.
 
 - ``request_alert`` (the search page's form): a confirmation mail, at most
-  one an hour to one address and a few an hour from one client. The reader
+  one an hour to one mailbox and a few an hour from one client. The reader
   is told the same whatever happened (mailed, already subscribed, mailed
-  recently), so the form says nothing about who subscribes to what.
+  recently, the mail server failed), and the mail goes after the answer, so
+  neither the page nor its timing says who subscribes to what.
 - ``send_alerts`` (``manage.py send_alerts``, by cron or beside the
   indexer): reports public for the first time since the last run, once the
   indexer has them, are matched against every confirmed search through
@@ -16,9 +17,11 @@ named by their primary key.
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -40,7 +43,7 @@ from .models import (
     ReportVersion,
     Subscription,
 )
-from .models.alerts import CONFIRM_WITHIN, digest
+from .models.alerts import CONFIRM_WITHIN, digest, mailbox_hour
 from .search import ArchiveQuery, search
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,7 @@ HOUR = datetime.timedelta(hours=1)
 PER_CLIENT_PER_HOUR = 5  # confirmation mails one network address may cause
 LISTED = 20  # reports listed in one alert; the rest are a link away
 PAGE = 100  # results read at a time when looking for new reports in a search
+MAILED_TEXT = 60  # characters of a reader's words a mail repeats (subject and text)
 
 
 def saved_query(params: QueryDict) -> str:
@@ -56,11 +60,13 @@ def saved_query(params: QueryDict) -> str:
     return url_with(parse_search(params).params, drop=("page", "sort")).lstrip("?")
 
 
-def describe(query: str) -> str:
-    """A saved search in words: “bowibu” · Region: Hyesan · from 2020-01-01."""
+def describe(query: str, text_limit: int | None = None) -> str:
+    """A saved search in words: “bowibu” · Region: Hyesan · from 2020-01-01; the words
+    searched for quoted, and cut to ``text_limit`` characters (mails carry them)."""
     parsed = parse_search(QueryDict(query)).query
     labels = vocabulary.current().labels
-    parts = [f"“{parsed.text}”"] if parsed.text else []
+    text = Truncator(parsed.text).chars(text_limit) if text_limit else parsed.text
+    parts = [f"“{text}”"] if text else []
     for name, values in parsed.filters.items():
         names = [labels.get(name, {}).get(value, (value,))[0] for value in values]
         parts.append(f"{FACETS[name].title}: {_(' or ').join(names)}")
@@ -79,37 +85,52 @@ def site_url(path: str) -> str:
 # --- Asking and confirming ------------------------------------------------------
 
 
-def request_alert(address: str, query: str, client: str) -> str:
-    """Ask for alerts on a saved search: "sent", or "busy" when this client asked too often.
+def request_alert(address: str, query: str, client: str) -> tuple[str, Callable | None]:
+    """Ask for alerts on a saved search: ("sent", send) or ("busy", None) when this client
+    asked too often.
 
-    "sent" also covers nothing sent: a confirmation mailed to the address in
-    the last hour, or the search already confirmed for it. Raises when the
-    mail cannot be sent, and then keeps nothing. The mail goes out after the
-    row is saved, not inside a transaction: a slow mail server must not hold
-    the database's write lock.
+    "sent" also covers nothing to send (``send`` is None then): a confirmation
+    mailed to the mailbox in the last hour, or the search already confirmed for
+    it. ``send()`` mails the confirmation; the caller runs it after the
+    response has gone, so that how long the answer takes says nothing about
+    what happened. The mailbox's clock hour is taken atomically in the cache
+    (``cache.add``), so two requests at once cannot both mail it, and counts the
+    mailbox, not the spelling: ``Reader+1@…`` and ``r.e.a.d.e.r@…`` are ``reader@…``.
     """
     since = timezone.now() - HOUR
     recent = Subscription.objects.filter(confirm_sent__gte=since)
     if recent.filter(client_digest=digest("client", client)).count() >= PER_CLIENT_PER_HOUR:
-        return "busy"
+        return "busy", None
     if recent.filter(address_digest=digest("address", address)).exists():
-        return "sent"
+        return "sent", None
+    # The clock hour's slot of the mailbox, taken atomically.
+    slot = mailbox_hour(address)
+    if not cache.add(slot, True, 2 * HOUR.total_seconds()):
+        return "sent", None
     subscription, token = Subscription.objects.start(address, query, client)
     if token is None:
-        return "sent"
+        return "sent", None
     confirm_url = site_url(reverse("archive:alert-confirm", args=[token]))
-    try:
-        _mail(
-            subscription,
-            _("Confirm your alert: %(search)s") % {"search": describe(query)},
-            "archive/mail/alert_confirm.txt",
-            {"confirm_url": confirm_url, "hours": CONFIRM_WITHIN // HOUR},
-        ).send()
-    except Exception:
-        subscription.delete()  # unconfirmed: nothing of it is kept
-        raise
-    log.info("alerts: confirmation mailed for subscription %s", subscription.pk)
-    return "sent"
+    message = _mail(
+        subscription,
+        _("Confirm your alert: %(search)s") % {"search": describe(query, MAILED_TEXT)},
+        "archive/mail/alert_confirm.txt",
+        {"confirm_url": confirm_url, "hours": CONFIRM_WITHIN // HOUR},
+    )
+
+    def send() -> bool:
+        """Mail the confirmation; on failure keep nothing (the reader may ask again)."""
+        try:
+            message.send()
+        except Exception as exc:  # the mail server
+            log.error("alerts: a confirmation mail could not be sent: %s", failure(exc))
+            subscription.delete()  # unconfirmed: nothing of it is kept
+            cache.delete(slot)
+            return False
+        log.info("alerts: confirmation mailed for subscription %s", subscription.pk)
+        return True
+
+    return "sent", send
 
 
 def failure(exc: Exception) -> str:
@@ -125,7 +146,7 @@ def _mail(subscription: Subscription, subject: str, template: str, context: dict
     )
     context = {
         **context,
-        "search": describe(subscription.query),
+        "search": describe(subscription.query, MAILED_TEXT),
         "search_url": site_url(reverse("archive:search") + "?" + subscription.query),
         "unsubscribe_url": unsubscribe,
     }

@@ -35,9 +35,10 @@ FORMATS = {  # name -> (extension, content type)
     "csv": ("csv", "text/csv; charset=utf-8"),
     "jsonl": ("jsonl", "application/jsonl; charset=utf-8"),
 }
-# Spreadsheets run a cell that begins with these as a formula: such a cell gets a
-# leading apostrophe (OWASP's advice for CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that begins with these as a formula, also after leading
+# white space (" =1+1", "\n=1+1", a no-break space): such a cell gets a leading
+# apostrophe (OWASP's advice for CSV injection). The full-width forms count too.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def limit() -> int:
@@ -128,7 +129,8 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    formula_like = text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START)
+    return "'" + text if formula_like else text
 
 
 class _Echo:

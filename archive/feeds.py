@@ -23,17 +23,39 @@ FEED_LENGTH = 30
 
 
 class XmlSafe:
-    """A feed generator that leaves out of every text what XML 1.0 cannot carry.
+    """A feed generator that leaves out of every text what XML 1.0 cannot carry, and
+    escapes texts the one way its format reads them.
 
     Validation refuses control characters, but a row saved before it did, or
     changed by a bulk update, may hold one: it must not take the feed down.
+
+    The feeds give plain text everywhere; the generator alone turns it into
+    what each element holds (``AS_HTML``): descriptions are HTML in both
+    formats (RSS by convention, Atom's ``summary type="html"``), and so are
+    RSS titles to most readers, while Atom titles are text. A report headed
+    "<b>" then reads "<b>" in every reader, never bold and never "&lt;b&gt;".
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*_safe(args), **_safe(kwargs))
+    AS_HTML = ("description",)
 
-    def add_item(self, *args, **kwargs):
-        super().add_item(*_safe(args), **_safe(kwargs))
+    def __init__(self, title, link, description, *args, **kwargs):
+        texts = self._as_read({"title": title, "description": description})
+        super().__init__(
+            texts["title"], _safe(link), texts["description"], *_safe(args), **_safe(kwargs)
+        )
+
+    def add_item(self, title, link, description, *args, **kwargs):
+        texts = self._as_read({"title": title, "description": description})
+        super().add_item(
+            texts["title"], _safe(link), texts["description"], *_safe(args), **_safe(kwargs)
+        )
+
+    def _as_read(self, texts: dict) -> dict:
+        texts = _safe(texts)
+        return {
+            name: escape(value) if name in self.AS_HTML and value else value
+            for name, value in texts.items()
+        }
 
 
 def _safe(value):
@@ -47,7 +69,7 @@ def _safe(value):
 
 
 class SafeRss(XmlSafe, Rss201rev2Feed):
-    pass
+    AS_HTML = ("title", "description")
 
 
 class SafeAtom(XmlSafe, Atom1Feed):
@@ -90,10 +112,10 @@ class LatestReportsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Feed readers show descriptions as HTML: plain text is escaped first.
+        # Plain text: the generator escapes it for the format (``XmlSafe``).
         if isinstance(item, Correction):
-            return escape(item.note)
-        return escape(item.dek or Truncator(item.body).words(60))
+            return item.note
+        return item.dek or Truncator(item.body).words(60)
 
     def item_link(self, item):
         if isinstance(item, Correction):

@@ -1,27 +1,48 @@
 """Request handling shared by every page: what reaches views and who is asking."""
 
+import functools
+import ipaddress
+
 from django.conf import settings
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 
 def client_address(request) -> str:
-    """The address of whoever sent the request, for login throttling.
+    """The address of whoever sent the request, for login throttling and rates.
 
     Behind ``PROXY_COUNT`` proxies (production, ``DJANGO_PROXY_COUNT``), it is
     the entry the nearest of them added to ``X-Forwarded-For``, counted from
-    the right: entries further left are whatever the client claimed.
+    the right: entries further left are whatever the client claimed. The
+    header counts only on a request that came from one of ``TRUSTED_PROXIES``
+    (``DJANGO_TRUSTED_PROXIES``): a client reaching the server directly could
+    write anything there.
     """
+    remote = request.META.get("REMOTE_ADDR", "")
     count = settings.PROXY_COUNT
-    if count:
+    if count and _trusted_proxy(remote):
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= count:
             return hops[-count]
-    return request.META.get("REMOTE_ADDR", "")
+    return remote
+
+
+def _trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> list:
+    return [ipaddress.ip_network(entry.strip(), strict=False) for entry in entries if entry.strip()]
 
 
 class StripNulMiddleware:
-    """Removes NUL characters from query parameters, which PostgreSQL refuses in text.
+    """Removes NUL characters from query parameters, which PostgreSQL refuses in text,
+    and answers 404 to a path with one (no address of the archive holds one).
 
     Public pages clean their parameters themselves; this covers every other
     view, the admin's list filters included.
@@ -31,6 +52,8 @@ class StripNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No address of the archive holds a NUL character.")
         if "\x00" in request.GET.urlencode() or "%00" in request.META.get("QUERY_STRING", ""):
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():

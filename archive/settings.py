@@ -286,6 +286,9 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # is the one the proxy adds to X-Forwarded-For (DJANGO_PROXY_COUNT proxies in
 # front; 1 by default with DJANGO_HTTPS, else none).
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if HTTPS else "0"))
+# The header is believed only from these addresses or networks (the proxy's): by
+# default a proxy on the same host. DJANGO_TRUSTED_PROXIES="10.0.0.5,10.1.0.0/16".
+TRUSTED_PROXIES = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
 AXES_CLIENT_IP_CALLABLE = "archive.middleware.client_address"
 
 LOGGING = {

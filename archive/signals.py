@@ -13,7 +13,8 @@ transaction:
 - the versions readers can cite: a report saved or retagged (also from the
   term's side, by a merge or a deletion) records its new version if what
   readers see changed (``ReportVersion.objects``; a save and its tags in one
-  ``one_change()`` block make one version).
+  ``one_change()`` block make one version). Every change of tags ends in
+  ``ReportQuerySet.retagged``, which also stamps the report ``updated``.
 
 - the Editors group: after every ``migrate`` it is given the permissions of
   every vocabulary (``archive.roles``).
@@ -78,8 +79,7 @@ def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
         reports = list(pk_set)
     else:
         reports = getattr(instance, "_cleared_reports", [])
-    IndexChange.objects.enqueue(reports)
-    ReportVersion.objects.changed(reports)
+    Report.objects.filter(pk__in=reports).retagged()
 
 
 def indexed_identity(term) -> tuple:
@@ -123,9 +123,7 @@ def term_deleting(sender, instance, **kwargs):
 
 def term_deleted(sender, instance, **kwargs):
     # The database dropped the tags without a signal: the reports' versions follow.
-    reports = getattr(instance, "_indexed_reports", [])
-    IndexChange.objects.enqueue(reports)
-    ReportVersion.objects.changed(reports)
+    Report.objects.filter(pk__in=getattr(instance, "_indexed_reports", [])).retagged()
 
 
 # --- Versions ---------------------------------------------------------------

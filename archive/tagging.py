@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .facets import FACETS, TERMS
-from .models import IndexChange, Region, Report, TagSuggestion
+from .models import Region, Report, TagSuggestion
 from .vocabulary import KnownTerm, Vocabulary, current
 
 SUGGESTED = tuple(facet for facet in TERMS if facet.suggested)
@@ -66,20 +66,32 @@ def new_suggestions(
 def add_automatic_tags(suggestions: list[TagSuggestion]) -> int:
     """Tag the reports with what the automatic suggestions name (in bulk, saved reports)."""
     facets = {ContentType.objects.get_for_model(f.model).pk: f for f in SUGGESTED}
-    links: dict[str, list] = {}
+    links: dict[str, list[tuple[int, int]]] = {}
     for suggestion in suggestions:
         if suggestion.decision == AUTOMATIC:
             facet = facets[suggestion.term_type_id]
-            links.setdefault(facet.report_field, []).append(suggestion)
-    for report_field, chosen in links.items():
-        field_ = Report._meta.get_field(report_field)
-        through = field_.remote_field.through
-        column = field_.m2m_reverse_field_name()
-        through.objects.bulk_create(
-            [through(report_id=s.report_id, **{f"{column}_id": s.term_id}) for s in chosen],
-            ignore_conflicts=True,
-        )
-    return sum(len(chosen) for chosen in links.values())
+            links.setdefault(facet.report_field, []).append(
+                (suggestion.report_id, suggestion.term_id)
+            )
+    for report_field, pairs in links.items():
+        retag(report_field, added=pairs)
+    return sum(len(pairs) for pairs in links.values())
+
+
+def retag(report_field: str, added=(), removed=()) -> None:
+    """Add and remove many (report, term) tags of one kind in bulk: the bulk writes of
+    tags, which send no signals, end where the others do (``Report.objects.retagged``)."""
+    field_ = Report._meta.get_field(report_field)
+    through = field_.remote_field.through
+    column = f"{field_.m2m_reverse_field_name()}_id"
+    with transaction.atomic():
+        if added:
+            through.objects.bulk_create(
+                [through(report_id=r, **{column: t}) for r, t in added], ignore_conflicts=True
+            )
+        for report_id, term_id in removed:
+            through.objects.filter(report_id=report_id, **{column: term_id}).delete()
+        Report.objects.filter(pk__in={r for r, _ in [*added, *removed]}).retagged()
 
 
 def sentence_at(text: str, start: int, limit: int = 400) -> str:
@@ -223,24 +235,12 @@ def decide_many(suggestions, decision: str) -> int:
                 # A tag is taken off only where the suggestion put it.
                 field_name = facets[type_id].report_field
                 by_field.setdefault(field_name, []).append((report_id, term_id))
+        accepted = decision == TagSuggestion.Decision.ACCEPTED
         for report_field, pairs in by_field.items():
-            field_ = Report._meta.get_field(report_field)
-            through = field_.remote_field.through
-            column = f"{field_.m2m_reverse_field_name()}_id"
-            if decision == TagSuggestion.Decision.ACCEPTED:
-                through.objects.bulk_create(
-                    [through(report_id=r, **{column: t}) for r, t in pairs], ignore_conflicts=True
-                )
-            else:
-                for report_id, term_id in pairs:
-                    through.objects.filter(report_id=report_id, **{column: term_id}).delete()
+            retag(report_field, added=pairs if accepted else (), removed=() if accepted else pairs)
         TagSuggestion.objects.filter(pk__in=[row[0] for row in chosen]).update(decision=decision)
-        reports = {row[1] for row in chosen}
-        IndexChange.objects.enqueue(
-            Report.objects.filter(pk__in=reports, status=Report.Status.PUBLISHED).values_list(
-                "pk", flat=True
-            )
-        )
+        # A decision that changed no tag still changes what an open form holds.
+        Report.objects.filter(pk__in={row[1] for row in chosen}).touch()
     return len(chosen)
 
 

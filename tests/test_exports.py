@@ -120,3 +120,12 @@ def test_downloads_of_whole_searches_are_throttled(client, demo):
     slug = "safety-agents-quit-for-safer-jobs"
     assert client.get(f"/reports/{slug}/cite.ris").status_code == 200
     cache.clear()
+
+
+@pytest.mark.parametrize("start", [" =", "\n=", "\u00a0=", "\t =", "  +", " @", "＝"])
+def test_a_formula_after_white_space_is_not_run_either(client, demo, start):
+    make_report("Formula", slug="formula", body="Formula report.", reporter=f"{start}1+1")
+    index_now()
+    _, text = download(client, "/search/export.csv?q=formula")
+    row = next(csv.DictReader(io.StringIO(text[1:])))
+    assert row["reporter"] == f"'{start}1+1"

@@ -122,3 +122,23 @@ def test_a_search_feed_links_to_itself_and_its_search_with_the_query(client, dem
         assert f"<link>http://testserver/search/?{query}</link>" in body
     else:
         assert f'href="http://testserver/search/?{query}" rel="alternate"' in body
+
+
+def test_titles_and_descriptions_escape_one_way_per_format(client):
+    """A headline "Fish & <b>chips</b>" reads as typed in every feed reader: RSS titles
+    and descriptions are read as HTML, Atom titles as text and summaries as HTML."""
+    make_report("Fish & <b>chips</b>", dek="Salt & <i>vinegar</i>")
+    index_now()
+    rss = ElementTree.fromstring(client.get("/feeds/latest/rss/").content)
+    item = rss.find("channel/item")
+    assert item.find("title").text == "Fish &amp; &lt;b&gt;chips&lt;/b&gt;"
+    assert item.find("description").text == "Salt &amp; &lt;i&gt;vinegar&lt;/i&gt;"
+    search = ElementTree.fromstring(client.get("/search/rss/?q=%3Cb%3E+fish").content)
+    assert "&lt;b&gt; fish" in search.find("channel/title").text
+    atom = ElementTree.fromstring(client.get("/feeds/latest/atom/").content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = atom.find("a:entry", ns)
+    assert entry.find("a:title", ns).text == "Fish & <b>chips</b>"
+    summary = entry.find("a:summary", ns)
+    assert summary.get("type") == "html"
+    assert summary.text == "Salt &amp; &lt;i&gt;vinegar&lt;/i&gt;"

@@ -3,9 +3,13 @@
 import datetime
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
@@ -391,3 +395,57 @@ def test_a_rebuild_marks_done_what_it_covered_and_keeps_what_came_after(search_i
     assert index_now() == 2  # the import is not redone
     assert found("late") == {"Queued meanwhile"}
     assert found("later") == {"Applied meanwhile"}
+
+
+def test_a_killed_rebuild_leaves_no_workers_and_its_folder_goes_at_the_next(search_index):
+    """``kill -9`` of a rebuild left its forked workers writing for about 45 s and a
+    folder of hundreds of MB behind."""
+    root = Path(search_index.path)
+    script = (
+        "import os, sys, time\n"
+        "from archive.search_backend.generations import children_die_with_this_process\n"
+        "with children_die_with_this_process():\n"
+        "    child = os.fork()\n"
+        "    if child == 0:\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "    print(child, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=BASE_DIR
+    )
+    with parent.stdout:
+        child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
+
+    make_report("Arrests in Hyesan")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = root / "gen-20200101-000000-killed"
+    left.mkdir(parents=True)
+    (left / "BUILDING").write_text(str(dead.pid))  # the rebuild that was killed
+    (left / "_MAIN_1.toc").write_text("half written")
+    indexing.rebuild()
+    assert not left.exists()
+    assert not list(root.glob("gen-*/BUILDING"))  # the rebuild that finished
+    assert [r.headline for r in search(ArchiveQuery(text="Hyesan")).reports] == [
+        "Arrests in Hyesan"
+    ]
+
+
+BASE_DIR = settings.BASE_DIR
+
+
+def _running(pid: int) -> bool:
+    """Whether a process runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

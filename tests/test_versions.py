@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from archive import diffs
 from archive.merging import merge_terms
-from archive.models import Correction, Report, ReportVersion
+from archive.models import Correction, Report, ReportVersion, TagSuggestion, Topic
 from archive.versions import citation_version
 
 from .factories import make_region, make_report, make_topic
@@ -292,3 +292,28 @@ def test_comparisons_are_cached_and_new_ones_rate_limited(client, settings):
     assert (
         client.get(reports[0].get_absolute_url() + "changes/").status_code == 200
     )  # the same pair
+
+
+@pytest.mark.parametrize("action", ["accept", "accept_everywhere"])
+def test_tags_accepted_on_the_review_screen_make_a_version(client, editor, action):
+    """The review screen's bulk tagging records a version and a new fingerprint, so a
+    citation of the page matches what it cites."""
+    border = make_topic("Border control", slug="border-control")
+    report = make_report("Guards", body="Guards at the border.")
+    suggestion = TagSuggestion.objects.for_term(report, Topic, border.pk, "border")
+    suggestion.save()
+    first = report.versions.get()
+    review = reverse("admin:archive_tagsuggestion_changelist")
+    response = client.post(review, {"action": action, "_selected_action": [suggestion.pk]})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # "accept everywhere" asks first
+        response = client.post(
+            review, {"action": action, "_selected_action": [suggestion.pk], "confirm": "yes"}
+        )
+    assert numbers(report) == [1, 2]
+    second = report.versions.get(number=2)
+    assert second.fingerprint != first.fingerprint
+    assert "Border control" in page(client, report.get_absolute_url())
+    assert f"version 2, fingerprint {second.fingerprint[:8]}" in page(
+        client, report.get_absolute_url()
+    )

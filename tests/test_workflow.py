@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
-from archive.models import Correction, Region, Report, Topic
+from archive.models import Correction, Region, Report, TagSuggestion, Topic
 from archive.search import ArchiveQuery, search
 
 from .conftest import index_now
-from .factories import make_region, make_report
+from .factories import make_region, make_report, make_topic
 from .forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +292,27 @@ def test_two_editors_saving_at_once_cannot_overwrite_each_other(monkeypatch):
     winner = next(h for h, status in answers.items() if status == 302)
     assert report.headline == winner
     assert len(Version.objects.get_for_object(report)) == 1
+
+
+def test_tags_accepted_on_the_review_screen_meanwhile_are_not_overwritten(client, editor):
+    """Editor A opens a report; B accepts a suggestion for it on the review screen; A's
+    save is refused with a message naming what changed, and B's tag stays."""
+    border = make_topic("Border control", slug="border-control")
+    report = make_report("Guards", body="Guards at the border.")
+    suggestion = TagSuggestion.objects.for_term(report, Topic, border.pk, "border")
+    suggestion.save()
+    url = reverse("admin:archive_report_change", args=[report.pk])
+    stale = form_data(text(client, url), "report_form")
+    review = reverse("admin:archive_tagsuggestion_changelist")
+    accepted = client.post(review, {"action": "accept", "_selected_action": [suggestion.pk]})
+    assert accepted.status_code == 302
+    stale["headline"] = ["My headline"]
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this report after you opened it" in page
+    assert "changed: topics, decisions on suggested tags" in page
+    report.refresh_from_db()
+    assert report.headline == "Guards"
+    assert list(report.topics.all()) == [border]
+    assert TagSuggestion.objects.get(pk=suggestion.pk).decision == "accepted"

@@ -283,6 +283,12 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
 def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     if not pending:
         return
+    with ReportVersion.objects.one_change():  # each report's first version, tags and all
+        _store(pending, result)
+    pending.clear()
+
+
+def _store(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     reports = Report.objects.bulk_create([report for report, _ in pending])
     for facet in TERMS:
         if not facet.many:
@@ -311,5 +317,4 @@ def _flush(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     # and give each published report its first version (its tags included).
     published = [report.pk for report in reports if report.status == Report.Status.PUBLISHED]
     IndexChange.objects.enqueue(published)
-    ReportVersion.objects.record(published)
-    pending.clear()
+    ReportVersion.objects.changed(published)

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import secrets
 
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -23,6 +24,19 @@ CONFIRM_WITHIN = datetime.timedelta(hours=48)  # a confirmation link works this 
 def digest(kind: str, value: str) -> str:
     """A keyed hash (the site's secret key) of an address, for lookups and limits."""
     return salted_hmac(f"archive.alerts.{kind}", value.strip().lower()).hexdigest()
+
+
+def mailbox(address: str) -> str:
+    """The mailbox an address reaches, for counting: less case, a ``+tag`` and dots in
+    the local part (which most providers ignore, so they are free variations)."""
+    local, _at, domain = address.strip().casefold().rpartition("@")
+    return f"{local.partition('+')[0].replace('.', '')}@{domain}"
+
+
+def mailbox_hour(address: str) -> str:
+    """The cache key that stands for a confirmation mailed to this mailbox this hour."""
+    hour = int(timezone.now().timestamp() // 3600)
+    return f"archive:alert-mailbox:{digest('address', mailbox(address))}:{hour}"
 
 
 def token_digest(token: str) -> str:
@@ -88,7 +102,10 @@ class SubscriptionManager(models.Manager.from_queryset(SubscriptionQuerySet)):
         return found
 
     def unsubscribe(self, token: str) -> None:
-        """Forget the subscription and its address (nothing happens the second time)."""
+        """Forget the subscription and its address (nothing happens the second time);
+        the mailbox may ask again at once."""
+        for address in self.filter(unsubscribe_token=token).values_list("address", flat=True):
+            cache.delete(mailbox_hour(address))
         self.filter(unsubscribe_token=token).delete()
 
 

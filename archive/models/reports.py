@@ -48,6 +48,27 @@ class ReportQuerySet(models.QuerySet):
                 ReportVersion.objects.changed(ids)
         return count
 
+    def retagged(self) -> None:
+        """These reports' tags changed: the one path every change of tags ends in.
+
+        Whatever made it (the form, the review screen, an automatic rule, a merge,
+        a term deleted), the report is stamped ``updated`` (so a form opened
+        before it is refused, see ``ReportForm``), queued for the index, and
+        given a new version if published (a change of tags changes what readers
+        see and cite).
+        """
+        with transaction.atomic(using=self.db):
+            ids = list(self.values_list("pk", flat=True))
+            if ids:
+                self.model.objects.filter(pk__in=ids).touch()
+                IndexChange.objects.enqueue(ids)
+                ReportVersion.objects.changed(ids)
+
+    def touch(self) -> int:
+        """Stamp ``updated`` and nothing else (no index change, no version): something
+        an editor's open form holds changed, such as a decision on a suggestion."""
+        return super().update(updated=timezone.now())
+
     @staticmethod
     def _first_published_after(changes: dict) -> Case:
         """``first_published`` for an update: kept, or set where the update ends publicity

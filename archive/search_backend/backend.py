@@ -30,7 +30,13 @@ from . import arrays, spelling
 from .analysis import WORDS_RE, WordAnalyzer, indexed_form, is_stop_word
 from .formats import ArrayPositions
 from .generation import Generation, cross_counts, own_counts
-from .generations import active_folder, new_folder_name, point_to
+from .generations import (
+    active_folder,
+    children_die_with_this_process,
+    finish_building,
+    point_to,
+    start_building,
+)
 from .highlight import MAX_CHARACTERS, highlight, mark, tokens
 from .protocol import IndexBusy, RawResults, identifier
 from .query import Evaluator
@@ -158,25 +164,25 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def build_generation(self, index, objects, progress=None) -> Path:
         """Write every object into a new folder; the live index is untouched."""
         self.refresh_setup()
-        name = new_folder_name()
-        folder = self.root / name
-        folder.mkdir(parents=True)
+        folder = start_building(self.root)
         ix = self.storage.__class__(str(folder)).create_index(self.schema)
         # One sub-writer per core, each leaving its own segment (no final merge).
         procs = max(1, min(self.build_procs, os.cpu_count() or 1))
         options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = ix.writer(limitmb=128, compound=False, **options)
-        try:
-            for count, obj in enumerate(objects, start=1):
-                writer.add_document(**self.document(index, obj))
-                if progress:
-                    progress(count)
-        except BaseException:
-            writer.cancel()
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        writer.commit(optimize=False)
-        self.derive_arrays(folder, parallel=procs)
+        with children_die_with_this_process():
+            writer = ix.writer(limitmb=128, compound=False, **options)
+            try:
+                for count, obj in enumerate(objects, start=1):
+                    writer.add_document(**self.document(index, obj))
+                    if progress:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            writer.commit(optimize=False)
+            self.derive_arrays(folder, parallel=procs)
+        finish_building(folder)
         return folder
 
     def switch_to(self, folder: Path, keep: int = 1) -> None:

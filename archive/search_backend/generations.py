@@ -1,11 +1,17 @@
-"""Which folder holds the live index: a ``CURRENT`` pointer switched atomically."""
+"""Which folder holds the live index: a ``CURRENT`` pointer switched atomically; and the
+folders of rebuilds under way, marked so that one a killed rebuild left is removed."""
 
+import contextlib
+import ctypes
 import os
+import shutil
+import signal
 import time
 import uuid
 from pathlib import Path
 
 POINTER = "CURRENT"
+BUILDING = "BUILDING"  # in a folder being built: the building process's id
 
 
 def active_folder(root: Path) -> Path:
@@ -32,3 +38,69 @@ def point_to(root: Path, name: str) -> None:
     temporary = root / f".{POINTER}.{uuid.uuid4().hex}"
     temporary.write_text(name)
     os.replace(temporary, root / POINTER)
+
+
+def start_building(root: Path) -> Path:
+    """A new folder for a rebuild, marked as being built by this process; first removes
+    the folders of rebuilds whose process has gone (killed: ``kill -9``, a reboot)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for marker in root.glob(f"gen-*/{BUILDING}"):
+        try:
+            pid = int(marker.read_text().strip() or 0)
+        except (OSError, ValueError):
+            pid = 0
+        if not _alive(pid):
+            shutil.rmtree(marker.parent, ignore_errors=True)
+    folder = root / new_folder_name()
+    folder.mkdir()
+    (folder / BUILDING).write_text(str(os.getpid()))
+    return folder
+
+
+def finish_building(folder: Path) -> None:
+    (folder / BUILDING).unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def children_die_with_this_process():
+    """Processes forked inside the block (Whoosh's sub-writers, the arrays' workers) are
+    killed when this one dies, even by SIGKILL, instead of writing on for a minute into
+    a folder nobody will use (Linux's PR_SET_PDEATHSIG; elsewhere nothing changes)."""
+    parent = os.getpid()
+    _guard["parent"] = parent
+    try:
+        yield
+    finally:
+        _guard["parent"] = None
+
+
+_guard: dict[str, int | None] = {"parent": None}
+PR_SET_PDEATHSIG = 1
+
+
+def _in_forked_child() -> None:
+    parent = _guard["parent"]
+    if parent is None:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_in_forked_child)

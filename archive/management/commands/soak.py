@@ -18,16 +18,24 @@ ARCHIVE_INDEX_DIR under var/soak/). It
    no search came back empty;
 5. lets two hostile clients loop the worst queries known
    (``archive.management.hostile``) while two others browse, and reports the
-   browsers' p50/p95 and the slowest hostile answer; every answer must be 200.
+   browsers' p50/p95 and the slowest hostile answer; every answer must be 200;
+6. lets ``--slow-readers`` clients download whole searches 4 KB at a time,
+   slowly, while two others browse: the pages must go on answering (with
+   gunicorn's sync workers two such clients made every page wait 40 s);
+7. compares versions of a report of 60,000 identical paragraphs (at the
+   length cap), each pair once, from two clients while two others browse, and
+   reports the slowest comparison and the browsers' p95.
 
 Everything it starts is stopped by process id when it ends.
 """
 
 import argparse
+import datetime
 import json
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +50,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from archive import indexing
 from archive.importers.store import import_file
@@ -70,26 +79,33 @@ class Command(BaseCommand):
         parser.add_argument("--reports", type=int, default=3000, help="KCNA articles to load.")
         parser.add_argument("--port", type=int, default=8123)
         parser.add_argument("--hostile-seconds", type=int, default=30)
+        parser.add_argument("--slow-readers", type=int, default=4)
+        parser.add_argument("--slow-seconds", type=int, default=20)
         parser.add_argument("--mutate", type=float, default=0, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if options["mutate"]:
             return self.mutate(options["mutate"])
-        self.base = f"http://127.0.0.1:{options['port']}"
+        self.port = options["port"]
+        self.base = f"http://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen] = {}
         failures = []
         try:
             self.prepare(options["reports"])
             self.start("indexer", [sys.executable, "manage.py", "run_indexer"])
+            # gunicorn.conf.py (threaded workers) as under make serve; one address sends
+            # everything here, so the per-address rates are off.
             self.start("gunicorn", [
                 sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
                 "--bind", f"127.0.0.1:{options['port']}", "--timeout", "30",
-            ])  # fmt: skip
+            ], ARCHIVE_EXPORT_RATE="", ARCHIVE_DIFF_RATE="")  # fmt: skip
             self.wait_for_site()
             failures += self.load_with_edits(options["seconds"], options["clients"])
             failures += self.kill_indexer_mid_batch()
             failures += self.rebuild_under_load(options["clients"])
             failures += self.hostile_clients(options["hostile_seconds"])
+            failures += self.slow_readers(options["slow_readers"], options["slow_seconds"])
+            failures += self.repeated_text_diffs()
         finally:
             for name in list(self.processes):
                 self.stop(name)
@@ -112,10 +128,14 @@ class Command(BaseCommand):
         call_command("rebuild_search", verbosity=0)
         self.say(f"archive: {Report.objects.published().count()} published reports, indexed")
 
-    def start(self, name: str, command: list[str]) -> None:
+    def start(self, name: str, command: list[str], **environment: str) -> None:
         log = open(settings.BASE_DIR / "var" / "soak" / f"{name}.log", "ab")  # noqa: SIM115
         self.processes[name] = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=settings.BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **environment},
         )
 
     def stop(self, name: str, sig=signal.SIGTERM) -> None:
@@ -259,6 +279,112 @@ class Command(BaseCommand):
         bad = sum(n for status, n in found["statuses"].items() if status != 200)
         return [f"{bad} answers in the hostile phase were not 200"] if bad else []
 
+    # -- 6. slow readers ---------------------------------------------------------
+
+    def slow_readers(self, readers: int, seconds: int) -> list[str]:
+        self.say(
+            f"slow readers: {readers} clients read exports 4 KB at a time, 2 browse, {seconds} s"
+        )
+        deadline = time.monotonic() + seconds
+        read = []
+
+        def slow(n: int):
+            path = f"/search/export.{('csv', 'jsonl')[n % 2]}?q={WORDS[n % len(WORDS)]}"
+            with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                total = 0
+                while time.monotonic() < deadline:
+                    chunk = sock.recv(4096)
+                    if not chunk:
+                        break
+                    total += len(chunk)
+                    time.sleep(0.5)
+                read.append(total)
+
+        threads = [threading.Thread(target=slow, args=(n,)) for n in range(readers)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1)  # the slow downloads have begun
+        browsed = self.browse(deadline - time.monotonic())
+        for thread in threads:
+            thread.join()
+        self.say(f"  slow readers read {sum(read) // 1024:,} KB in all; {browsed['line']}")
+        return browsed["failures"]
+
+    # -- 7. comparisons of repeated text -----------------------------------------
+
+    def repeated_text_diffs(self) -> list[str]:
+        report = Report.objects.create(
+            headline="Soak: repeated text",
+            slug="soak-repeated-text",
+            body="Long live.\n\n" * 60_000,
+            status=Report.Status.PUBLISHED,
+            publish_at=timezone.now() - datetime.timedelta(minutes=1),
+        )
+        variants = ["Long live the army.", "Hurrah.", "Long live.", "Long live the Party."]
+        for n, line in enumerate(variants):
+            report.body = "Long live.\n\n" * (15_000 * (n + 1) % 60_000) + line + "\n\n"
+            report.body += "Long live.\n\n" * (59_999 - 15_000 * (n + 1) % 60_000)
+            report.save()
+        count = report.versions.count()
+        pairs = [(a, b) for a in range(1, count + 1) for b in range(1, count + 1) if a != b]
+        self.say(f"repeated text: {len(pairs)} comparisons of 60,000-paragraph versions, 2 browse")
+        url = f"/reports/{report.slug}/changes/"
+        timings, statuses, lock = [], [], threading.Lock()
+
+        def compare(share: list):
+            for a, b in share:
+                started = time.perf_counter()
+                status, _ = self.get(f"{url}?from={a}&to={b}")
+                with lock:
+                    timings.append((time.perf_counter() - started) * 1000)
+                    statuses.append(status)
+
+        threads = [threading.Thread(target=compare, args=(pairs[n::2],)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        browsed = self.browse(0, until=lambda: not any(t.is_alive() for t in threads))
+        for thread in threads:
+            thread.join()
+        cached = []
+        for a, b in pairs[:4]:
+            started = time.perf_counter()
+            self.get(f"{url}?from={a}&to={b}")
+            cached.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        self.say(
+            f"  comparisons: p50 {percentile(timings, 50):.0f} ms, slowest {timings[-1]:.0f} ms "
+            f"(over HTTP, two at once); cached {min(cached):.0f}-{max(cached):.0f} ms; "
+            f"statuses {count(statuses)}; {browsed['line']}"
+        )
+        bad = [s for s in statuses if s != 200]
+        return browsed["failures"] + ([f"{len(bad)} comparisons were not 200"] if bad else [])
+
+    def browse(self, seconds: float, until=None) -> dict:
+        """Two clients browse for ``seconds`` (or until ``until()``); their figures."""
+        slugs = list(Report.objects.published().values_list("slug", flat=True)[:50])
+        paths = ["/"] + [f"/search/?{urlencode(p)}" for p in SEARCHES]
+        paths += [f"/reports/{slug}/" for slug in slugs]
+        stop = threading.Event()
+        if until is not None:
+            threading.Thread(target=lambda: (_wait(until), stop.set()), daemon=True).start()
+            seconds = 600
+        results = self.run_clients(2, seconds, lambda rng: rng.choice(paths), stop=stop)
+        times = sorted(ms for _, ms, _, _ in results) or [0.0]
+        failed = [status for status, *_ in results if status != 200]
+        line = (
+            f"browsers: {len(results)} pages, p50 {percentile(times, 50):.0f} ms, "
+            f"p95 {percentile(times, 95):.0f} ms, slowest {times[-1]:.0f} ms, "
+            f"{len(failed)} not 200"
+        )
+        failures = [f"{len(failed)} pages failed beside the slow work"] if failed else []
+        if percentile(times, 95) > 5000:
+            failures.append(
+                f"pages waited beside the slow work (p95 {percentile(times, 95):.0f} ms)"
+            )
+        return {"line": line, "failures": failures}
+
     # -- 2. a crash in the middle of a batch ----------------------------------
 
     def kill_indexer_mid_batch(self) -> list[str]:
@@ -339,6 +465,11 @@ class Command(BaseCommand):
     def say(self, line: str) -> None:
         self.stdout.write(line)
         self.stdout.flush()
+
+
+def _wait(done) -> None:
+    while not done():
+        time.sleep(0.2)
 
 
 def percentile(sorted_values: list[float], percent: int) -> float:
