@@ -89,13 +89,15 @@ reset-demo: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_initial_data
 
-# Search benchmark (10k and 100k reports): build, time in process, over HTTP through
-# gunicorn, the hostile list; then the ranking evaluation on the 100k corpus. Prints
-# figures, writes var/bench/results.json and var/bench/evaluation.json.
+# Benchmarks: the worst texts at the length cap (comparisons of versions, tagging);
+# search at 10k and 100k reports: build, time in process, over HTTP through gunicorn,
+# the hostile list; then the ranking evaluation on the 100k corpus. Prints figures,
+# writes var/bench/limits.json, results.json and evaluation.json.
 bench: $(VENV)/.installed-dev
 	mkdir -p var/bench
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BENCH_ENV) $(BIN)/python manage.py bench_limits
 	$(BENCH_ENV) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
 	mkdir -p var/bench/eval
 	$(EVAL_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0

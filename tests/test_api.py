@@ -245,3 +245,19 @@ def test_anonymous_clients_are_throttled_with_a_json_answer(client, demo):
     client.force_login(User.objects.create_user("editor", is_staff=True))
     assert client.get("/api/v1/search/").status_code == 200
     cache.clear()
+
+
+@override_settings(ARCHIVE_API_RATE="3/min")
+def test_rate_counts_are_shared_by_every_worker_and_outlive_a_restart(client, demo):
+    """With the local-memory cache each gunicorn worker counted its own (240 a minute
+    with 2 workers, not 120) and forgot them when it restarted."""
+    from django.conf import settings
+    from django.core.cache.backends import locmem
+
+    statuses = [client.get("/api/v1/vocabularies/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    # Another worker, or this one restarted: no process memory, its own cache objects.
+    for memory in (locmem._caches, locmem._expire_info, locmem._locks):
+        memory.clear()
+    with override_settings(CACHES=settings.CACHES):  # Django makes new cache objects
+        assert client.get("/api/v1/vocabularies/").status_code == 429

@@ -1,5 +1,5 @@
 """Fuzzed search URLs (pages, API, feeds, downloads) and a report's versions and
-differences: whatever the parameters, no server error."""
+differences (also of repeated text): whatever the parameters, no server error."""
 
 import os
 from urllib.parse import urlencode
@@ -14,6 +14,7 @@ from archive.management.hostile import HOSTILE, hostile_urls
 from archive.models import Report
 
 from .conftest import index_now
+from .factories import make_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -23,6 +24,7 @@ TRICKY = st.sampled_from([
     "0000-00-00", "2024-13", "NOT", "AND OR", '"', '""', "*", "?", "(", ")", "text:", "a" * 600,
     "north-hamkyung", "bowibu", "ryanggang", "hyesan", "2024", "2024-04", "newest", "relevance",
     "\x00", "\u200b", "%00", "<script>", "../../etc/passwd", "Hamgyŏng-bukto", "함경북도",
+    "1", "2", "3", "4",  # versions that exist, for ``from`` and ``to``
 ])  # fmt: skip
 # Every query of the hostile list (the worst an adversarial test found) is a value too.
 HOSTILE_VALUES = st.sampled_from(
@@ -38,6 +40,7 @@ HOSTILE_VALUES = st.sampled_from(
 VALUES = st.one_of(TRICKY, HOSTILE_VALUES, st.text(max_size=40), st.integers().map(str))
 PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
 REPORT = "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/"
+REPEATED = "/reports/fuzz-repeated-text/"  # four versions of 3,000 repeated paragraphs
 # Every address that takes a search's parameters, sharing the same number of examples:
 # the page most, then the JSON API, the feeds, the exports and the citations of a search;
 # and a report's change log (it takes ``from`` and ``to``, in PARAMETERS too) and versions.
@@ -45,6 +48,7 @@ PATHS = st.sampled_from([
     "/search/", "/search/", "/search/", "/api/v1/search/", "/api/v1/search/", "/search/rss/",
     "/search/atom/", "/search/export.csv", "/search/export.jsonl", "/search/cite.bib",
     "/search/cite.ris", "/search/cite.csl.json", f"{REPORT}changes/", f"{REPORT}v2/",
+    f"{REPEATED}changes/",
 ])  # fmt: skip
 
 
@@ -55,6 +59,10 @@ def archive(demo):
     report = Report.objects.get(slug=REPORT.split("/")[2])
     report.body = report.body.replace("border", "frontier", 3) + "\n\nA paragraph added."
     report.save()
+    repeated = make_report("Repeated text", slug=REPEATED.split("/")[2], body="Hurrah.\n\n" * 3000)
+    for n, line in enumerate(["Hurrah!", "Long live.", "Hurrah. Hurrah."]):
+        repeated.body = "Hurrah.\n\n" * (n * 1000) + line + "\n\n" + "Hurrah.\n\n" * 2000
+        repeated.save()
     index_now()
 
 
