@@ -12,6 +12,7 @@ empty rate turns a limit off.
 
 import functools
 import math
+import threading
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -21,14 +22,34 @@ from ninja.throttling import SimpleRateThrottle
 from .middleware import client_address
 
 
+class _PerThread:
+    """An attribute each thread has its own value of: one throttle object serves every
+    request of a process, and gunicorn's threaded workers run several at once
+    (SimpleRateThrottle keeps the request's key and history on the object)."""
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, throttle, owner=None):
+        if throttle is None:
+            return self
+        return getattr(throttle._local, self.name, None)
+
+    def __set__(self, throttle, value):
+        setattr(throttle._local, self.name, value)
+
+
 class AnonymousRate(SimpleRateThrottle):
     """Django Ninja's rate throttle, keyed on the client's address, its rate a setting."""
 
+    rate, key, history = _PerThread(), _PerThread(), _PerThread()
+    now, num_requests, duration = _PerThread(), _PerThread(), _PerThread()
+
     def __init__(self, setting: str, scope: str):
         # SimpleRateThrottle reads its rate once, here; ours is read per request.
+        self._local = threading.local()
         self.setting = setting
         self.scope = scope
-        self.rate = None
 
     def allow_request(self, request) -> bool:
         self.rate = getattr(settings, self.setting)

@@ -261,3 +261,40 @@ def test_rate_counts_are_shared_by_every_worker_and_outlive_a_restart(client, de
         memory.clear()
     with override_settings(CACHES=settings.CACHES):  # Django makes new cache objects
         assert client.get("/api/v1/vocabularies/").status_code == 429
+
+
+@override_settings(
+    ARCHIVE_API_RATE="5/min",
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+)
+def test_one_throttle_counts_each_client_right_when_threads_serve_them_at_once(monkeypatch):
+    """gunicorn's threaded workers run requests side by side through one throttle
+    object: each must count under its own client's address."""
+    import threading
+
+    from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
+    from django.test import RequestFactory
+
+    from archive.throttling import AnonymousRate
+
+    throttle = AnonymousRate("ARCHIVE_API_RATE", "api")
+    both_inside = threading.Barrier(2)
+    real_get = LocMemCache.get
+
+    def get_then_wait(self, key, default=None, version=None):
+        value = real_get(self, key, default, version)
+        both_inside.wait(timeout=5)  # the other request reads its history meanwhile
+        return value
+
+    # On the class: each thread has cache objects of its own (sharing one memory).
+    monkeypatch.setattr(LocMemCache, "get", get_then_wait)
+    requests = [RequestFactory().get("/", REMOTE_ADDR=a) for a in ("198.51.100.1", "203.0.113.2")]
+    threads = [threading.Thread(target=throttle.allow_request, args=(r,)) for r in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.undo()
+    for request in requests:
+        assert len(cache.get(throttle.get_cache_key(request), [])) == 1
