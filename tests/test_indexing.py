@@ -449,3 +449,26 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+def test_a_search_opening_the_index_as_the_indexer_commits_answers(search_index, monkeypatch):
+    """Whoosh lists the folder for the newest table of contents, then opens it: a commit
+    in between deleted it, and the page answered 500 (seen in ``make soak`` with
+    threaded workers, each thread opening the index)."""
+    from whoosh import index as whoosh_index
+
+    make_report("Arrests in Hyesan")
+    index_now()
+    real_read = whoosh_index.TOC.read
+    calls = []
+
+    def read_once_too_late(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise FileNotFoundError("_MAIN_51.toc")  # the commit deleted it meanwhile
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(whoosh_index.TOC, "read", staticmethod(read_once_too_late))
+    search_index.setup_complete = False
+    found = search(ArchiveQuery(text="Hyesan")).reports
+    assert [r.headline for r in found] == ["Arrests in Hyesan"] and len(calls) >= 2

@@ -74,7 +74,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     def setup(self):
         self.path = str(active_folder(self.root))
-        super().setup()
+        _while_files_move(super().setup)
         # Readers may search words, "phrases", AND/OR/NOT, groups, prefix* and
         # boosts; not fields, ranges or fuzzy terms (each can make a query of
         # death). Haystack's own ``self.parser`` keeps its fields for its queries.
@@ -268,7 +268,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 and current.searcher.up_to_date()
             ):
                 return current
-            searcher = self.index.refresh().searcher()
+            searcher = _while_files_move(lambda: self.index.refresh().searcher())
             folder = Path(self.path)
             leaves = [
                 (leaf, leaf.segment().segment_id())
@@ -570,6 +570,19 @@ def _words_matched(evaluator: Evaluator, query) -> np.ndarray:
     for leaf in leaves:
         count += evaluator._node(leaf).mask
     return count
+
+
+def _while_files_move(open_index, attempts: int = 5):
+    """Open the index, again if the indexer committed meanwhile: Whoosh lists the folder
+    for the newest table of contents, then opens it, and a commit in between deletes
+    it (``FileNotFoundError``); the next listing finds the new one."""
+    for attempt in range(attempts):
+        try:
+            return open_index()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
 
 
 def _derive_segment(job) -> None:

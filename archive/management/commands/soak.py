@@ -81,6 +81,9 @@ class Command(BaseCommand):
         parser.add_argument("--hostile-seconds", type=int, default=30)
         parser.add_argument("--slow-readers", type=int, default=4)
         parser.add_argument("--slow-seconds", type=int, default=20)
+        parser.add_argument(
+            "--gunicorn", default="", help="More gunicorn options, e.g. '--worker-class sync'."
+        )
         parser.add_argument("--mutate", type=float, default=0, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
@@ -98,6 +101,7 @@ class Command(BaseCommand):
             self.start("gunicorn", [
                 sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
                 "--bind", f"127.0.0.1:{options['port']}", "--timeout", "30",
+                *options["gunicorn"].split(),
             ], ARCHIVE_EXPORT_RATE="", ARCHIVE_DIFF_RATE="")  # fmt: skip
             self.wait_for_site()
             failures += self.load_with_edits(options["seconds"], options["clients"])
@@ -327,8 +331,8 @@ class Command(BaseCommand):
             report.body = "Long live.\n\n" * (15_000 * (n + 1) % 60_000) + line + "\n\n"
             report.body += "Long live.\n\n" * (59_999 - 15_000 * (n + 1) % 60_000)
             report.save()
-        count = report.versions.count()
-        pairs = [(a, b) for a in range(1, count + 1) for b in range(1, count + 1) if a != b]
+        versions = report.versions.count()
+        pairs = [(a, b) for a in range(1, versions + 1) for b in range(1, versions + 1) if a != b]
         self.say(f"repeated text: {len(pairs)} comparisons of 60,000-paragraph versions, 2 browse")
         url = f"/reports/{report.slug}/changes/"
         timings, statuses, lock = [], [], threading.Lock()
