@@ -193,8 +193,8 @@ def paragraphs(
             left -= max(len(removed), len(added))
             if left:
                 message = ngettext(
-                    "%(n)d more changed paragraph is not shown: read the two versions whole.",
-                    "%(n)d more changed paragraphs are not shown: read the two versions whole.",
+                    "%(n)d more changed paragraph is not shown.",
+                    "%(n)d more changed paragraphs are not shown.",
                     left,
                 ) % {"n": left}
                 shown.append(("more", escape(message)))

@@ -256,6 +256,18 @@ def test_comparing_versions_of_repeated_text_answers_and_shows_the_change(client
     assert "29,999 unchanged paragraphs" in diff or "29999 unchanged paragraphs" in diff
 
 
+def test_a_long_rewrite_shows_its_first_changes_and_links_both_versions_whole(client):
+    before = "\n\n".join(f"Paragraph {n} as first written." for n in range(1000))
+    report = revised(before, before.replace("first written", "corrected later"))
+    diff = page(client, f"{report.get_absolute_url()}changes/?from=1&to=2")
+    assert diff.count('class="diff-changed"') == diffs.MAX_SHOWN
+    url = report.get_absolute_url()
+    assert (
+        f'600 more changed paragraphs are not shown. Read <a href="{url}v1/">version 1</a> '
+        f'and <a href="{url}v2/">version 2</a> whole.' in diff
+    )
+
+
 def test_a_diff_too_long_to_show_is_summed_up_not_left_out():
     old = [f"Paragraph {n % 2}." for n in range(60_000)]
     new = [f"Paragraph {(n + 1) % 2} again." for n in range(60_000)]
@@ -263,7 +275,7 @@ def test_a_diff_too_long_to_show_is_summed_up_not_left_out():
         shown = diffs.paragraphs(old, new)
     kinds = [kind for kind, _ in shown]
     assert kinds[-1] == "more" and len(shown) <= diffs.MAX_SHOWN + 1
-    assert shown[-1][1].startswith(f"{60_000 - diffs.MAX_SHOWN:d} more changed paragraphs")
+    assert shown[-1][1] == f"{60_000 - diffs.MAX_SHOWN:d} more changed paragraphs are not shown."
     with within(30):  # 5,000 identical words, one changed, in one paragraph
         line = diffs.words("word " * 5000, "word " * 2500 + "name " + "word " * 2499)
     assert line.count("<del>") == 1 and "<ins>name</ins>" in line
