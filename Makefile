@@ -84,7 +84,7 @@ pytest-postgres: $(VENV)/.installed-dev test-deps
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime
-	rm -f var/archive.sqlite3
+	rm -f var/archive.sqlite3 var/archive-cache.sqlite3
 	rm -rf var/index
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_initial_data

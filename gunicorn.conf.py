@@ -12,8 +12,11 @@ import os
 worker_class = "gthread"
 workers = int(os.environ.get("WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
-# A worker may take up to 120 s on a request: an export of 20,000 reports takes
-# 10-20 s on a busy 2-core host.
+# A threaded worker's main loop stays alive while a request runs, so this does not
+# cut a long request short (as it did with sync workers): it restarts a worker whose
+# loop hangs. The slow views bound themselves: an export holds at most
+# ARCHIVE_EXPORT_LIMIT reports (10-20 s for 20,000 on a busy 2-core host), a
+# comparison of versions a work budget, a search the engine's own limits.
 timeout = 120
 keepalive = 5
 accesslog = "-"

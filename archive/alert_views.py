@@ -9,7 +9,7 @@ which works on the first click.
 import logging
 
 from django import forms
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -39,11 +39,9 @@ def subscribe(request):
     data = request.POST if request.method == "POST" else request.GET
     query = alerts.saved_query(data)
     form = AlertForm(request.POST) if request.method == "POST" else AlertForm()
-    outcome, send, status = None, None, 200
+    outcome, status = None, 200
     if form.is_bound and form.is_valid():
-        outcome, send = alerts.request_alert(
-            form.cleaned_data["address"], query, client_address(request)
-        )
+        outcome = alerts.request_alert(form.cleaned_data["address"], query, client_address(request))
         status = {"sent": 200, "busy": 429}[outcome]
     context = {
         "form": form,
@@ -52,25 +50,7 @@ def subscribe(request):
         "search_params": QueryDict(query),
         "outcome": outcome,
     }
-    response = render(request, "archive/alert_subscribe.html", context, status=status)
-    return ThenSend(response, send) if send else response
-
-
-class ThenSend(HttpResponse):
-    """A page that mails once it has been sent: the server closes a response after its
-    last byte has gone, so the time the mail takes is not part of the answer."""
-
-    def __init__(self, page: HttpResponse, send):
-        super().__init__(page.content, status=page.status_code)
-        for header, value in page.items():
-            self[header] = value
-        self.send = send
-
-    def close(self):
-        super().close()
-        send, self.send = self.send, None
-        if send is not None:
-            send()
+    return render(request, "archive/alert_subscribe.html", context, status=status)
 
 
 @never_cache

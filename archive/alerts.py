@@ -3,8 +3,9 @@
 - ``request_alert`` (the search page's form): a confirmation mail, at most
   one an hour to one mailbox and a few an hour from one client. The reader
   is told the same whatever happened (mailed, already subscribed, mailed
-  recently, the mail server failed), and the mail goes after the answer, so
-  neither the page nor its timing says who subscribes to what.
+  recently, the mail server failed), and the mail is queued and sent by the
+  indexer's loop (``send_queued_mail``), so neither the page nor its timing
+  says who subscribes to what.
 - ``send_alerts`` (``manage.py send_alerts``, by cron or beside the
   indexer): reports public for the first time since the last run, once the
   indexer has them, are matched against every confirmed search through
@@ -17,7 +18,6 @@ named by their primary key.
 
 import datetime
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -39,6 +39,7 @@ from .models import (
     CheckedReport,
     IndexChange,
     IndexerState,
+    QueuedMail,
     Report,
     ReportVersion,
     Subscription,
@@ -85,52 +86,76 @@ def site_url(path: str) -> str:
 # --- Asking and confirming ------------------------------------------------------
 
 
-def request_alert(address: str, query: str, client: str) -> tuple[str, Callable | None]:
-    """Ask for alerts on a saved search: ("sent", send) or ("busy", None) when this client
-    asked too often.
+def request_alert(address: str, query: str, client: str) -> str:
+    """Ask for alerts on a saved search: "sent", or "busy" when this client asked too often.
 
-    "sent" also covers nothing to send (``send`` is None then): a confirmation
-    mailed to the mailbox in the last hour, or the search already confirmed for
-    it. ``send()`` mails the confirmation; the caller runs it after the
-    response has gone, so that how long the answer takes says nothing about
-    what happened. The mailbox's clock hour is taken atomically in the cache
-    (``cache.add``), so two requests at once cannot both mail it, and counts the
-    mailbox, not the spelling: ``Reader+1@…`` and ``r.e.a.d.e.r@…`` are ``reader@…``.
+    "sent" also covers nothing to send: a confirmation mailed to the mailbox in
+    the last hour, or the search already confirmed for it. The confirmation is
+    queued (``QueuedMail``) and mailed by ``send_queued_mail`` outside the
+    request, so how long the answer takes says nothing about what happened.
+    The mailbox's clock hour is taken atomically in the cache (``cache.add``),
+    so two requests at once cannot both mail it, and it counts the mailbox, not
+    the spelling: ``Reader+1@…`` and ``r.e.a.d.e.r@…`` are ``reader@…``.
     """
     since = timezone.now() - HOUR
     recent = Subscription.objects.filter(confirm_sent__gte=since)
     if recent.filter(client_digest=digest("client", client)).count() >= PER_CLIENT_PER_HOUR:
-        return "busy", None
+        return "busy"
     if recent.filter(address_digest=digest("address", address)).exists():
-        return "sent", None
+        return "sent"
     # The clock hour's slot of the mailbox, taken atomically.
     slot = mailbox_hour(address)
     if not cache.add(slot, True, 2 * HOUR.total_seconds()):
-        return "sent", None
-    subscription, token = Subscription.objects.start(address, query, client)
-    if token is None:
-        return "sent", None
-    confirm_url = site_url(reverse("archive:alert-confirm", args=[token]))
-    message = _mail(
-        subscription,
-        _("Confirm your alert: %(search)s") % {"search": describe(query, MAILED_TEXT)},
-        "archive/mail/alert_confirm.txt",
-        {"confirm_url": confirm_url, "hours": CONFIRM_WITHIN // HOUR},
-    )
+        return "sent"
+    with transaction.atomic():
+        subscription, token = Subscription.objects.start(address, query, client)
+        if token is None:  # already confirmed: nothing mailed, the slot stays free
+            cache.delete(slot)
+            return "sent"
+        confirm_url = site_url(reverse("archive:alert-confirm", args=[token]))
+        message = _mail(
+            subscription,
+            _("Confirm your alert: %(search)s") % {"search": describe(query, MAILED_TEXT)},
+            "archive/mail/alert_confirm.txt",
+            {"confirm_url": confirm_url, "hours": CONFIRM_WITHIN // HOUR},
+        )
+        QueuedMail.objects.create(
+            subscription=subscription,
+            subject=message.subject,
+            body=message.body,
+            headers=message.extra_headers,
+        )
+    return "sent"
 
-    def send() -> bool:
-        """Mail the confirmation; on failure keep nothing (the reader may ask again)."""
+
+def send_queued_mail(limit: int = 100) -> tuple[int, int]:
+    """Mail the queued confirmations, oldest first: (sent, failed).
+
+    Each is taken off the queue before it is sent (so two senders never both
+    send it), outside any transaction (a slow mail server holds no lock). One
+    that fails is logged without its address, and its unconfirmed
+    subscription is forgotten, so the reader may simply ask again.
+    """
+    sent = failed = 0
+    for mail in QueuedMail.objects.select_related("subscription")[:limit]:
+        if not QueuedMail.objects.filter(pk=mail.pk).delete()[0]:
+            continue  # another sender took it
+        subscription = mail.subscription
+        message = EmailMessage(
+            subject=mail.subject, body=mail.body, to=[subscription.address], headers=mail.headers
+        )
         try:
             message.send()
         except Exception as exc:  # the mail server
             log.error("alerts: a confirmation mail could not be sent: %s", failure(exc))
-            subscription.delete()  # unconfirmed: nothing of it is kept
-            cache.delete(slot)
-            return False
+            if subscription.confirmed is None:
+                subscription.delete()  # unconfirmed: nothing of it is kept
+            cache.delete(mailbox_hour(subscription.address))
+            failed += 1
+            continue
         log.info("alerts: confirmation mailed for subscription %s", subscription.pk)
-        return True
-
-    return "sent", send
+        sent += 1
+    return sent, failed
 
 
 def failure(exc: Exception) -> str:

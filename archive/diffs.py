@@ -191,14 +191,14 @@ def paragraphs(
         if changed >= MAX_SHOWN:
             left = sum(max(c[2] - c[1], c[4] - c[3]) for c in codes[index:] if c[0] != "equal")
             left -= max(len(removed), len(added))
-            if left:
+            if left:  # else only unchanged paragraphs follow: shown as usual
                 message = ngettext(
                     "%(n)d more changed paragraph is not shown.",
                     "%(n)d more changed paragraphs are not shown.",
                     left,
                 ) % {"n": left}
                 shown.append(("more", escape(message)))
-            break
+                break
     return shown
 
 

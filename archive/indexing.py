@@ -67,7 +67,7 @@ def _queue_reports_that_came_due() -> None:
     now = timezone.now()
     with transaction.atomic():
         state, _ = IndexerState.objects.select_for_update().get_or_create(pk=1)
-        since = state.scheduled_checked or now - datetime.timedelta(days=1)
+        since = IndexerState.due_since(now, state.scheduled_checked)
         due = Report.objects.filter(
             status=Report.Status.PUBLISHED,
             publish_at__gt=since,
@@ -80,8 +80,9 @@ def _queue_reports_that_came_due() -> None:
         state.save()
 
 
-def run(interval: float = 1.0, batch_size: int = 500, stop=lambda: False) -> None:
-    """Apply the queue until ``stop()`` is true, sleeping when there is nothing to do."""
+def run(interval: float = 1.0, batch_size: int = 500, stop=lambda: False, chores=()) -> None:
+    """Apply the queue until ``stop()`` is true, sleeping when there is nothing to do;
+    each turn also does ``chores`` (callables: the queued mails of search alerts)."""
     last_purge = 0.0
     while not stop():
         try:
@@ -89,6 +90,11 @@ def run(interval: float = 1.0, batch_size: int = 500, stop=lambda: False) -> Non
         except Exception as exc:
             log.warning("search indexer: %s; will retry", exc)
             applied = 0
+        for chore in chores:
+            try:
+                chore()
+            except Exception as exc:
+                log.warning("search indexer: %s failed: %s; will retry", chore.__name__, exc)
         if time.monotonic() - last_purge > 3600:
             IndexChange.objects.filter(processed__lt=timezone.now() - KEEP_PROCESSED).delete()
             last_purge = time.monotonic()

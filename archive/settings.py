@@ -40,12 +40,14 @@ environment, with defaults that are safe for local use:
 """
 
 import datetime
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -142,23 +144,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache holds the rate counts and the comparisons of versions. In the
-# database by default, so every worker and every host sharing the database counts
-# the same requests, and a restart forgets nothing; the table is made by
-# ``migrate``. ``DJANGO_CACHE_URL`` may name a shared cache instead, e.g.
-# ``redis://cache.internal:6379/1`` (needs the ``redis`` package).
+# Django's cache holds the rate counts and alert limits ("default") and the
+# comparisons of versions ("comparisons", a table of its own, so that many
+# comparisons never push the counts out). In the database by default, so every
+# worker and every host sharing it counts the same requests, and a restart forgets
+# nothing; the tables are made by ``migrate``. With SQLite the cache has a file of
+# its own beside the database's, so that a long import, which holds the database's
+# write lock, never keeps a reader waiting on a rate count. ``DJANGO_CACHE_URL``
+# may name a shared cache instead, e.g. ``redis://cache.internal:6379/1`` (needs
+# the ``redis`` package).
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL.startswith(("redis://", "rediss://"))
-        else {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "archive_cache",
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
+
+
+def _cache(location: str, entries: int) -> dict:
+    if CACHE_URL.startswith(("redis://", "rediss://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": location,
         }
-    )
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": location,
+        "OPTIONS": {"MAX_ENTRIES": entries},
+    }
+
+
+CACHES = {
+    "default": _cache("archive_cache", 100_000),
+    "comparisons": _cache("archive_comparisons", 20_000),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not CACHE_URL:
+    _database = Path(DATABASES["default"]["NAME"])
+    DATABASES["cache"] = {
+        **DATABASES["default"],
+        "NAME": str(_database.with_name(f"{_database.stem}-cache{_database.suffix}")),
+    }
+    DATABASE_ROUTERS = ["archive.routers.CacheRouter"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out
@@ -288,7 +310,18 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if HTTPS else "0"))
 # The header is believed only from these addresses or networks (the proxy's): by
 # default a proxy on the same host. DJANGO_TRUSTED_PROXIES="10.0.0.5,10.1.0.0/16".
-TRUSTED_PROXIES = os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+TRUSTED_PROXIES = [
+    entry.strip()
+    for entry in os.environ.get("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if entry.strip()
+]
+for _entry in TRUSTED_PROXIES:  # refused at start, not on every request
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_entry!r} is not an address or a network"
+        ) from None
 AXES_CLIENT_IP_CALLABLE = "archive.middleware.client_address"
 
 LOGGING = {

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .facets import FACETS, TERMS
-from .models import Region, Report, TagSuggestion
+from .models import Region, Report, ReportVersion, TagSuggestion
 from .vocabulary import KnownTerm, Vocabulary, current
 
 SUGGESTED = tuple(facet for facet in TERMS if facet.suggested)
@@ -213,10 +213,11 @@ def suggest(report: Report) -> int:
         if type_id in kinds
     }
     suggestions = new_suggestions(report, tags_of(report) | decided)
-    TagSuggestion.objects.bulk_create(suggestions)
-    for suggestion in suggestions:  # through the relation, so the index hears of it
-        if suggestion.decision == AUTOMATIC:
-            _tags(suggestion).add(suggestion.term_id)
+    with ReportVersion.objects.one_change():  # its automatic tags: one version
+        TagSuggestion.objects.bulk_create(suggestions)
+        for suggestion in suggestions:  # through the relation, so the index hears of it
+            if suggestion.decision == AUTOMATIC:
+                _tags(suggestion).add(suggestion.term_id)
     return len(suggestions)
 
 
@@ -228,7 +229,8 @@ def decide_many(suggestions, decision: str) -> int:
     chosen = list(rows.values_list("pk", "report_id", "term_type_id", "term_id", "decision"))
     if not chosen:
         return 0
-    with transaction.atomic():
+    # One change: a report given a region and a topic at once gets one version.
+    with ReportVersion.objects.one_change():
         by_field: dict[str, list[tuple[int, int]]] = {}
         for _pk, report_id, type_id, term_id, before in chosen:
             if decision == TagSuggestion.Decision.ACCEPTED or before in (ACCEPTED, AUTOMATIC):

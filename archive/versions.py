@@ -9,7 +9,7 @@ Citations (pages, exports) name ``report.version``: its ``number`` and
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.dateparse import parse_time
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -157,22 +157,24 @@ def differences(old: VersionText, new: VersionText) -> list[Difference]:
     return found
 
 
-# Versions never change once readers have seen them, so a comparison of two is kept
-# under their fingerprints (what they hold) for as long as the cache keeps it.
+# A version never changes once readers have seen it, so a comparison of two is kept
+# under their numbers in the database (the primary keys) for as long as the cache
+# keeps it; ``DIFF_FORMAT`` changes with what a comparison holds.
 DIFFERENCES_KEPT = 60 * 60 * 24 * 30
+DIFF_FORMAT = 1
 
 
 def _differences_key(old: ReportVersion, new: ReportVersion) -> str:
-    return f"archive:diff:{get_language()}:{old.fingerprint}:{new.fingerprint}"
+    return f"archive:diff:{DIFF_FORMAT}:{get_language()}:{old.pk}:{new.pk}"
 
 
 def cached_differences(old: ReportVersion, new: ReportVersion) -> list[Difference] | None:
     """The differences between two versions as worked out before, or None."""
-    return cache.get(_differences_key(old, new))
+    return caches["comparisons"].get(_differences_key(old, new))
 
 
 def remember_differences(old: ReportVersion, new: ReportVersion, found: list[Difference]):
-    cache.set(_differences_key(old, new), found, DIFFERENCES_KEPT)
+    caches["comparisons"].set(_differences_key(old, new), found, DIFFERENCES_KEPT)
 
 
 def _headline(text: VersionText) -> str:

@@ -7,6 +7,11 @@ import tempfile
 from archive.settings import *  # noqa: F403
 from archive.settings import DATABASES, HAYSTACK_CONNECTIONS
 
+# The cache in the test database itself (not SQLite's file of its own), so that each
+# test's counts roll back with it.
+DATABASES = {"default": DATABASES["default"]}
+DATABASE_ROUTERS = []
+
 SECRET_KEY = "tests-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

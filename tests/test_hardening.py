@@ -224,5 +224,20 @@ def test_forwarded_for_is_believed_only_from_the_proxy(settings):
 
     assert client_address(Direct) == "203.0.113.50"
     assert client_address(ThroughProxy) == "198.51.100.7"
+
+    class MappedProxy:  # the same proxy, as an IPv6 socket names it
+        META = {**ThroughProxy.META, "REMOTE_ADDR": "::ffff:127.0.0.1"}
+
+    assert client_address(MappedProxy) == "198.51.100.7"
     settings.TRUSTED_PROXIES = ["10.0.0.5"]
     assert client_address(ThroughProxy) == "127.0.0.1"
+
+
+def test_a_trusted_proxy_that_is_no_address_is_refused_at_start():
+    env = {**os.environ, "DJANGO_TRUSTED_PROXIES": "10.0.0.5,proxy.internal"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert checked.returncode != 0
+    assert "DJANGO_TRUSTED_PROXIES: 'proxy.internal' is not an address" in checked.stderr

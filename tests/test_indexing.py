@@ -3,6 +3,7 @@
 import datetime
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -429,11 +430,15 @@ def test_a_killed_rebuild_leaves_no_workers_and_its_folder_goes_at_the_next(sear
     dead.wait()
     left = root / "gen-20200101-000000-killed"
     left.mkdir(parents=True)
-    (left / "BUILDING").write_text(str(dead.pid))  # the rebuild that was killed
+    (left / "BUILDING").write_text(f"{socket.gethostname()} {dead.pid}")  # killed
     (left / "_MAIN_1.toc").write_text("half written")
+    elsewhere = root / "gen-20200101-000000-other-host"  # a rebuild in another container
+    elsewhere.mkdir()
+    (elsewhere / "BUILDING").write_text("another-host 1")
     indexing.rebuild()
     assert not left.exists()
-    assert not list(root.glob("gen-*/BUILDING"))  # the rebuild that finished
+    assert elsewhere.exists()  # its process cannot be asked after; written to just now
+    assert list(root.glob("gen-*/BUILDING")) == [elsewhere / "BUILDING"]  # ours finished
     assert [r.headline for r in search(ArchiveQuery(text="Hyesan")).reports] == [
         "Arrests in Hyesan"
     ]
@@ -472,3 +477,25 @@ def test_a_search_opening_the_index_as_the_indexer_commits_answers(search_index,
     search_index.setup_complete = False
     found = search(ArchiveQuery(text="Hyesan")).reports
     assert [r.headline for r in found] == ["Arrests in Hyesan"] and len(calls) >= 2
+
+
+def test_a_scheduled_report_decided_on_after_its_time_still_reaches_the_index(monkeypatch):
+    """The indexer queues a report that fell due only if it was last saved before its
+    time: a suggestion rejected just after (before the indexer looked) stamped it later,
+    and it never reached the index."""
+    from archive import tagging
+    from archive.models import TagSuggestion, Topic
+
+    start = timezone.now()
+    border = make_topic("Border control", slug="border-control")
+    report = make_report("Guards at the border", publish_at=start + datetime.timedelta(hours=1))
+    suggestion = TagSuggestion.objects.for_term(report, Topic, border.pk, "border")
+    suggestion.save()
+    index_now()  # the indexer has looked: nothing due yet
+    later = start + datetime.timedelta(hours=1, seconds=30)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    tagging.decide_many(TagSuggestion.objects.filter(pk=suggestion.pk), "rejected")
+    index_now()
+    assert [r.headline for r in search(ArchiveQuery(text="guards")).reports] == [
+        "Guards at the border"
+    ]

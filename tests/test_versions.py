@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from archive import diffs
 from archive.merging import merge_terms
-from archive.models import Correction, Report, ReportVersion, TagSuggestion, Topic
+from archive.models import Correction, Region, Report, ReportVersion, TagSuggestion, Topic
 from archive.versions import citation_version
 
 from .factories import make_region, make_report, make_topic
@@ -281,6 +281,14 @@ def test_a_diff_too_long_to_show_is_summed_up_not_left_out():
     assert line.count("<del>") == 1 and "<ins>name</ins>" in line
 
 
+def test_exactly_as_many_changes_as_are_shown_keep_the_paragraph_after_them():
+    old = [f"Paragraph {n}." for n in range(diffs.MAX_SHOWN)] + ["The end."]
+    new = [f"Paragraph {n}, changed." for n in range(diffs.MAX_SHOWN)] + ["The end."]
+    shown = diffs.paragraphs(old, new)
+    assert [kind for kind, _ in shown[-2:]] == ["changed", "same"]
+    assert shown[-1][1] == "The end."
+
+
 def test_word_diffs_match_difflibs_on_ordinary_edits():
     """The bounded alignment finds what difflib finds where both can afford to look."""
     from difflib import SequenceMatcher
@@ -329,3 +337,24 @@ def test_tags_accepted_on_the_review_screen_make_a_version(client, editor, actio
     assert f"version 2, fingerprint {second.fingerprint[:8]}" in page(
         client, report.get_absolute_url()
     )
+
+
+def test_accepting_tags_of_two_kinds_at_once_is_one_version(client, editor):
+    hyesan = make_region("Hyesan", slug="hyesan")
+    border = make_topic("Border control", slug="border-control")
+    report = make_report("Guards in Hyesan", body="Guards at the border in Hyesan.")
+    suggestions = [
+        TagSuggestion.objects.for_term(report, Region, hyesan.pk, "Hyesan"),
+        TagSuggestion.objects.for_term(report, Topic, border.pk, "border"),
+    ]
+    for suggestion in suggestions:
+        suggestion.save()
+    review = reverse("admin:archive_tagsuggestion_changelist")
+    selected = [s.pk for s in suggestions]
+    assert (
+        client.post(review, {"action": "accept", "_selected_action": selected}).status_code == 302
+    )
+    assert numbers(report) == [1, 2]  # not a version with the region only, then another
+    tags = report.versions.get(number=2).content
+    assert [t["name"] for t in tags["regions"]] == ["Hyesan"]
+    assert [t["name"] for t in tags["topics"]] == ["Border control"]

@@ -313,8 +313,10 @@ def _store(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     automatic = add_automatic_tags(suggestions)
     result.tagged_automatically += automatic
     result.suggested += len(suggestions) - automatic
-    # bulk_create sends no signals: queue what the public may see for the indexer,
-    # and give each published report its first version (its tags included).
+    # bulk_create sends no signals: queue what the public may see for the indexer
+    # (those given automatic tags were queued with them), and give each published
+    # report its first version (its tags included).
     published = [report.pk for report in reports if report.status == Report.Status.PUBLISHED]
-    IndexChange.objects.enqueue(published)
+    retagged = {s.report_id for s in suggestions if s.decision == TagSuggestion.Decision.AUTOMATIC}
+    IndexChange.objects.enqueue(pk for pk in published if pk not in retagged)
     ReportVersion.objects.changed(published)

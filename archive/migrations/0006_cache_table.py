@@ -1,16 +1,18 @@
-"""The table of Django's database cache (rate counts, comparisons of versions).
+"""The tables of Django's database cache (rate counts, comparisons of versions).
 
 ``createcachetable`` run by ``migrate``, so that no set-up step is added: it
-makes the tables of the database caches in ``CACHES`` that are missing, and
-nothing when the cache lives elsewhere (``DJANGO_CACHE_URL``).
+makes the tables of the database caches in ``CACHES`` that are missing, in the
+database the router gives them (SQLite's cache file, see ``archive.routers``),
+and nothing when the cache lives elsewhere (``DJANGO_CACHE_URL``).
 """
 
 from django.core.management import call_command
-from django.db import migrations
+from django.db import connections, migrations
 
 
 def create_cache_table(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+    for alias in connections:
+        call_command("createcachetable", database=alias, verbosity=0)
 
 
 class Migration(migrations.Migration):

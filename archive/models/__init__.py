@@ -8,7 +8,7 @@ Side effects run one way: a model's own writes live on its manager or
 queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 """
 
-from .alerts import CheckedReport, Subscription
+from .alerts import CheckedReport, QueuedMail, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .people import Person, PersonAlias, Position
 from .reports import Correction, Report, TagSuggestion, web_address
@@ -37,6 +37,7 @@ __all__ = [
     "Person",
     "PersonAlias",
     "Position",
+    "QueuedMail",
     "Region",
     "RegionAlias",
     "Report",

@@ -167,3 +167,24 @@ class CheckedReport(models.Model):
 
     def __str__(self):
         return f"report {self.report_id} checked {self.checked:%Y-%m-%d %H:%M}"
+
+
+class QueuedMail(models.Model):
+    """A confirmation mail waiting to be sent: mails go from the indexer's loop (or
+    ``send_alerts``), never inside a reader's request, so that how long the answer
+    took says nothing about whether a mail was sent."""
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="queued_mails"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    headers = models.JSONField(_("headers"), default=dict)
+    created = models.DateTimeField(_("queued"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("queued mail")
+
+    def __str__(self):
+        return f"mail for subscription {self.subscription_id}"

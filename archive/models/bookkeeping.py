@@ -1,5 +1,6 @@
 """Rows the archive keeps about itself: the search outbox, the indexer, the vocabulary version."""
 
+import datetime
 import functools
 import secrets
 from collections.abc import Iterable
@@ -75,6 +76,13 @@ class IndexerState(models.Model):
 
     def __str__(self):
         return f"indexer, last seen {self.heartbeat}"
+
+    @classmethod
+    def due_since(cls, now, checked=None):
+        """Scheduled reports that fell due after this are still to be looked at."""
+        if checked is None:
+            checked = cls.objects.filter(pk=1).values_list("scheduled_checked", flat=True).first()
+        return checked or now - datetime.timedelta(days=1)
 
 
 # Changes to the vocabulary this process made that other processes may not see

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ..dates import EARLIEST_YEAR, PartialDate
 from ..paths import path
 from ..text import clean_body, is_subhead, paragraphs
-from .bookkeeping import IndexChange
+from .bookkeeping import IndexChange, IndexerState
 from .people import Person
 from .terms import Agency, Region, Source, Topic
 from .validation import FeedSafeText
@@ -65,9 +65,22 @@ class ReportQuerySet(models.QuerySet):
                 ReportVersion.objects.changed(ids)
 
     def touch(self) -> int:
-        """Stamp ``updated`` and nothing else (no index change, no version): something
-        an editor's open form holds changed, such as a decision on a suggestion."""
-        return super().update(updated=timezone.now())
+        """Stamp ``updated`` and nothing else (no version, no index change): something
+        an editor's open form holds changed, such as a decision on a suggestion.
+
+        Except for one case: the indexer queues a scheduled report that falls due
+        only if it was last saved before its time (``indexing``), so one that
+        fell due since the indexer last looked is queued here.
+        """
+        with transaction.atomic(using=self.db):
+            now = timezone.now()
+            due = self.filter(
+                status=Report.Status.PUBLISHED,
+                publish_at__gt=IndexerState.due_since(now),
+                publish_at__lte=now,
+            )
+            IndexChange.objects.enqueue(due.values_list("pk", flat=True))
+            return super().update(updated=now)
 
     @staticmethod
     def _first_published_after(changes: dict) -> Case:

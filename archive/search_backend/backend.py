@@ -32,6 +32,7 @@ from .formats import ArrayPositions
 from .generation import Generation, cross_counts, own_counts
 from .generations import (
     active_folder,
+    being_built,
     children_die_with_this_process,
     finish_building,
     point_to,
@@ -192,7 +193,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self.setup_complete = False
         self.close()
         olds = sorted(
-            (p for p in self.root.glob("gen-*") if p not in (folder, previous)),
+            (
+                p
+                for p in self.root.glob("gen-*")
+                if p not in (folder, previous) and not being_built(p)
+            ),
             key=lambda p: p.stat().st_mtime,
         )
         for old in olds[: max(0, len(olds) - keep + 1)]:

@@ -6,6 +6,7 @@ import ctypes
 import os
 import shutil
 import signal
+import socket
 import time
 import uuid
 from pathlib import Path
@@ -45,16 +46,36 @@ def start_building(root: Path) -> Path:
     the folders of rebuilds whose process has gone (killed: ``kill -9``, a reboot)."""
     root.mkdir(parents=True, exist_ok=True)
     for marker in root.glob(f"gen-*/{BUILDING}"):
-        try:
-            pid = int(marker.read_text().strip() or 0)
-        except (OSError, ValueError):
-            pid = 0
-        if not _alive(pid):
+        if _abandoned(marker):
             shutil.rmtree(marker.parent, ignore_errors=True)
     folder = root / new_folder_name()
     folder.mkdir()
-    (folder / BUILDING).write_text(str(os.getpid()))
+    (folder / BUILDING).write_text(f"{socket.gethostname()} {os.getpid()}")
     return folder
+
+
+# A rebuild's folder marked by another host (another container sharing the index's
+# storage) is taken as abandoned only when nothing was written to it for this long:
+# its process cannot be asked after from here. A rebuild of 100,000 reports takes
+# minutes.
+FOREIGN_BUILD_SECONDS = 6 * 3600
+
+
+def _abandoned(marker: Path) -> bool:
+    try:
+        host, _, pid = marker.read_text().strip().rpartition(" ")
+        quiet = time.time() - max(p.stat().st_mtime for p in marker.parent.iterdir())
+    except (OSError, ValueError):
+        return False  # it went meanwhile, or is being written
+    if host != socket.gethostname():
+        return quiet > FOREIGN_BUILD_SECONDS
+    return not pid.isdigit() or not _alive(int(pid))
+
+
+def being_built(folder: Path) -> bool:
+    """Whether another rebuild, still alive, is writing this folder."""
+    marker = folder / BUILDING
+    return marker.exists() and not _abandoned(marker)
 
 
 def finish_building(folder: Path) -> None:
@@ -101,6 +122,7 @@ def _in_forked_child() -> None:
         return
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+    _guard["parent"] = os.getpid()  # a process this one forks dies with this one
 
 
 os.register_at_fork(after_in_child=_in_forked_child)

@@ -2,14 +2,15 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from archive import indexing
+from archive import alerts, indexing
 from archive.search_backend import IndexBusy
 
 
 class Command(BaseCommand):
     help = (
-        "Apply queued changes to the search index in batches, with one writer. "
-        "Run exactly one indexer per index (make serve starts it beside gunicorn)."
+        "Apply queued changes to the search index in batches, with one writer, and send "
+        "the queued confirmations of search alerts. Run exactly one indexer per index "
+        "(make serve starts it beside gunicorn)."
     )
 
     def add_arguments(self, parser):
@@ -31,5 +32,11 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopping.append(True))
         self.stdout.write("Search indexer running; stop with Ctrl-C.")
-        indexing.run(interval=interval, batch_size=batch, stop=lambda: bool(stopping))
+        # The confirmations of search alerts go from here, never inside a request.
+        indexing.run(
+            interval=interval,
+            batch_size=batch,
+            stop=lambda: bool(stopping),
+            chores=[alerts.send_queued_mail],
+        )
         self.stdout.write("Search indexer stopped.")

@@ -12,6 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # Confirmations waiting (the indexer sends them too, when it runs).
+        confirmations, unsent = alerts.send_queued_mail()
+        if confirmations or unsent:
+            self.stdout.write(f"Mailed {confirmations} confirmation(s), {unsent} failed.")
         try:
             outcome = alerts.send_alerts()
         except IntegrityError:
