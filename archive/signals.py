@@ -17,7 +17,8 @@ transaction:
   ``ReportQuerySet.retagged``, which also stamps the report ``updated``.
 
 - the Editors group: after every ``migrate`` it is given the permissions of
-  every vocabulary (``archive.roles``).
+  every vocabulary (``archive.roles``); and the database caches' tables are
+  made if missing.
 
 Bulk updates send no signals: ``ReportQuerySet.update``,
 ``TermQuerySet.update`` and ``AliasQuerySet`` do the same work themselves.
@@ -40,6 +41,7 @@ from .models import IndexChange, Report, ReportVersion, VocabularyState
 def connect() -> None:
     archive = apps.get_app_config("archive")
     post_migrate.connect(update_editors, sender=archive, dispatch_uid="archive-editors")
+    post_migrate.connect(create_cache_tables, sender=archive, dispatch_uid="archive-cache")
     post_save.connect(report_changed, sender=Report, dispatch_uid="archive-report-saved")
     post_delete.connect(report_changed, sender=Report, dispatch_uid="archive-report-deleted")
     post_save.connect(report_saved, sender=Report, dispatch_uid="archive-report-versioned")
@@ -142,6 +144,18 @@ def names_changed(sender, using="default", **kwargs):
 
 
 # --- Roles -------------------------------------------------------------------
+
+
+def create_cache_tables(sender, **kwargs):
+    """The tables of the database caches in ``CACHES``, in the database the router
+    gives each (SQLite's cache file, see ``archive.routers``): made by every
+    ``migrate``, so no set-up step is added and a cache added later gets its table;
+    nothing when the cache lives elsewhere (``DJANGO_CACHE_URL``)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    for alias in connections:
+        call_command("createcachetable", database=alias, verbosity=0)
 
 
 def update_editors(sender, using="default", **kwargs):

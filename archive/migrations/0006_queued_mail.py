@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0006_cache_table"),
+        ("archive", "0005_versions_and_alerts"),
     ]
 
     operations = [
