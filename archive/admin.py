@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from . import indexing, tagging
+from .common.text import xml_safe
 from .facets import FACETS, TERMS
 from .merging import merge_problem, merge_terms
 from .models import (
@@ -31,7 +32,6 @@ from .models import (
     TagSuggestion,
     Topic,
 )
-from .text import xml_safe
 
 
 class TextareaField(forms.CharField):

@@ -11,7 +11,7 @@ import json
 
 from haystack import indexes
 
-from . import trees
+from .common import trees
 from .facets import TERMS
 from .models import Report
 from .search_backend.analysis import WORDS_RE

@@ -17,11 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import diffs
-from .dates import PartialDate
+from .common.dates import PartialDate
+from .common.text import paragraphs
 from .facets import TERMS
 from .models import Correction, Report, ReportVersion
 from .models.reports import PublicText
-from .text import paragraphs
 
 # A correction belongs to the version its edit made: saved moments after the note.
 SAME_CHANGE = datetime.timedelta(seconds=60)

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import facets, trees
+from . import facets
+from .common import trees
 from .edits import deletions, distance
 from .models import Alias, Region, VocabularyState
 from .romanization import GENERIC, alias_key, fold, plain

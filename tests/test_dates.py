@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from archive.dates import DatePrecision, PartialDate
+from archive.common.dates import DatePrecision, PartialDate
 
 
 @pytest.mark.parametrize(

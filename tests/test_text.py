@@ -1,4 +1,4 @@
-from archive.text import clean_body, paragraphs, short_slug
+from archive.common.text import clean_body, paragraphs, short_slug
 
 
 def test_html_is_reduced_to_paragraphs():

@@ -7,7 +7,7 @@ report have one field per vocabulary in ``archive.facets.TERMS`` (``regions``,
 
 from pydantic import BaseModel, Field, create_model
 
-from ..dates import DatePrecision
+from ..common.dates import DatePrecision
 from ..facets import TERMS
 
 

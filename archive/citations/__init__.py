@@ -24,7 +24,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dates import DatePrecision, PartialDate
+from ..common.dates import DatePrecision, PartialDate
 from ..facets import TERMS
 from ..models import Report, web_address
 from ..versions import citation_version

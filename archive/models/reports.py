@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from ..dates import EARLIEST_YEAR, PartialDate
-from ..paths import path
-from ..text import clean_body, is_subhead, paragraphs
+from ..common.dates import EARLIEST_YEAR, PartialDate
+from ..common.paths import path
+from ..common.text import clean_body, is_subhead, paragraphs
 from .bookkeeping import IndexChange, IndexerState
 from .people import Person
 from .terms import Agency, Region, Source, Topic

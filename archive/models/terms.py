@@ -10,8 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import trees
-from ..paths import path
+from ..common import trees
+from ..common.paths import path
 from ..romanization import ABBREVIATION, alias_key
 from .bookkeeping import IndexChange, VocabularyState
 from .validation import FeedSafeText

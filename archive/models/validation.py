@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import ngettext
 
-from ..text import control_characters
+from ..common.text import control_characters
 
 
 class FeedSafeText:

@@ -1,0 +1,8 @@
+"""Small helpers every wing may use, which import no other part of the archive.
+
+- ``dates``: ``PartialDate`` (a year, a month or a day, never invented) and
+  its precision;
+- ``text``: paragraphs, cleaning pasted and scraped text, what XML can carry;
+- ``trees``: parent chains of places and bodies;
+- ``paths``: addresses of pages, reversed once a name.
+"""
