@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import alert_views, exports, feeds, index_views, version_views, views
-from .citations import views as citations
+from . import feeds, index_views, views
 from .facets import TERMS
+from .research import alert_views, exports, version_views
+from .research.citations import views as citations
 from .sitemaps import SITEMAPS
 
 app_name = "archive"
@@ -57,6 +58,6 @@ archive_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("archive.api.urls")),
+    path("api/v1/", include("archive.research.api.urls")),
     path("", include((archive_patterns, "archive"))),
 ]

@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import alerts
 from archive.models import QueuedMail, Report, Subscription
 from archive.models.alerts import CONFIRM_WITHIN
+from archive.research import alerts
 
 from .conftest import index_now
 from .factories import make_report

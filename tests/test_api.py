@@ -6,11 +6,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import override_settings
 
-from archive.api.schemas import Report as ReportSchema
-from archive.api.schemas import SearchResponse
 from archive.facets import TERMS
 from archive.forms import PARAMETERS
 from archive.models import Region, Report, Source
+from archive.research.api.schemas import Report as ReportSchema
+from archive.research.api.schemas import SearchResponse
 
 from .conftest import index_now
 from .factories import make_report
@@ -276,7 +276,7 @@ def test_one_throttle_counts_each_client_right_when_threads_serve_them_at_once(m
     from django.core.cache.backends.locmem import LocMemCache
     from django.test import RequestFactory
 
-    from archive.throttling import AnonymousRate
+    from archive.research.throttling import AnonymousRate
 
     throttle = AnonymousRate("ARCHIVE_API_RATE", "api")
     both_inside = threading.Barrier(2)

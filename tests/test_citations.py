@@ -11,11 +11,11 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from archive.citations import Citation
-from archive.citations.embedded import meta_tags
-from archive.citations.formats import bibtex, csl, ris
-from archive.citations.styles import apa, chicago
 from archive.models import Report
+from archive.research.citations import Citation
+from archive.research.citations.embedded import meta_tags
+from archive.research.citations.formats import bibtex, csl, ris
+from archive.research.citations.styles import apa, chicago
 
 from .factories import make_report
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.test import override_settings
 
-from archive import exports
-from archive.api.schemas import Report as ReportSchema
+from archive.research import exports
+from archive.research.api.schemas import Report as ReportSchema
 
 from .conftest import index_now
 from .factories import make_report

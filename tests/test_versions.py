@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import diffs
 from archive.merging import merge_terms
 from archive.models import Correction, Region, Report, ReportVersion, TagSuggestion, Topic
-from archive.versions import citation_version
+from archive.research import diffs
+from archive.research.versions import citation_version
 
 from .factories import make_region, make_report, make_topic
 from .forms import form_data

@@ -111,7 +111,7 @@ class ReportManager(models.Manager.from_queryset(ReportQuerySet)):
 
 class PublicText:
     """What pages show of a report's public fields, for a report and for any of its
-    versions (``archive.versions.VersionText``) alike."""
+    versions (``archive.research.versions.VersionText``) alike."""
 
     @property
     def paragraphs(self) -> list[str]:

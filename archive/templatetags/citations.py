@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from ..citations import Citation
-from ..citations.embedded import coins, meta_tags
-from ..citations.styles import apa, chicago
-from ..exports import download_links, limit
 from ..forms import ParsedSearch
+from ..research.citations import Citation
+from ..research.citations.embedded import coins, meta_tags
+from ..research.citations.styles import apa, chicago
+from ..research.exports import download_links, limit
 
 register = template.Library()
 

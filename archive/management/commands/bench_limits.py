@@ -27,9 +27,10 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from archive import tagging, version_views
+from archive import tagging
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Person, Report
+from archive.research import version_views
 from archive.vocabulary import current
 
 RESULTS = settings.BASE_DIR / "var" / "bench" / "limits.json"

@@ -2,7 +2,8 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from archive import alerts, indexing
+from archive import indexing
+from archive.research import alerts
 from archive.search_backend import IndexBusy
 
 

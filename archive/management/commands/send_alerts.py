@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from archive import alerts
+from archive.research import alerts
 
 
 class Command(BaseCommand):

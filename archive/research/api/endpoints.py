@@ -1,7 +1,7 @@
 """Version 1 of the JSON API, at /api/v1/: search, reports and vocabularies, read only.
 
 Built with Django Ninja: each answer is checked against its schema
-(``archive.api.schemas``) on the way out, and the same schemas make the
+(``archive.research.api.schemas``) on the way out, and the same schemas make the
 OpenAPI document. Searches go through ``run_search``, the search page's own
 path, so they never disagree with the page; everything shown comes from
 ``Report.objects.published()``. Every error is JSON (``{"detail": …}``),
@@ -18,12 +18,12 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
-from ..facets import FACETS, TERMS
-from ..forms import MAX_PAGE
-from ..models import Report
+from ...facets import FACETS, TERMS
+from ...forms import MAX_PAGE
+from ...models import Report
+from ...search import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
+from ...search_request import run_search
 from ..records import full, prefetch
-from ..search import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
-from ..search_request import run_search
 from ..throttling import AnonymousRate
 from . import payloads, schemas
 

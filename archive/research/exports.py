@@ -5,7 +5,7 @@ in its order, up to ``ARCHIVE_EXPORT_LIMIT`` (20,000): the pages are read
 through ``search()`` (without corrections: the search page's links already
 carry the corrected words when the page shows them), a few hundred at a
 time, and written out as they come, so memory stays flat. Each record is the
-API's report record (``archive.records.full``); CSV flattens it into dotted
+API's report record (``archive.research.records.full``); CSV flattens it into dotted
 columns (``date.year``, ``regions.name``), with several values in one cell
 separated by "; ".
 """
@@ -22,11 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pydantic import BaseModel
 
+from ..forms import ParsedSearch, parse_search, url_with
+from ..models import Report
+from ..search import ArchiveQuery, ArchiveResults, search
 from . import records
 from .api.schemas import Report as ReportSchema
-from .forms import ParsedSearch, parse_search, url_with
-from .models import Report
-from .search import ArchiveQuery, ArchiveResults, search
 from .throttling import throttled
 
 BATCH = 500  # reports read per search; larger pages cost more memory, not less time

@@ -10,16 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Report
+from ..models import Report
+from ..views import not_public
 from .throttling import AnonymousRate, too_many
-from .versions import (
-    cached_differences,
-    change_log,
-    differences,
-    remember_differences,
-    text_of,
-)
-from .views import not_public
+from .versions import cached_differences, change_log, differences, remember_differences, text_of
 
 MAX_NUMBER = 1_000_000  # numbers past this are not looked up (nor sent to the database)
 # Comparisons not made before, per address (``ARCHIVE_DIFF_RATE``); those made are cached.

@@ -8,12 +8,12 @@ messages. Links are absolute, so a client can follow them as they are.
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
+from ...facets import FACETS, TERMS
+from ...forms import ParsedSearch, toggle, url_with
+from ...presentation import undated_count
+from ...search import ArchiveQuery, ArchiveResults, search
 from .. import records
 from ..exports import download_links
-from ..facets import FACETS, TERMS
-from ..forms import ParsedSearch, toggle, url_with
-from ..presentation import undated_count
-from ..search import ArchiveQuery, ArchiveResults, search
 
 
 def site(request: HttpRequest) -> str:

@@ -24,9 +24,9 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..common.dates import DatePrecision, PartialDate
-from ..facets import TERMS
-from ..models import Report, web_address
+from ...common.dates import DatePrecision, PartialDate
+from ...facets import TERMS
+from ...models import Report, web_address
 from ..versions import citation_version
 
 ARCHIVE_NAME = gettext_lazy("NK Security Reports Archive")

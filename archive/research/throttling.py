@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja.throttling import SimpleRateThrottle
 
-from .middleware import client_address
+from ..middleware import client_address
 
 
 class _PerThread:

@@ -16,12 +16,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..common.dates import PartialDate
+from ..common.text import paragraphs
+from ..facets import TERMS
+from ..models import Correction, Report, ReportVersion
+from ..models.reports import PublicText
 from . import diffs
-from .common.dates import PartialDate
-from .common.text import paragraphs
-from .facets import TERMS
-from .models import Correction, Report, ReportVersion
-from .models.reports import PublicText
 
 # A correction belongs to the version its edit made: saved moments after the note.
 SAME_CHANGE = datetime.timedelta(seconds=60)

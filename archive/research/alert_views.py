@@ -16,9 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ..middleware import client_address
+from ..models import Subscription
 from . import alerts
-from .middleware import client_address
-from .models import Subscription
 
 log = logging.getLogger(__name__)
 TOKEN_LENGTH = 100  # tokens are 43 characters; anything longer is not one

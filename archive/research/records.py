@@ -12,9 +12,9 @@ text and the corrections, as the report's page shows them.
 
 from django.db.models import prefetch_related_objects
 
-from .common.paths import path
-from .facets import TERMS, fetch_terms
-from .models import Report, web_address
+from ..common.paths import path
+from ..facets import TERMS, fetch_terms
+from ..models import Report, web_address
 
 
 def prefetch(reports: list[Report], full: bool = False) -> list[Report]:

@@ -7,10 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ..common.paths import path
+from ...common.paths import path
+from ...forms import parse_search
+from ...models import Report
 from ..exports import attachment, filename, first_batch, matching_reports
-from ..forms import parse_search
-from ..models import Report
 from ..throttling import throttled
 from . import Citation
 from .formats import bibtex, csl, ris

@@ -32,10 +32,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from . import vocabulary
-from .facets import FACETS
-from .forms import parse_search, url_with
-from .models import (
+from .. import vocabulary
+from ..facets import FACETS
+from ..forms import parse_search, url_with
+from ..models import (
     CheckedReport,
     IndexChange,
     IndexerState,
@@ -44,8 +44,8 @@ from .models import (
     ReportVersion,
     Subscription,
 )
-from .models.alerts import CONFIRM_WITHIN, digest, mailbox_hour
-from .search import ArchiveQuery, search
+from ..models.alerts import CONFIRM_WITHIN, digest, mailbox_hour
+from ..search import ArchiveQuery, search
 
 log = logging.getLogger(__name__)
 
