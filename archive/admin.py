@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from . import indexing, tagging
+from . import indexing
 from .common.text import xml_safe
+from .editing import tagging
+from .editing.merging import merge_problem, merge_terms
 from .facets import FACETS, TERMS
-from .merging import merge_problem, merge_terms
 from .models import (
     Agency,
     Correction,
@@ -126,7 +127,7 @@ class AliasedTermAdmin(TermAdmin):
 
     @admin.action(description=_("Merge the selected into one"), permissions=["change", "delete"])
     def merge(self, request, queryset):
-        """Ask which term to keep, then move everything to it (see archive.merging)."""
+        """Ask which term to keep, then move everything to it (see archive.editing.merging)."""
         terms = list(queryset.order_by("name"))
         if len(terms) < 2:
             self.message_user(request, _("Select two or more to merge."), messages.WARNING)

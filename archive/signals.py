@@ -17,7 +17,7 @@ transaction:
   ``ReportQuerySet.retagged``, which also stamps the report ``updated``.
 
 - the Editors group: after every ``migrate`` it is given the permissions of
-  every vocabulary (``archive.roles``); and the database caches' tables are
+  every vocabulary (``archive.editing.roles``); and the database caches' tables are
   made if missing.
 
 Bulk updates send no signals: ``ReportQuerySet.update``,
@@ -34,7 +34,8 @@ from django.db.models.signals import (
     pre_save,
 )
 
-from . import facets, roles
+from . import facets
+from .editing import roles
 from .models import IndexChange, Report, ReportVersion, VocabularyState
 
 

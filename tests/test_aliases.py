@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from archive import tagging
+from archive.editing import tagging
 from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion, Topic
 from archive.search import ArchiveQuery, search
 
@@ -407,7 +407,7 @@ def test_the_report_list_filters_reports_awaiting_tag_decisions(client, vocabula
 
 
 def test_merged_addresses_redirect_for_twins_and_through_chains(client, vocabularies):
-    from archive.merging import merge_terms
+    from archive.editing.merging import merge_terms
 
     keep = Region.objects.get(slug="hyesan")
     twin = make_region("Hyesan", kind=Region.Kind.CITY, slug="hyesan-2", parent=keep.parent)

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from playwright.sync_api import expect
 
+from archive.editing.roles import ensure_editors_group
 from archive.facets import TERMS
 from archive.models import Report
-from archive.roles import ensure_editors_group
 
 from .conftest import DEMO, load_snapshot
 

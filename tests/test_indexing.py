@@ -483,7 +483,7 @@ def test_a_scheduled_report_decided_on_after_its_time_still_reaches_the_index(mo
     """The indexer queues a report that fell due only if it was last saved before its
     time: a suggestion rejected just after (before the indexer looked) stamped it later,
     and it never reached the index."""
-    from archive import tagging
+    from archive.editing import tagging
     from archive.models import TagSuggestion, Topic
 
     start = timezone.now()

@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from reversion.models import Version
 
-from archive import tagging
+from archive.editing import tagging
 from archive.models import Region, Report, TagSuggestion
 
 from .conftest import index_now

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from archive import facets
-from archive.roles import editor_permissions
+from archive.editing.roles import editor_permissions
 from archive.search_backend import SearchEngine, engine
 from archive.search_indexes import ReportIndex
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import tagging
+from archive.editing import tagging
 from archive.models import Topic
 
 from .factories import make_report

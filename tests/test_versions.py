@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from archive.merging import merge_terms
+from archive.editing.merging import merge_terms
 from archive.models import Correction, Region, Report, ReportVersion, TagSuggestion, Topic
 from archive.research import diffs
 from archive.research.versions import citation_version

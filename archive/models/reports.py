@@ -372,7 +372,7 @@ class TagSuggestion(models.Model):
     """A term the text names, awaiting an editor's decision, or applied by a rule.
 
     The importer and the admin suggest. A rule whose measured precision is
-    high enough (``archive.tagging.RULES``) tags the report at once, and the
+    high enough (``archive.editing.tagging.RULES``) tags the report at once, and the
     suggestion records that the tag was automatic: rejecting it removes the
     tag. A rejected suggestion is kept so that it is not made again.
     """

@@ -5,7 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import reverse
 
-from .. import indexing, tagging
+from .. import indexing
+from ..editing import tagging
 from ..models import Report, TagSuggestion
 
 register = template.Library()

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from archive import tagging
+from archive.editing import tagging
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Person, Report
 from archive.research import version_views

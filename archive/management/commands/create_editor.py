@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.roles import EDITORS
+from archive.editing.roles import EDITORS
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importers.store import import_file
+from archive.editing.importers.store import import_file
 from archive.models import Report
 
 

@@ -53,7 +53,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from archive import indexing
-from archive.importers.store import import_file
+from archive.editing.importers.store import import_file
 from archive.management.hostile import HOSTILE, hostile_phase
 from archive.models import IndexChange, Region, Report
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import tagging
+from archive.editing import tagging
 from archive.models import Report, TagSuggestion
 
 

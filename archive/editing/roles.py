@@ -7,7 +7,7 @@ or permissions. The group is brought up to date after every ``migrate``
 (see ``archive.signals``), so a new vocabulary's permissions join it.
 """
 
-from .facets import TERMS
+from ..facets import TERMS
 
 EDITORS = "Editors"
 ALL = ["add", "change", "delete", "view"]

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..common.text import short_slug
-from ..facets import FACETS, TERMS
-from ..models import IndexChange, Report, ReportVersion, TagSuggestion
+from ...common.text import short_slug
+from ...facets import FACETS, TERMS
+from ...models import IndexChange, Report, ReportVersion, TagSuggestion
+from ...vocabulary import current as current_vocabulary
 from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions
-from ..vocabulary import current as current_vocabulary
 from .files import read_file
 from .records import ImportedRecord, RecordProblem
 

@@ -10,8 +10,8 @@ import calendar
 import datetime
 import re
 
-from ..common.dates import PartialDate
-from ..common.text import SPACE_RE, control_characters, html_to_text, looks_like_html, xml_safe
+from ...common.dates import PartialDate
+from ...common.text import SPACE_RE, control_characters, html_to_text, looks_like_html, xml_safe
 from .records import ImportedRecord, RecordProblem, text_hash
 
 # "april", "apr" and "sept" all name a month.

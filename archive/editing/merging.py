@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import Alias, ReportVersion, TagSuggestion, TreeNode
+from ..models import Alias, ReportVersion, TagSuggestion, TreeNode
 
 
 def merge_problem(keep, merged) -> str | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from ..common.dates import PartialDate
+from ...common.dates import PartialDate
 
 
 @dataclass

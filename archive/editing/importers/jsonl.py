@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from ..common.dates import PartialDate
-from ..common.text import XML_ILLEGAL_RE, clean_body, control_characters, xml_safe
-from ..facets import TERMS
+from ...common.dates import PartialDate
+from ...common.text import XML_ILLEGAL_RE, clean_body, control_characters, xml_safe
+from ...facets import TERMS
 from .records import ImportedRecord, RecordProblem, longest_record, text_hash
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
