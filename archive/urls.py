@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import feeds, index_views, views
 from .facets import TERMS
+from .pages import feeds, index_views, views
+from .pages.sitemaps import SITEMAPS
 from .research import alert_views, exports, version_views
 from .research.citations import views as citations
-from .sitemaps import SITEMAPS
 
 app_name = "archive"
 

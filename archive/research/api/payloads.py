@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ...facets import FACETS, TERMS
 from ...forms import ParsedSearch, toggle, url_with
-from ...presentation import undated_count
+from ...pages.presentation import undated_count
 from ...search import ArchiveQuery, ArchiveResults, search
 from .. import records
 from ..exports import download_links

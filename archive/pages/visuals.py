@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
-from .facets import REGION, YEAR
-from .forms import url_with
+from ..facets import REGION, YEAR
+from ..forms import url_with
+from ..search import ArchiveResults
 from .grids import GRIDS, grid
 from .maps import search_map
 from .presentation import Bar
-from .search import ArchiveResults
 
 OWN = (REGION.name,)
 MAX_OPENED = 20

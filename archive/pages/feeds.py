@@ -11,13 +11,13 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from .common.dates import DatePrecision
-from .common.text import xml_safe
-from .facets import ON_CARDS, TERMS, fetch_terms
-from .forms import parse_search, url_with
-from .models import Correction, Report
+from ..common.dates import DatePrecision
+from ..common.text import xml_safe
+from ..facets import ON_CARDS, TERMS, fetch_terms
+from ..forms import parse_search, url_with
+from ..models import Correction, Report
+from ..search import search
 from .presentation import cards
-from .search import search
 
 FEED_LENGTH = 30
 

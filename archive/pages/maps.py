@@ -14,20 +14,20 @@ import json
 import math
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import vocabulary
+from .. import vocabulary
+from ..models import Region
+from ..search import ArchiveResults
 from .grids import narrowing
-from .models import Region
-from .search import ArchiveResults
 
-OUTLINE = Path(__file__).resolve().parents[1] / "fixtures" / "map" / "outline.json"
+OUTLINE = settings.BASE_DIR / "fixtures" / "map" / "outline.json"
 LARGEST = 16.0  # SVG units: the radius of the largest circle (a few hundred places fit)
 SMALLEST = 3.0  # a single report still shows
 # Neighbours and seas, where their names sit on the map (longitude, latitude).

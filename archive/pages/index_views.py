@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from django.shortcuts import render
 from django.urls import reverse
 
-from .facets import FACETS, TERMS
-from .models import Alias, Report
+from ..facets import FACETS, TERMS
+from ..models import Alias, Report
+from ..search import ArchiveQuery, search
 from .presentation import term_links
-from .search import ArchiveQuery, search
 
 LETTERS_FROM = 30  # a list longer than this gets an A-Z jump
 SHOWN_ALIASES = 4

@@ -1,8 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .facets import TERMS
-from .models import Report, TreeNode
+from ..facets import TERMS
+from ..models import Report, TreeNode
 
 
 class ReportSitemap(Sitemap):

@@ -12,10 +12,14 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import indexing, visuals, vocabulary
-from .facets import FACETS, TERMS
-from .forms import page_number, url_with, without_controls
-from .models import Agency, Person, Report, TreeNode
+from .. import indexing, vocabulary
+from ..facets import FACETS, TERMS
+from ..forms import page_number, url_with, without_controls
+from ..models import Agency, Person, Report, TreeNode
+from ..search import ArchiveQuery, VisibleTerms, related, search
+from ..search_backend import engine
+from ..search_request import run_search
+from . import visuals
 from .presentation import (
     by_day,
     cards,
@@ -33,9 +37,6 @@ from .presentation import (
     undated_count,
 )
 from .result_nav import result_links, result_nav
-from .search import ArchiveQuery, VisibleTerms, related, search
-from .search_backend import engine
-from .search_request import run_search
 
 log = logging.getLogger(__name__)
 
