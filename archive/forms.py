@@ -15,8 +15,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from . import vocabulary
 from .facets import FACETS
+from .names import vocabulary
 from .search import (
     MAX_QUERY_LENGTH,
     PER_PAGE,

@@ -14,9 +14,10 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import suggestions, vocabulary
+from . import suggestions
 from .facets import ALIASED, FACETS, TERMS
 from .models import IndexChange, Report
+from .names import vocabulary
 from .search_backend import engine
 
 PER_PAGE = 20
@@ -100,7 +101,7 @@ def search(
     """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
 
     A query naming a region, agency or topic by any of its names is widened
-    to all of them (see ``archive.vocabulary``). With ``suggest`` (pages that
+    to all of them (see ``archive.names.vocabulary``). With ``suggest`` (pages that
     show it), a misspelt query gets a correction that has results, and a query
     whose words together match few reports gets the reports matching most of
     them; feeds and exports leave both out. ``cross`` asks for counts of pairs

@@ -9,7 +9,7 @@ transaction:
   nothing here touches the index itself;
 - the vocabulary of names and labels: a term or alias saved or deleted
   gives the vocabulary a new version when the transaction commits, so that
-  every process re-reads it (``archive.vocabulary``);
+  every process re-reads it (``archive.names.vocabulary``);
 - the versions readers can cite: a report saved or retagged (also from the
   term's side, by a merge or a deletion) records its new version if what
   readers see changed (``ReportVersion.objects``; a save and its tags in one

@@ -34,8 +34,8 @@ class Snapshot:
     vocabulary: object
 
     def restore(self, index_root: Path) -> None:
-        from archive import vocabulary
         from archive.models import VocabularyState
+        from archive.names import vocabulary
 
         with connection.cursor() as cursor:
             for model, insert, row, rows in self.rows:
@@ -92,7 +92,7 @@ def snapshot(fixtures: tuple[Path, ...], tmp_path_factory, then=None) -> Snapsho
     made; with ``then``, what it makes of the fixtures' own snapshot as well."""
     from haystack import connections
 
-    from archive import vocabulary
+    from archive.names import vocabulary
 
     if (fixtures, then) in _snapshots:
         return _snapshots[fixtures, then]
@@ -175,7 +175,7 @@ def search_index(tmp_path):
     """
     from haystack import connections
 
-    from archive import vocabulary
+    from archive.names import vocabulary
 
     # Nor may a test see the vocabulary another test's rolled-back rows made.
     with vocabulary._lock:

@@ -177,7 +177,7 @@ def test_another_spelling_in_the_address_redirects_to_the_term(client, seeds):
 
 def test_an_ambiguous_name_widens_nothing_even_when_a_sibling_name_folds_alike(seeds):
     # "Gangwon" folds like "Kangwon" but is also South Korea's province.
-    from archive import vocabulary
+    from archive.names import vocabulary
 
     names = vocabulary.current()
     for typed in ("Gangwon", "Kangwon"):  # both Koreas have a province of these names
@@ -196,7 +196,7 @@ def test_an_ambiguous_name_widens_nothing_even_when_a_sibling_name_folds_alike(s
 
 
 def test_expansion_keeps_fields_boosts_and_spacing(seeds):
-    from archive import vocabulary
+    from archive.names import vocabulary
 
     names = vocabulary.current()
     assert names.expand('regions:"ryanggang"').text == 'regions:"ryanggang"'
@@ -435,7 +435,7 @@ def test_a_region_whose_only_use_is_a_draft_inside_it_stays_private(client, voca
 
 
 def test_spellings_of_a_person_do_not_name_the_county(vocabularies):
-    from archive import vocabulary
+    from archive.names import vocabulary
 
     names = vocabulary.current()
     for person in ["Kim Jong-suk", "Kim-Jong-Suk", "kim jong suk"]:

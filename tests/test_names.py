@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
-from archive import vocabulary
 from archive.models import Agency, Person, Region, Report
+from archive.names import vocabulary
 from archive.search import ArchiveQuery, search
 
 from .conftest import index_now

@@ -2,7 +2,7 @@
 
 import pytest
 
-from archive.romanization import alias_key, fold
+from archive.names.romanization import alias_key, fold
 
 SAME_NAME = [
     # Provinces: McCune-Reischauer, Revised Romanization, English, DPRK and ISO forms.

@@ -4,5 +4,6 @@
   its precision;
 - ``text``: paragraphs, cleaning pasted and scraped text, what XML can carry;
 - ``trees``: parent chains of places and bodies;
-- ``paths``: addresses of pages, reversed once a name.
+- ``paths``: addresses of pages, reversed once a name;
+- ``distance``: edit distance, and the deletions near misspellings are found by.
 """

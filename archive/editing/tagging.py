@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..facets import FACETS, TERMS
 from ..models import Region, Report, ReportVersion, TagSuggestion
-from ..vocabulary import KnownTerm, Vocabulary, current
+from ..names.vocabulary import KnownTerm, Vocabulary, current
 
 SUGGESTED = tuple(facet for facet in TERMS if facet.suggested)
 ACCEPTED, AUTOMATIC, PENDING = (

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..common import trees
 from ..common.paths import path
-from ..romanization import ABBREVIATION, alias_key
+from ..names.romanization import ABBREVIATION, alias_key
 from .bookkeeping import IndexChange, VocabularyState
 from .validation import FeedSafeText
 
@@ -267,7 +267,7 @@ class Alias(models.Model):
     """Another name a term goes by: a spelling, an abbreviation, a former name.
 
     Searching any name of a term finds reports that use any other; names are
-    compared folded (see ``archive.romanization``), so that spellings not
+    compared folded (see ``archive.names.romanization``), so that spellings not
     listed still find their term. Subclasses name their term's field in
     ``term_field``.
     """

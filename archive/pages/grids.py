@@ -15,9 +15,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .. import vocabulary
 from ..facets import AGENCY, REGION, YEAR
 from ..forms import url_with
+from ..names import vocabulary
 from ..search import ArchiveResults
 
 GRIDS = ((REGION.name, AGENCY.name), (REGION.name, YEAR.name))

@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import vocabulary
 from ..models import Region
+from ..names import vocabulary
 from ..search import ArchiveResults
 from .grids import narrowing
 

@@ -32,7 +32,6 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .. import vocabulary
 from ..facets import FACETS
 from ..forms import parse_search, url_with
 from ..models import (
@@ -45,6 +44,7 @@ from ..models import (
     Subscription,
 )
 from ..models.alerts import CONFIRM_WITHIN, digest, mailbox_hour
+from ..names import vocabulary
 from ..search import ArchiveQuery, search
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
-from ..edits import deletions
+from ..common.distance import deletions
 
 FORMAT_VERSION = 4
 DONE = "meta.json"  # written last: a folder without it is incomplete

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..edits import deletions, distance
+from ..common.distance import deletions, distance
 from .analysis import indexed_form, is_stop_word
 from .arrays import MAX_SPELLING_WORD, word_hash
 

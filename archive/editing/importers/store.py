@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from ...common.text import short_slug
 from ...facets import FACETS, TERMS
 from ...models import IndexChange, Report, ReportVersion, TagSuggestion
-from ...vocabulary import current as current_vocabulary
+from ...names.vocabulary import current as current_vocabulary
 from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions
 from .files import read_file
 from .records import ImportedRecord, RecordProblem

@@ -30,8 +30,8 @@ from django.utils import timezone
 from archive.editing import tagging
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Person, Report
+from archive.names.vocabulary import current
 from archive.research import version_views
-from archive.vocabulary import current
 
 RESULTS = settings.BASE_DIR / "var" / "bench" / "limits.json"
 CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"

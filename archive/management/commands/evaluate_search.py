@@ -34,10 +34,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from archive import vocabulary
 from archive.facets import ALIASED
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Report
+from archive.names import vocabulary
 from archive.search import ArchiveQuery, search
 from archive.search_backend import engine
 

@@ -19,10 +19,10 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import facets
-from .common import trees
-from .edits import deletions, distance
-from .models import Alias, Region, VocabularyState
+from .. import facets
+from ..common import trees
+from ..common.distance import deletions, distance
+from ..models import Alias, Region, VocabularyState
 from .romanization import GENERIC, alias_key, fold, plain
 
 MAX_NAME_WORDS = 16  # "Ministry of Land and Maritime Transportation of the DPRK" in full: 14
