@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from . import indexing
 from .common.text import xml_safe
 from .editing import tagging
 from .editing.merging import merge_problem, merge_terms
@@ -33,6 +32,7 @@ from .models import (
     TagSuggestion,
     Topic,
 )
+from .search import indexing
 
 
 class TextareaField(forms.CharField):

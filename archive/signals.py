@@ -5,7 +5,7 @@ transaction:
 
 - the search index: a report saved, deleted or retagged, or a term renamed,
   moved, deleted or restored from its history, queues the affected reports
-  in the ``IndexChange`` outbox for the indexer (``archive.indexing``);
+  in the ``IndexChange`` outbox for the indexer (``archive.search.indexing``);
   nothing here touches the index itself;
 - the vocabulary of names and labels: a term or alias saved or deleted
   gives the vocabulary a new version when the transaction commits, so that

@@ -192,7 +192,7 @@ def search_index(tmp_path):
 
 def index_now() -> int:
     """Apply every queued index change, as the indexer would."""
-    from archive import indexing
+    from archive.search import indexing
 
     total = 0
     while applied := indexing.apply_batch():

@@ -216,7 +216,7 @@ def test_the_confirmation_is_mailed_after_the_answer_has_gone(client, mailoutbox
 
 
 def test_the_indexers_loop_sends_the_queued_confirmations(client, mailoutbox):
-    from archive import indexing
+    from archive.search import indexing
 
     client.post("/alerts/", {"address": ADDRESS, "q": "smuggling"}, REMOTE_ADDR="1.2.3.4")
     turns = iter([False, True])

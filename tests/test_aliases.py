@@ -12,7 +12,7 @@ from pytest_django.asserts import assertContains
 
 from archive.editing import tagging
 from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion, Topic
-from archive.search import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, search
 
 from .conftest import SEEDS, SHARED_DATA, index_now
 from .factories import make_region, make_report

@@ -7,10 +7,10 @@ from django.contrib.auth.models import User
 from django.test import override_settings
 
 from archive.facets import TERMS
-from archive.forms import PARAMETERS
 from archive.models import Region, Report, Source
 from archive.research.api.schemas import Report as ReportSchema
 from archive.research.api.schemas import SearchResponse
+from archive.search.form import PARAMETERS
 
 from .conftest import index_now
 from .factories import make_report

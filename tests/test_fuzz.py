@@ -9,9 +9,9 @@ from django.template import Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.forms import PARAMETERS
 from archive.management.hostile import HOSTILE, hostile_urls
 from archive.models import Report
+from archive.search.form import PARAMETERS
 
 from .conftest import index_now
 from .factories import make_report

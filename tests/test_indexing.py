@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.utils import timezone
 
-from archive import indexing
 from archive.models import IndexChange, Region, Report
-from archive.search import ArchiveQuery, search
+from archive.search import indexing
+from archive.search.running import ArchiveQuery, search
 from archive.search_backend import ArchiveWhooshBackend, IndexBusy, engine
 
 from .conftest import index_now

@@ -8,7 +8,7 @@ import pytest
 
 from archive.models import Agency, Person, Region, Report
 from archive.names import vocabulary
-from archive.search import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, search
 
 from .conftest import index_now
 from .factories import make_report

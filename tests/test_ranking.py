@@ -6,7 +6,7 @@ import random
 import pytest
 from whoosh.query import Phrase
 
-from archive.search import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, search
 
 from .conftest import SHARED_DATA, index_now
 from .factories import make_report

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from archive.models import Region, Report, Source
-from archive.search import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, search
 
 from .conftest import index_now
 from .factories import make_agency, make_region, make_report, make_topic

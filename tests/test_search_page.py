@@ -200,7 +200,7 @@ def test_counts_have_thousands_separators(client, site):
     from django.template.loader import render_to_string
 
     from archive.pages.presentation import FacetLink, TermLink
-    from archive.search import FacetValue
+    from archive.search.running import FacetValue
 
     links = [FacetLink("hyesan", "Hyesan", 12345, False, "?region=hyesan")]
     assert '<span class="n">12,345</span>' in render_to_string(
@@ -219,7 +219,7 @@ def test_counts_have_thousands_separators(client, site):
 
 
 def test_a_suggested_name_is_written_as_the_term_is():
-    from archive.suggestions import correct
+    from archive.search.did_you_mean import correct
 
     names = {"pyongyang": ["Pyongyang"]}
     correction = correct(

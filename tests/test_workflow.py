@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from archive.models import Correction, Region, Report, TagSuggestion, Topic
-from archive.search import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, search
 
 from .conftest import index_now
 from .factories import make_region, make_report, make_topic

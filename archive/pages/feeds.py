@@ -14,9 +14,9 @@ from django.utils.text import Truncator
 from ..common.dates import DatePrecision
 from ..common.text import xml_safe
 from ..facets import ON_CARDS, TERMS, fetch_terms
-from ..forms import parse_search, url_with
 from ..models import Correction, Report
-from ..search import search
+from ..search.form import parse_search, url_with
+from ..search.running import search
 from .presentation import cards
 
 FEED_LENGTH = 30

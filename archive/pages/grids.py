@@ -16,9 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..facets import AGENCY, REGION, YEAR
-from ..forms import url_with
 from ..names import vocabulary
-from ..search import ArchiveResults
+from ..search.form import url_with
+from ..search.running import ArchiveResults
 
 GRIDS = ((REGION.name, AGENCY.name), (REGION.name, YEAR.name))
 MOST_COLUMNS = 15  # agencies across; the rest are named as left out

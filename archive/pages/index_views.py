@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from ..facets import FACETS, TERMS
 from ..models import Alias, Report
-from ..search import ArchiveQuery, search
+from ..search.running import ArchiveQuery, search
 from .presentation import term_links
 
 LETTERS_FROM = 30  # a list longer than this gets an A-Z jump

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from ..models import Region
 from ..names import vocabulary
-from ..search import ArchiveResults
+from ..search.running import ArchiveResults
 from .grids import narrowing
 
 OUTLINE = settings.BASE_DIR / "fixtures" / "map" / "outline.json"

@@ -12,10 +12,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..facets import FACETS, ON_CARDS, TERMS, fetch_terms
-from ..forms import toggle, url_with
 from ..models import Alias
 from ..names import vocabulary
-from ..search import PER_PAGE, PER_PAGE_CHOICES, ArchiveResults, FacetValue, VisibleTerms
+from ..search.form import toggle, url_with
+from ..search.running import PER_PAGE, PER_PAGE_CHOICES, ArchiveResults, FacetValue, VisibleTerms
 
 # The facets with a box of their own (months open inside the year box).
 BOXES = tuple(name for name in FACETS if name != "month")

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.urls import reverse
 
-from ..forms import MAX_PAGE, page_number, parse_search, url_with
 from ..models import Report
-from ..search import ArchiveResults, search
+from ..search.form import MAX_PAGE, page_number, parse_search, url_with
+from ..search.running import ArchiveResults, search
 
 MAX_FROM_LENGTH = 2000  # longer than any search the page links to
 WINDOW = 2  # reports fetched a search; three positions in a row span two such pages

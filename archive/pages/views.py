@@ -12,14 +12,14 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .. import indexing
 from ..facets import FACETS, TERMS
-from ..forms import page_number, url_with, without_controls
 from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
-from ..search import ArchiveQuery, VisibleTerms, related, search
+from ..search import indexing
+from ..search.form import page_number, url_with, without_controls
+from ..search.request import run_search
+from ..search.running import ArchiveQuery, VisibleTerms, related, search
 from ..search_backend import engine
-from ..search_request import run_search
 from . import visuals
 from .presentation import (
     by_day,

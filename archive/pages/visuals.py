@@ -10,8 +10,8 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 from ..facets import REGION, YEAR
-from ..forms import url_with
-from ..search import ArchiveResults
+from ..search.form import url_with
+from ..search.running import ArchiveResults
 from .grids import GRIDS, grid
 from .maps import search_map
 from .presentation import Bar

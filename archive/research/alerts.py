@@ -33,7 +33,6 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ..facets import FACETS
-from ..forms import parse_search, url_with
 from ..models import (
     CheckedReport,
     IndexChange,
@@ -45,7 +44,8 @@ from ..models import (
 )
 from ..models.alerts import CONFIRM_WITHIN, digest, mailbox_hour
 from ..names import vocabulary
-from ..search import ArchiveQuery, search
+from ..search.form import parse_search, url_with
+from ..search.running import ArchiveQuery, search
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pydantic import BaseModel
 
-from ..forms import ParsedSearch, parse_search, url_with
 from ..models import Report
-from ..search import ArchiveQuery, ArchiveResults, search
+from ..search.form import ParsedSearch, parse_search, url_with
+from ..search.running import ArchiveQuery, ArchiveResults, search
 from . import records
 from .api.schemas import Report as ReportSchema
 from .throttling import throttled

@@ -1,6 +1,6 @@
 """What the archive asks of a search engine, beyond haystack's own backend methods.
 
-``archive.search``, ``archive.indexing``, the ``rebuild_search`` and
+``archive.search.running``, ``archive.search.indexing``, the ``rebuild_search`` and
 ``reconcile_search`` commands and ``/health/`` call these methods and no
 others. The Whoosh backend in this package implements them; a backend for
 another engine (Elasticsearch, Solr) implements the same ``SearchEngine``
@@ -25,7 +25,7 @@ class IndexBusy(Exception):
 
 @dataclass
 class RawResults:
-    """What ``archive_search`` answers; ``archive.search`` turns it into pages and records."""
+    """What ``archive_search`` answers; ``archive.search.running`` makes pages and records."""
 
     total: int
     ids: list[int]  # report ids of the requested page, in order

@@ -12,7 +12,7 @@ segment until the segment is merged).
 
 What a good correction is (short words: one edit; longer: two, and the
 same first letter) is decided here; which correction to show (names the
-vocabulary knows first, whole queries that have hits) in ``archive.search``.
+vocabulary knows first, whole queries that have hits) in ``archive.search.running``.
 """
 
 from dataclasses import dataclass

@@ -5,9 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import reverse
 
-from .. import indexing
 from ..editing import tagging
 from ..models import Report, TagSuggestion
+from ..search import indexing
 
 register = template.Library()
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import ParsedSearch
 from ..research.citations import Citation
 from ..research.citations.embedded import coins, meta_tags
 from ..research.citations.styles import apa, chicago
 from ..research.exports import download_links, limit
+from ..search.form import ParsedSearch
 
 register = template.Library()
 

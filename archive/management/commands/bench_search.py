@@ -190,7 +190,7 @@ class Command(BaseCommand):
     # -- queries (child process) -------------------------------------------
 
     def time_queries(self, options):
-        from archive.search import ArchiveQuery, search
+        from archive.search.running import ArchiveQuery, search
 
         mix = query_mix()
         ours: dict[str, list[float]] = {}

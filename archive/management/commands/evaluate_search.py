@@ -38,7 +38,7 @@ from archive.facets import ALIASED
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Report
 from archive.names import vocabulary
-from archive.search import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, search
 from archive.search_backend import engine
 
 RESULTS = settings.BASE_DIR / "var" / "bench" / "evaluation.json"

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from archive import indexing
+from archive.search import indexing
 
 
 class Command(BaseCommand):

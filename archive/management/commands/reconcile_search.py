@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from archive import indexing
 from archive.models import IndexChange
+from archive.search import indexing
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import signal
 
 from django.core.management.base import BaseCommand
 
-from archive import indexing
 from archive.research import alerts
+from archive.search import indexing
 from archive.search_backend import IndexBusy
 
 

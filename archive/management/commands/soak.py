@@ -52,10 +52,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from archive import indexing
 from archive.editing.importers.store import import_file
 from archive.management.hostile import HOSTILE, hostile_phase
 from archive.models import IndexChange, Region, Report
+from archive.search import indexing
 
 CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
 WORDS = ["korea", "party", "security", "border", "army", "workers", "meeting", "economy"]

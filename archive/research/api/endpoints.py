@@ -19,10 +19,10 @@ from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
 from ...facets import FACETS, TERMS
-from ...forms import MAX_PAGE
 from ...models import Report
-from ...search import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
-from ...search_request import run_search
+from ...search.form import MAX_PAGE
+from ...search.request import run_search
+from ...search.running import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
 from ..records import full, prefetch
 from ..throttling import AnonymousRate
 from . import payloads, schemas

@@ -9,9 +9,9 @@ from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
 from ...facets import FACETS, TERMS
-from ...forms import ParsedSearch, toggle, url_with
 from ...pages.presentation import undated_count
-from ...search import ArchiveQuery, ArchiveResults, search
+from ...search.form import ParsedSearch, toggle, url_with
+from ...search.running import ArchiveQuery, ArchiveResults, search
 from .. import records
 from ..exports import download_links
 

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ...common.paths import path
-from ...forms import parse_search
 from ...models import Report
+from ...search.form import parse_search
 from ..exports import attachment, filename, first_batch, matching_reports
 from ..throttling import throttled
 from . import Citation

@@ -20,8 +20,8 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from haystack import connections
 
-from .models import IndexChange, IndexerState, Report
-from .search_backend import engine
+from ..models import IndexChange, IndexerState, Report
+from ..search_backend import engine
 
 log = logging.getLogger(__name__)
 KEEP_PROCESSED = datetime.timedelta(days=7)

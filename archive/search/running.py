@@ -14,11 +14,11 @@ from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import suggestions
-from .facets import ALIASED, FACETS, TERMS
-from .models import IndexChange, Report
-from .names import vocabulary
-from .search_backend import engine
+from ..facets import ALIASED, FACETS, TERMS
+from ..models import IndexChange, Report
+from ..names import vocabulary
+from ..search_backend import engine
+from . import did_you_mean as suggestions
 
 PER_PAGE = 20
 PER_PAGE_CHOICES = (20, 50, 100)  # what readers may ask for (``per_page``)

@@ -15,9 +15,10 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from .facets import FACETS
-from .names import vocabulary
-from .search import (
+from ..facets import FACETS
+from ..names import vocabulary
+from ..search_backend import engine
+from .running import (
     MAX_QUERY_LENGTH,
     PER_PAGE,
     PER_PAGE_CHOICES,
@@ -26,7 +27,6 @@ from .search import (
     VisibleTerms,
     awaiting_removal,
 )
-from .search_backend import engine
 
 FACET_VALUE_PATTERNS = {
     "year": re.compile(r"^\d{4}$"),

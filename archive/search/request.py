@@ -11,8 +11,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.utils.translation import ngettext
 
-from .forms import ParsedSearch, parse_search
-from .search import ArchiveResults, search
+from .form import ParsedSearch, parse_search
+from .running import ArchiveResults, search
 
 
 def run_search(data: QueryDict, **counts) -> tuple[ParsedSearch, ArchiveResults]:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .common.distance import distance
+from ..common.distance import distance
 
 WORD_RE = re.compile(r"(?<![\w*:])[^\W\d_]{3,}(?![\w*:])")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
