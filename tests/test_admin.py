@@ -180,7 +180,7 @@ def test_publishing_keeps_a_future_schedule(client, editor):
 def test_view_on_site_points_drafts_to_the_preview(client, editor):
     draft = make_report("Draft", status=Report.Status.DRAFT, slug="draft")
     public = make_report("Public", slug="public")
-    from archive.admin import ReportAdmin
+    from archive.admin.reports import ReportAdmin
 
     admin = ReportAdmin(Report, None)
     assert admin.view_on_site(draft) == "/reports/draft/preview/"

@@ -250,7 +250,7 @@ def test_two_editors_saving_at_once_cannot_overwrite_each_other(monkeypatch):
     from django.db import connection
     from django.test import Client
 
-    from archive.admin import ReportForm
+    from archive.admin.reports import ReportForm
 
     report = make_report("Original headline", body="Text.")
     user = User.objects.create_user("editor", password="pw", is_staff=True)

@@ -12,7 +12,7 @@ class FeedSafeText:
 
     Feeds are XML: one headline or term name holding a control character would
     take down every feed listing it. Forms remove such characters before this
-    check (see ``archive.admin``); anything else that validates is refused here,
+    check (see ``archive.admin.base``); anything else that validates is refused here,
     field by field. ``clean_fields`` rather than ``clean``, so that a form
     leaving a field out is never blamed for it.
     """
