@@ -17,8 +17,9 @@ from archive.search_indexes import ReportIndex
 ARCHIVE = Path(__file__).resolve().parents[1] / "archive"
 
 
-def module_imports() -> dict[str, set[str]]:
-    """Module -> the archive modules it imports when it is loaded (not inside functions)."""
+def module_imports(everywhere: bool = False) -> dict[str, set[str]]:
+    """Module -> the archive modules it imports when it is loaded (not inside functions;
+    with ``everywhere``, inside functions too)."""
     modules = {}
     for path in ARCHIVE.rglob("*.py"):
         if "migrations" in path.parts:
@@ -30,7 +31,8 @@ def module_imports() -> dict[str, set[str]]:
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
         found = set()
-        for node in ast.parse(path.read_text()).body:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree) if everywhere else tree.body:
             if isinstance(node, ast.ImportFrom):
                 target = node.module or ""
                 if node.level:  # relative: from the package, up level - 1 steps
@@ -73,6 +75,72 @@ def test_no_module_of_the_archive_imports_itself_in_a_circle():
         reached |= frontier
         frontier = {t for node in frontier for t in graph[node]} - reached
     assert not reached & {"archive.search.indexing", "archive.names.vocabulary", "archive.signals"}
+
+
+# What each wing of archive/ may not import (its ``__init__.py`` says so in words).
+# ``pages`` is imported by ``urls`` alone, apart from the two helpers of it that
+# ``research`` still borrows (to be moved lower down).
+FORBIDDEN = {
+    "archive.common": {"archive"},  # nothing of the archive at all
+    "archive.search_backend": {"archive"},  # the engine: only common
+    "archive.names": {"archive.search", "archive.pages", "archive.research", "archive.editing"},
+    "archive.search": {"archive.pages", "archive.research", "archive.editing"},
+    "archive.editing": {"archive.pages", "archive.research", "archive.search"},
+    "archive.research": {"archive.editing"},
+    "archive.models": {"archive.search", "archive.pages", "archive.research", "archive.editing"},
+}
+ALLOWED = {  # exceptions to FORBIDDEN, by the importing wing
+    "archive.search_backend": {"archive.search_backend", "archive.common"},
+}
+BORROWED_FROM_PAGES = {
+    ("archive.research.version_views", "archive.pages.views"),
+    ("archive.research.api.payloads", "archive.pages.presentation"),
+}
+
+
+def wrong_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(importer, imported) pairs that go against the direction of the wings."""
+
+    def within(name: str, prefix: str) -> bool:
+        return name == prefix or name.startswith(prefix + ".")
+
+    wrong = []
+    for importer, targets in sorted(graph.items()):
+        for target in sorted(targets):
+            for wing, forbidden in FORBIDDEN.items():
+                if not within(importer, wing) or within(target, wing):
+                    continue
+                allowed = ALLOWED.get(wing, set())
+                if any(within(target, f) for f in forbidden) and not any(
+                    within(target, a) for a in allowed
+                ):
+                    wrong.append((importer, target))
+            pages_user = importer == "archive.urls" or within(importer, "archive.pages")
+            borrowed = (importer, target) in BORROWED_FROM_PAGES
+            if within(target, "archive.pages") and not pages_user and not borrowed:
+                wrong.append((importer, target))
+    return sorted(set(wrong))
+
+
+def test_the_wings_import_in_one_direction():
+    graph = module_imports(everywhere=True)
+    assert "archive.search.running" in graph["archive.pages.views"]  # the walk sees them
+    assert wrong_imports(graph) == []
+
+
+def test_a_wrong_import_between_wings_is_found():
+    graph = module_imports(everywhere=True)
+    planted = {
+        **graph,
+        "archive.names.vocabulary": graph["archive.names.vocabulary"] | {"archive.search.form"},
+        "archive.search_backend.spelling": {"archive.names.vocabulary"},
+        "archive.editing.tagging": graph["archive.editing.tagging"] | {"archive.pages.views"},
+    }
+    assert wrong_imports(planted) == [
+        ("archive.editing.tagging", "archive.pages.views"),
+        ("archive.names.vocabulary", "archive.search.form"),
+        ("archive.search_backend.spelling", "archive.names.vocabulary"),
+    ]
 
 
 def test_the_circle_finder_finds_a_circle():
