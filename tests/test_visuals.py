@@ -239,7 +239,7 @@ def test_grid_and_map_links_are_the_search_forms_own_urls():
     from django.http import QueryDict
 
     from archive.pages.grids import narrowing
-    from archive.search.form import url_with
+    from archive.search.links import url_with
 
     params = QueryDict("q=Bowibu+“SSD”&region=a&region=b&page=3&year=2019&month=2019-04")
     url = narrowing(params, "/search/")

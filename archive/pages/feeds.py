@@ -15,7 +15,8 @@ from ..common.dates import DatePrecision
 from ..common.text import xml_safe
 from ..facets import ON_CARDS, TERMS, fetch_terms
 from ..models import Correction, Report
-from ..search.form import parse_search, url_with
+from ..search.form import parse_search
+from ..search.links import url_with
 from ..search.running import search
 from .presentation import cards
 

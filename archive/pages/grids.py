@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..facets import AGENCY, REGION, YEAR
 from ..names import vocabulary
-from ..search.form import url_with
+from ..search.links import url_with
 from ..search.running import ArchiveResults
 
 GRIDS = ((REGION.name, AGENCY.name), (REGION.name, YEAR.name))

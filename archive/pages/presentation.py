@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ..facets import FACETS, ON_CARDS, TERMS, fetch_terms
 from ..models import Alias
 from ..names import vocabulary
-from ..search.form import toggle, url_with
+from ..search.links import toggle, url_with
 from ..search.running import PER_PAGE, PER_PAGE_CHOICES, ArchiveResults, FacetValue, VisibleTerms
 
 # The facets with a box of their own (months open inside the year box).

@@ -15,7 +15,8 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from ..models import Report
-from ..search.form import MAX_PAGE, page_number, parse_search, url_with
+from ..search.form import MAX_PAGE, page_number, parse_search
+from ..search.links import url_with
 from ..search.running import ArchiveResults, search
 
 MAX_FROM_LENGTH = 2000  # longer than any search the page links to

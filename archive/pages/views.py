@@ -16,7 +16,8 @@ from ..facets import FACETS, TERMS
 from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
 from ..search import indexing
-from ..search.form import page_number, url_with, without_controls
+from ..search.form import page_number, without_controls
+from ..search.links import url_with
 from ..search.request import run_search
 from ..search.running import ArchiveQuery, VisibleTerms, related, search
 from ..search_backend import engine

@@ -10,7 +10,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 from ..facets import REGION, YEAR
-from ..search.form import url_with
+from ..search.links import url_with
 from ..search.running import ArchiveResults
 from .grids import GRIDS, grid
 from .maps import search_map

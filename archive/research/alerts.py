@@ -44,7 +44,8 @@ from ..models import (
 )
 from ..models.alerts import CONFIRM_WITHIN, digest, mailbox_hour
 from ..names import vocabulary
-from ..search.form import parse_search, url_with
+from ..search.form import parse_search
+from ..search.links import url_with
 from ..search.running import ArchiveQuery, search
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,8 @@ from django.utils import timezone
 from pydantic import BaseModel
 
 from ..models import Report
-from ..search.form import ParsedSearch, parse_search, url_with
+from ..search.form import ParsedSearch, parse_search
+from ..search.links import url_with
 from ..search.running import ArchiveQuery, ArchiveResults, search
 from . import records
 from .api.schemas import Report as ReportSchema

@@ -1,4 +1,5 @@
-"""The search form: a page's GET parameters in, an ``ArchiveQuery`` out, and back.
+"""The search form: a page's GET parameters in, an ``ArchiveQuery`` out, and back (the
+links that change a search are ``links``).
 
 Every state of the search page is a plain URL. Parameters a reader may have
 typed or mangled never cause an error page: a value that cannot be used is
@@ -9,7 +10,6 @@ the rest.
 import datetime
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django import forms
 from django.http import QueryDict
@@ -297,27 +297,3 @@ def to_params(query: ArchiveQuery) -> QueryDict:
     if query.at_the_time:
         params["at_the_time"] = "1"
     return params
-
-
-def url_with(params: QueryDict, drop: tuple = ("page",), **changes) -> str:
-    """The search URL for these parameters, changed; a value of None removes a key."""
-    # A dict of lists, not ``params.copy()``: a QueryDict copies itself with deepcopy,
-    # and pages and API answers build a URL for every facet value they show.
-    result = {key: values for key, values in params.lists() if key not in drop}
-    for key, value in changes.items():
-        key = key.rstrip("_")
-        if value is None:
-            result.pop(key, None)
-        elif isinstance(value, list | tuple):
-            result[key] = list(value)
-        else:
-            result[key] = [value]
-    encoded = urlencode(sorted(result.items()), doseq=True)
-    return "?" + encoded if encoded else "?"
-
-
-def toggle(params: QueryDict, name: str, value: str) -> str:
-    """The URL with one facet value added (OR) or, when present, removed."""
-    values = params.getlist(name)
-    values = [v for v in values if v != value] if value in values else [*values, value]
-    return url_with(params, **{name: values or None})

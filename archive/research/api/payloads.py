@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from ...facets import FACETS, TERMS
 from ...pages.presentation import undated_count
-from ...search.form import ParsedSearch, toggle, url_with
+from ...search.form import ParsedSearch
+from ...search.links import toggle, url_with
 from ...search.running import ArchiveQuery, ArchiveResults, search
 from .. import records
 from ..exports import download_links

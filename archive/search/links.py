@@ -1,0 +1,31 @@
+"""Links that change a search: the page's own address with a parameter changed, added
+or taken away. Pages, feeds, exports, the API and alerts build every search link
+here, from the parameters the form cleaned (``ParsedSearch.params``)."""
+
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+
+def url_with(params: QueryDict, drop: tuple = ("page",), **changes) -> str:
+    """The search URL for these parameters, changed; a value of None removes a key."""
+    # A dict of lists, not ``params.copy()``: a QueryDict copies itself with deepcopy,
+    # and pages and API answers build a URL for every facet value they show.
+    result = {key: values for key, values in params.lists() if key not in drop}
+    for key, value in changes.items():
+        key = key.rstrip("_")
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, list | tuple):
+            result[key] = list(value)
+        else:
+            result[key] = [value]
+    encoded = urlencode(sorted(result.items()), doseq=True)
+    return "?" + encoded if encoded else "?"
+
+
+def toggle(params: QueryDict, name: str, value: str) -> str:
+    """The URL with one facet value added (OR) or, when present, removed."""
+    values = params.getlist(name)
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    return url_with(params, **{name: values or None})
