@@ -63,8 +63,9 @@ def new_suggestions(
     ]
 
 
-def add_automatic_tags(suggestions: list[TagSuggestion]) -> int:
-    """Tag the reports with what the automatic suggestions name (in bulk, saved reports)."""
+def add_automatic_tags(suggestions: list[TagSuggestion], queue: bool = True) -> int:
+    """Tag the reports with what the automatic suggestions name (in bulk, saved reports);
+    ``queue=False``: the caller queues them for the index itself."""
     facets = {ContentType.objects.get_for_model(f.model).pk: f for f in SUGGESTED}
     links: dict[str, list[tuple[int, int]]] = {}
     for suggestion in suggestions:
@@ -74,11 +75,11 @@ def add_automatic_tags(suggestions: list[TagSuggestion]) -> int:
                 (suggestion.report_id, suggestion.term_id)
             )
     for report_field, pairs in links.items():
-        retag(report_field, added=pairs)
+        retag(report_field, added=pairs, queue=queue)
     return sum(len(pairs) for pairs in links.values())
 
 
-def retag(report_field: str, added=(), removed=()) -> None:
+def retag(report_field: str, added=(), removed=(), queue: bool = True) -> None:
     """Add and remove many (report, term) tags of one kind in bulk: the bulk writes of
     tags, which send no signals, end where the others do (``Report.objects.retagged``)."""
     field_ = Report._meta.get_field(report_field)
@@ -91,7 +92,7 @@ def retag(report_field: str, added=(), removed=()) -> None:
             )
         for report_id, term_id in removed:
             through.objects.filter(report_id=report_id, **{column: term_id}).delete()
-        Report.objects.filter(pk__in={r for r, _ in [*added, *removed]}).retagged()
+        Report.objects.filter(pk__in={r for r, _ in [*added, *removed]}).retagged(queue)
 
 
 def sentence_at(text: str, start: int, limit: int = 400) -> str:

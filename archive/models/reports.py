@@ -48,20 +48,22 @@ class ReportQuerySet(models.QuerySet):
                 ReportVersion.objects.changed(ids)
         return count
 
-    def retagged(self) -> None:
+    def retagged(self, queue: bool = True) -> None:
         """These reports' tags changed: the one path every change of tags ends in.
 
         Whatever made it (the form, the review screen, an automatic rule, a merge,
         a term deleted), the report is stamped ``updated`` (so a form opened
         before it is refused, see ``ReportForm``), queued for the index, and
         given a new version if published (a change of tags changes what readers
-        see and cite).
+        see and cite). An import, which queues every report it makes in the
+        file's order, says ``queue=False``.
         """
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
             if ids:
                 self.model.objects.filter(pk__in=ids).touch()
-                IndexChange.objects.enqueue(ids)
+                if queue:
+                    IndexChange.objects.enqueue(ids)
                 ReportVersion.objects.changed(ids)
 
     def touch(self) -> int:

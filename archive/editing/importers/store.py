@@ -310,13 +310,12 @@ def _store(pending: list[tuple[Report, dict]], result: FileResult) -> None:
         tagged = {(f.name, t.pk) for f in SUGGESTED for t in terms[f.report_field]}
         suggestions += new_suggestions(report, tagged, names)
     TagSuggestion.objects.bulk_create(suggestions)
-    automatic = add_automatic_tags(suggestions)
+    automatic = add_automatic_tags(suggestions, queue=False)  # all are queued below
     result.tagged_automatically += automatic
     result.suggested += len(suggestions) - automatic
-    # bulk_create sends no signals: queue what the public may see for the indexer
-    # (those given automatic tags were queued with them), and give each published
-    # report its first version (its tags included).
+    # bulk_create sends no signals: queue what the public may see for the indexer, in
+    # the file's order, and give each published report its first version (its tags
+    # included).
     published = [report.pk for report in reports if report.status == Report.Status.PUBLISHED]
-    retagged = {s.report_id for s in suggestions if s.decision == TagSuggestion.Decision.AUTOMATIC}
-    IndexChange.objects.enqueue(pk for pk in published if pk not in retagged)
+    IndexChange.objects.enqueue(published)
     ReportVersion.objects.changed(published)
