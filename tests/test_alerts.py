@@ -275,3 +275,13 @@ def test_the_subscriptions_list_cannot_be_filtered_by_address(admin_client, clie
         for value in ("reader@example.org", "r", "x"):
             response = admin_client.get(url, {lookup: value})
             assert response.status_code == 400, lookup
+
+
+def test_the_keyed_hashes_of_stored_addresses_never_change():
+    """Subscriptions are found by these hashes: a changed key (a module renamed into its
+    salt, say) would lose every stored alert's duplicate check and limits."""
+    from archive.models.alerts import digest
+
+    # With the tests' secret key, as the hash has been made since alerts began.
+    assert digest("address", " Reader@Example.org ") == "c3daa33a56038edcecbfbca6571558d4db33fcb3"
+    assert digest("client", "203.0.113.5") == "b35e8485326096405b7cd135a662a1297d183bd0"

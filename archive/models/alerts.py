@@ -23,7 +23,7 @@ CONFIRM_WITHIN = datetime.timedelta(hours=48)  # a confirmation link works this 
 
 def digest(kind: str, value: str) -> str:
     """A keyed hash (the site's secret key) of an address, for lookups and limits."""
-    return salted_hmac(f"archive.research.alerts.{kind}", value.strip().lower()).hexdigest()
+    return salted_hmac(f"archive.alerts.{kind}", value.strip().lower()).hexdigest()
 
 
 def mailbox(address: str) -> str:
