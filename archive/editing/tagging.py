@@ -243,7 +243,8 @@ def decide_many(suggestions, decision: str) -> int:
             retag(report_field, added=pairs if accepted else (), removed=() if accepted else pairs)
         TagSuggestion.objects.filter(pk__in=[row[0] for row in chosen]).update(decision=decision)
         # A decision that changed no tag still changes what an open form holds.
-        Report.objects.filter(pk__in={row[1] for row in chosen}).touch()
+        retagged = {report_id for pairs in by_field.values() for report_id, _ in pairs}
+        Report.objects.filter(pk__in={row[1] for row in chosen} - retagged).touch()
     return len(chosen)
 
 

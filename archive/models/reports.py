@@ -61,10 +61,13 @@ class ReportQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             ids = list(self.values_list("pk", flat=True))
             if ids:
-                self.model.objects.filter(pk__in=ids).touch()
+                self.model.objects.filter(pk__in=ids)._stamp(timezone.now())
                 if queue:
                     IndexChange.objects.enqueue(ids)
                 ReportVersion.objects.changed(ids)
+
+    def _stamp(self, now) -> int:
+        return super().update(updated=now)  # not ``update``: no index change, no version
 
     def touch(self) -> int:
         """Stamp ``updated`` and nothing else (no version, no index change): something
@@ -82,7 +85,7 @@ class ReportQuerySet(models.QuerySet):
                 publish_at__lte=now,
             )
             IndexChange.objects.enqueue(due.values_list("pk", flat=True))
-            return super().update(updated=now)
+            return self._stamp(now)
 
     @staticmethod
     def _first_published_after(changes: dict) -> Case:
