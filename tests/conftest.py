@@ -1,5 +1,4 @@
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,12 +61,7 @@ class Snapshot:
         shutil.copytree(self.index, index_root)
         # The vocabulary these rows make, known without reading it again.
         VocabularyState.objects.bump_on_commit()
-        with vocabulary._lock:
-            vocabulary._loaded.update(
-                version=VocabularyState.objects.version(),
-                vocabulary=self.vocabulary,
-                checked=time.monotonic(),
-            )
+        vocabulary.prime(self.vocabulary)
 
 
 _snapshots: dict[tuple, Snapshot] = {}  # (fixtures, then) -> what they made
@@ -178,8 +172,7 @@ def search_index(tmp_path):
     from archive.names import vocabulary
 
     # Nor may a test see the vocabulary another test's rolled-back rows made.
-    with vocabulary._lock:
-        vocabulary._loaded.update(version=None, vocabulary=None, checked=0.0)
+    vocabulary.forget()
     info = connections.connections_info["default"]
     old_path = info["PATH"]
     info["PATH"] = str(tmp_path / "index")

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..facets import FACETS, TERMS
 from ..models import Region, Report, ReportVersion, TagSuggestion
-from ..names.vocabulary import KnownTerm, Vocabulary, current
+from ..names.known import Vocabulary
+from ..names.types import KnownTerm
+from ..names.vocabulary import current
 
 SUGGESTED = tuple(facet for facet in TERMS if facet.suggested)
 ACCEPTED, AUTOMATIC, PENDING = (
