@@ -238,7 +238,7 @@ def test_a_kcna_sample_counts_the_same_on_map_and_grids(client, vocabularies):
 def test_grid_and_map_links_are_the_search_forms_own_urls():
     from django.http import QueryDict
 
-    from archive.pages.grids import narrowing
+    from archive.pages.visuals.grids import narrowing
     from archive.search.links import url_with
 
     params = QueryDict("q=Bowibu+“SSD”&region=a&region=b&page=3&year=2019&month=2019-04")

@@ -22,9 +22,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Region
-from ..names import vocabulary
-from ..search.running import ArchiveResults
+from ...models import Region
+from ...names import vocabulary
+from ...search.running import ArchiveResults
 from .grids import narrowing
 
 OUTLINE = settings.BASE_DIR / "fixtures" / "map" / "outline.json"

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
-from ..facets import REGION, YEAR
-from ..search.links import url_with
-from ..search.running import ArchiveResults
+from ...facets import REGION, YEAR
+from ...search.links import url_with
+from ...search.running import ArchiveResults
+from ..presentation import Bar
 from .grids import GRIDS, grid
 from .maps import search_map
-from .presentation import Bar
 
 OWN = (REGION.name,)
 MAX_OPENED = 20

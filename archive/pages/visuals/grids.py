@@ -15,10 +15,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ..facets import AGENCY, REGION, YEAR
-from ..names import vocabulary
-from ..search.links import url_with
-from ..search.running import ArchiveResults
+from ...facets import AGENCY, REGION, YEAR
+from ...names import vocabulary
+from ...search.links import url_with
+from ...search.running import ArchiveResults
 
 GRIDS = ((REGION.name, AGENCY.name), (REGION.name, YEAR.name))
 MOST_COLUMNS = 15  # agencies across; the rest are named as left out
