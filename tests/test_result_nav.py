@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from archive.models import Report
-from archive.search.running import related
+from archive.search.related import related
 
 from .conftest import index_now
 from .factories import make_agency, make_region, make_report, make_topic

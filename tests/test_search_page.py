@@ -199,7 +199,8 @@ def test_a_page_past_the_last_names_the_pages_in_words(client, thirty):
 def test_counts_have_thousands_separators(client, site):
     from django.template.loader import render_to_string
 
-    from archive.pages.presentation import FacetLink, TermLink
+    from archive.pages.cards import TermLink
+    from archive.pages.sidebar import FacetLink
     from archive.search.running import FacetValue
 
     links = [FacetLink("hyesan", "Hyesan", 12345, False, "?region=hyesan")]

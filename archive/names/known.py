@@ -159,7 +159,7 @@ class Vocabulary(Mentions):
         replaced by each of the others in turn. Operators, fields, boosts and
         wildcards are left as they are, and so is the spacing. Only terms
         ``visible(entry)`` allows, when given, are named (see
-        ``archive.search.running.VisibleTerms``).
+        ``archive.search.visibility.VisibleTerms``).
 
         The reader decides: names in ``without`` are not added; ``means``
         ("region:kangwon") picks the meaning of a name two terms share;

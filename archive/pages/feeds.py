@@ -18,7 +18,7 @@ from ..models import Correction, Report
 from ..search.form import parse_search
 from ..search.links import url_with
 from ..search.running import search
-from .presentation import cards
+from .cards import cards
 
 FEED_LENGTH = 30
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from ..facets import FACETS, TERMS
 from ..models import Alias, Report
 from ..search.running import ArchiveQuery, search
-from .presentation import term_links
+from .cards import term_links
 
 LETTERS_FROM = 30  # a list longer than this gets an A-Z jump
 SHOWN_ALIASES = 4

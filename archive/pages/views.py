@@ -18,27 +18,17 @@ from ..names import vocabulary
 from ..search import indexing
 from ..search.form import page_number, without_controls
 from ..search.links import url_with
+from ..search.related import related
 from ..search.request import run_search
-from ..search.running import ArchiveQuery, VisibleTerms, related, search
+from ..search.running import ArchiveQuery, search
+from ..search.visibility import VisibleTerms
 from ..search_backend import engine
 from . import visuals
-from .presentation import (
-    by_day,
-    cards,
-    chips,
-    facet_boxes,
-    histogram,
-    known_names,
-    name_controls,
-    page_links,
-    paginator,
-    per_page_links,
-    sort_links,
-    tag_groups,
-    term_links,
-    undated_count,
-)
+from .cards import by_day, cards, known_names, tag_groups, term_links
+from .pagination import page_links, paginator, per_page_links, sort_links
 from .result_nav import result_links, result_nav
+from .sidebar import chips, facet_boxes, name_controls
+from .visuals.timelines import histogram
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +48,7 @@ def home(request):
         "agencies": term_links("agency", results.facets["agency"][:10]),
         "topics": term_links("topic", results.facets["topic"][:10]),
         "bars": histogram(results, QueryDict(), base=reverse("archive:search")),
-        "undated": undated_count(results),
+        "undated": results.undated,
         **visuals.for_home(results, base=reverse("archive:search")),
     }
     return render(request, "archive/home.html", context)
@@ -139,7 +129,7 @@ def term_detail(request, slug, model):
     ``kicker``, ``parents``, ``results``, ``reports``, ``pages``, ``bars``,
     ``related`` (other terms most often seen with it, by facet title),
     ``search_url``, and ``names`` and ``history`` (see
-    ``presentation.known_names``). Another name of the term in the address
+    ``cards.known_names``). Another name of the term in the address
     redirects to it.
     """
     facet = FACETS[model]
@@ -184,7 +174,7 @@ def term_detail(request, slug, model):
         "reports": cards(results.reports),
         "pages": page_links(results, QueryDict()),
         "bars": histogram(results, search_params, base=reverse("archive:search")),
-        "undated": undated_count(results),
+        "undated": results.undated,
         "related": neighbours,
         "search_url": reverse("archive:search") + url_with(search_params),
         "posts": _posts(term, facet),
@@ -245,7 +235,7 @@ def date_archive(request, year=None, month=None):
     context = {"year": year, "month": month, "results": results}
     if year is None:
         context["years"] = sorted(results.facets["year"], key=lambda v: v.value, reverse=True)
-        context["undated"] = undated_count(results)
+        context["undated"] = results.undated
     elif month is None:
         context["months"] = [
             (v, MONTHS_AP[int(v.value[5:])], int(v.value[5:]))
@@ -315,7 +305,7 @@ def search_page(request):
         "chips": chips(results, params),
         "names": name_controls(results, params),
         "bars": histogram(results, params),
-        "undated": undated_count(results),
+        "undated": results.undated,
         "pages": page_links(results, params),
         "sorts": sort_links(params, results.query.sort, bool(results.query.text)),
         "per_page": per_page_links(params, results.query.per_page),

@@ -10,15 +10,15 @@ import datetime
 import math
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ..facets import ALIASED, FACETS, TERMS
-from ..models import IndexChange, Report
+from ..facets import FACETS
+from ..models import Report
 from ..names import vocabulary
 from ..search_backend import engine
 from . import did_you_mean as suggestions
+from .visibility import VisibleTerms, awaiting_removal
 
 PER_PAGE = 20
 PER_PAGE_CHOICES = (20, 50, 100)  # what readers may ask for (``per_page``)
@@ -89,6 +89,11 @@ class ArchiveResults:
     @property
     def num_pages(self) -> int:
         return max(1, math.ceil(self.total / self.query.per_page))
+
+    @property
+    def undated(self) -> int:
+        """Results with no known year: the histogram cannot show them, so it says so."""
+        return self.total - sum(count for _, count in self.histogram)
 
 
 def search(
@@ -261,109 +266,6 @@ def _most_words(query: ArchiveQuery, awaiting_removal, shown: set[int]) -> list[
 
 
 PARTIAL = 5
-
-
-class VisibleTerms:
-    """Which terms readers may see named: those published reports carry, and the reference.
-
-    A term counts as public when published reports carry it (read from the
-    search index, where a region counts when a place inside it is tagged),
-    or when it is in the curated reference vocabulary (``Term.reference``,
-    such as the gazetteer's places). Unpublished reports never count either
-    way: tagging a draft with a reference term changes nothing a reader sees,
-    and a term an editor makes for a draft stays private until a report
-    using it is published. Call it with a vocabulary entry.
-    """
-
-    fields = {facet.name: facet.index_field for facet in ALIASED}
-
-    def __init__(self, awaiting_removal: tuple[int, ...] | None = None):
-        self.awaiting_removal = awaiting_removal  # read when first needed, if not given
-        self.present: dict[str, set[str]] | None = None  # read when first needed
-        self.reference: dict[str, set[int]] = {}  # primary keys, by facet, when needed
-
-    def __call__(self, entry) -> bool:
-        if self.present is None:
-            if self.awaiting_removal is None:
-                self.awaiting_removal = awaiting_removal()
-            self.present = engine().present_values(self.fields.values(), self.awaiting_removal)
-        if entry.slug in self.present[self.fields[entry.facet]]:
-            return True
-        if entry.facet not in self.reference:
-            terms = FACETS[entry.facet].model.objects.filter(reference=True)
-            self.reference[entry.facet] = set(terms.values_list("pk", flat=True))
-        return entry.pk in self.reference[entry.facet]
-
-
-def awaiting_removal() -> tuple[int, ...]:
-    """Reports changed but not yet re-indexed that are no longer public.
-
-    Between a withdrawal and the indexer's next batch (about a second), the
-    index still holds the report; searches leave it out of every count.
-    """
-    pending = IndexChange.objects.pending_report_ids()
-    if not pending:
-        return ()
-    public = set(Report.objects.published().filter(pk__in=pending).values_list("pk", flat=True))
-    return tuple(pending - public)
-
-
-RELATED_POOL = 40  # reports the engine offers as alike in words
-TAG_WEIGHT = 0.3  # a shared tag carried by no other report counts as much as this
-MIN_RELATED = 0.35  # below this, a report is not shown as related
-COMMON_TAG = 0.2  # a tag more reports than this share carry says little: not looked at
-
-
-def related(report: Report, limit: int = 5) -> list[Report]:
-    """Published reports most like this one, best first; none when nothing is alike enough.
-
-    A report's likeness is the engine's (its distinctive words shared, by
-    tf-idf, from 0 to 1) plus TAG_WEIGHT for each tag shared, weighted by how
-    rare the tag is (its inverse document frequency over published reports,
-    over that of a tag only this report carries). Reports under MIN_RELATED
-    are not shown, so a report with nothing in common gets no list at all.
-    """
-    alike = dict(engine().similar(report.pk, f"{report.headline}\n{report.body}", RELATED_POOL))
-    scores = dict(alike)
-    for pk, weight in _shared_tags(report).items():
-        scores[pk] = scores.get(pk, 0.0) + TAG_WEIGHT * weight
-    scores.pop(report.pk, None)
-    chosen = sorted((pk for pk in scores if scores[pk] >= MIN_RELATED), key=lambda pk: -scores[pk])
-    by_id = Report.objects.published().in_bulk(chosen[: limit * 2])
-    return [by_id[pk] for pk in chosen if pk in by_id][:limit]
-
-
-def _shared_tags(report: Report) -> dict[int, float]:
-    """Published reports sharing a tag with this one: the sum of the shared tags' rarity
-    (each 0 to 1). Tags most reports carry are not looked at."""
-    published = Report.objects.published()
-    total = published.count()
-    if total < 2:
-        return {}
-    shared: dict[int, float] = {}
-    for facet in TERMS:
-        field = Report._meta.get_field(facet.report_field)
-        if not field.many_to_many:
-            continue
-        through = field.remote_field.through
-        term_column = field.m2m_reverse_field_name()
-        tags = through.objects.filter(report=report).values_list(term_column, flat=True)
-        counts = dict(
-            through.objects.filter(**{f"{term_column}__in": list(tags)}, report__in=published)
-            .values_list(term_column)
-            .annotate(n=Count("report"))
-        )
-        rare = {
-            term: math.log(total / n) / math.log(total)
-            for term, n in counts.items()
-            if n <= max(2, total * COMMON_TAG)
-        }
-        rows = through.objects.filter(
-            **{f"{term_column}__in": list(rare)}, report__in=published
-        ).values_list("report", term_column)
-        for pk, term in rows[:5000]:
-            shared[pk] = shared.get(pk, 0.0) + rare[term]
-    return shared
 
 
 def _date_range(start: datetime.date | None, end: datetime.date | None):

@@ -4,17 +4,14 @@ Each page runs its one search with ``own=OWN`` (the map) and, where it shows
 grids, ``cross=GRIDS``; these functions only arrange what that search counted.
 """
 
-from dataclasses import dataclass
-
 from django.http import HttpRequest, QueryDict
-from django.utils.translation import gettext as _
 
 from ...facets import REGION, YEAR
 from ...search.links import url_with
 from ...search.running import ArchiveResults
-from ..presentation import Bar
 from .grids import GRIDS, grid
 from .maps import search_map
+from .timelines import renaming_marks
 
 OWN = (REGION.name,)
 MAX_OPENED = 20
@@ -69,26 +66,3 @@ def for_term(request, results, facet, term, params: QueryDict, base: str, bars) 
         ],
         "marks": renaming_marks(term, bars),
     }
-
-
-@dataclass
-class Mark:
-    year: int
-    x: float
-    text: str
-
-
-def renaming_marks(term, bars: list[Bar]) -> list[Mark]:
-    """Where the timeline's years meet the term's renamings (a former name's last year)."""
-    aliases = term.aliases.all() if hasattr(term, "aliases") else []
-    at = {bar.label: bar.x + bar.width / 2 for bar in bars}
-    marks = []
-    for alias in aliases:
-        if alias.kind == alias.Kind.FORMER and alias.used_until and str(alias.used_until) in at:
-            text = _("%(year)s: %(old)s renamed %(new)s") % {
-                "year": alias.used_until,
-                "old": alias.name,
-                "new": term.name,
-            }
-            marks.append(Mark(alias.used_until, round(at[str(alias.used_until)], 1), text))
-    return sorted(marks, key=lambda m: m.year)

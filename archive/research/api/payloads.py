@@ -9,7 +9,6 @@ from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
 from ...facets import FACETS, TERMS
-from ...pages.presentation import undated_count
 from ...search.form import ParsedSearch
 from ...search.links import toggle, url_with
 from ...search.running import ArchiveQuery, ArchiveResults, search
@@ -64,7 +63,7 @@ def search_payload(request: HttpRequest, parsed: ParsedSearch, results: ArchiveR
             for name, values in results.facets.items()
         },
         "histogram": [{"year": year, "count": count} for year, count in results.histogram],
-        "undated": undated_count(results),
+        "undated": results.undated,
         "also_searched": list(results.also_searched),
         "did_you_mean": (
             {"text": results.suggestion, "url": api(url_with(params, q=results.suggestion))}

@@ -1,0 +1,52 @@
+"""What readers may see named: the terms that published reports carry or the reference
+vocabulary holds, and the reports withdrawn that the index has not yet let go.
+"""
+
+from ..facets import ALIASED, FACETS
+from ..models import IndexChange, Report
+from ..search_backend import engine
+
+
+class VisibleTerms:
+    """Which terms readers may see named: those published reports carry, and the reference.
+
+    A term counts as public when published reports carry it (read from the
+    search index, where a region counts when a place inside it is tagged),
+    or when it is in the curated reference vocabulary (``Term.reference``,
+    such as the gazetteer's places). Unpublished reports never count either
+    way: tagging a draft with a reference term changes nothing a reader sees,
+    and a term an editor makes for a draft stays private until a report
+    using it is published. Call it with a vocabulary entry.
+    """
+
+    fields = {facet.name: facet.index_field for facet in ALIASED}
+
+    def __init__(self, awaiting_removal: tuple[int, ...] | None = None):
+        self.awaiting_removal = awaiting_removal  # read when first needed, if not given
+        self.present: dict[str, set[str]] | None = None  # read when first needed
+        self.reference: dict[str, set[int]] = {}  # primary keys, by facet, when needed
+
+    def __call__(self, entry) -> bool:
+        if self.present is None:
+            if self.awaiting_removal is None:
+                self.awaiting_removal = awaiting_removal()
+            self.present = engine().present_values(self.fields.values(), self.awaiting_removal)
+        if entry.slug in self.present[self.fields[entry.facet]]:
+            return True
+        if entry.facet not in self.reference:
+            terms = FACETS[entry.facet].model.objects.filter(reference=True)
+            self.reference[entry.facet] = set(terms.values_list("pk", flat=True))
+        return entry.pk in self.reference[entry.facet]
+
+
+def awaiting_removal() -> tuple[int, ...]:
+    """Reports changed but not yet re-indexed that are no longer public.
+
+    Between a withdrawal and the indexer's next batch (about a second), the
+    index still holds the report; searches leave it out of every count.
+    """
+    pending = IndexChange.objects.pending_report_ids()
+    if not pending:
+        return ()
+    public = set(Report.objects.published().filter(pk__in=pending).values_list("pk", flat=True))
+    return tuple(pending - public)
