@@ -322,7 +322,7 @@ for _entry in TRUSTED_PROXIES:  # refused at start, not on every request
         raise ImproperlyConfigured(
             f"DJANGO_TRUSTED_PROXIES: {_entry!r} is not an address or a network"
         ) from None
-AXES_CLIENT_IP_CALLABLE = "archive.middleware.client_address"
+AXES_CLIENT_IP_CALLABLE = "archive.common.clients.client_address"
 
 LOGGING = {
     "version": 1,

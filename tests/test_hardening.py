@@ -164,7 +164,7 @@ def test_control_characters_and_huge_values_are_refused_politely(client, query, 
 
 
 def test_behind_the_proxy_each_client_is_throttled_on_its_own(client, settings):
-    from archive.middleware import client_address
+    from archive.common.clients import client_address
 
     settings.PROXY_COUNT = 1
     settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
@@ -212,7 +212,7 @@ def test_nul_in_a_path_is_not_found_on_every_database(client, path):
 
 
 def test_forwarded_for_is_believed_only_from_the_proxy(settings):
-    from archive.middleware import client_address
+    from archive.common.clients import client_address
 
     settings.PROXY_COUNT = 1  # as with DJANGO_HTTPS, but nothing in front
 

@@ -78,8 +78,7 @@ def test_no_module_of_the_archive_imports_itself_in_a_circle():
 
 
 # What each wing of archive/ may not import (its ``__init__.py`` says so in words).
-# ``pages`` is imported by ``urls`` alone, apart from the helper of it that
-# ``research`` still borrows (to be moved lower down).
+# ``pages`` is imported by ``urls`` alone.
 FORBIDDEN = {
     "archive.common": {"archive"},  # nothing of the archive at all
     "archive.search_backend": {"archive"},  # the engine: only common
@@ -91,9 +90,6 @@ FORBIDDEN = {
 }
 ALLOWED = {  # exceptions to FORBIDDEN, by the importing wing
     "archive.search_backend": {"archive.search_backend", "archive.common"},
-}
-BORROWED_FROM_PAGES = {
-    ("archive.research.version_views", "archive.pages.views"),
 }
 
 
@@ -115,8 +111,7 @@ def wrong_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
                 ):
                     wrong.append((importer, target))
             pages_user = importer == "archive.urls" or within(importer, "archive.pages")
-            borrowed = (importer, target) in BORROWED_FROM_PAGES
-            if within(target, "archive.pages") and not pages_user and not borrowed:
+            if within(target, "archive.pages") and not pages_user:
                 wrong.append((importer, target))
     return sorted(set(wrong))
 

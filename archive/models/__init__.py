@@ -1,8 +1,9 @@
 """The archive's models, by concern: ``terms`` (the vocabularies and their names),
-``people`` (people, their other names and positions), ``reports`` (reports,
-corrections, tag suggestions), ``versions`` (reports as readers saw them),
-``alerts`` (saved searches mailed to readers) and ``bookkeeping`` (the search
-outbox, the indexer's state, the vocabulary's version).
+``people`` (people, their other names and positions), ``reports`` (reports and
+corrections), ``suggestions`` (tags suggested, waiting for an editor),
+``versions`` (reports as readers saw them), ``alerts`` (saved searches mailed to
+readers) and ``bookkeeping`` (the search outbox, the indexer's state, the
+vocabulary's version).
 
 Side effects run one way: a model's own writes live on its manager or
 queryset; reactions to saves and deletes are receivers in ``archive.signals``.
@@ -11,7 +12,8 @@ queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 from .alerts import CheckedReport, QueuedMail, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .people import Person, PersonAlias, Position
-from .reports import Correction, Report, TagSuggestion, web_address
+from .reports import Correction, Report, web_address
+from .suggestions import TagSuggestion
 from .terms import (
     Agency,
     AgencyAlias,

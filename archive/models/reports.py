@@ -1,8 +1,6 @@
-"""Reports, the corrections readers are shown, and the tags suggested for them."""
+"""Reports, and the corrections readers are shown."""
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -25,6 +23,12 @@ class ReportQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def gone(self, slug: str) -> bool:
+        """Whether the report at this address was public and has been withdrawn: readers
+        are told it is gone (410), not that it never was (404)."""
+        withdrawn = self.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
+        return withdrawn is not None and withdrawn.was_public
 
     def tagged_with(self, term):
         """Reports tagged with a term; for a region, with it or any place inside it."""
@@ -359,72 +363,3 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.created:%Y-%m-%d}: {self.note[:60]}"
-
-
-class TagSuggestionManager(models.Manager):
-    def for_term(self, report: Report, term_model, term_pk: int, evidence: str, **fields):
-        """An unsaved suggestion of a term (by model and primary key) for a report."""
-        return self.model(
-            report=report,
-            term_type=ContentType.objects.get_for_model(term_model),
-            term_id=term_pk,
-            evidence=evidence[:300],
-            **fields,
-        )
-
-
-class TagSuggestion(models.Model):
-    """A term the text names, awaiting an editor's decision, or applied by a rule.
-
-    The importer and the admin suggest. A rule whose measured precision is
-    high enough (``archive.editing.tagging.RULES``) tags the report at once, and the
-    suggestion records that the tag was automatic: rejecting it removes the
-    tag. A rejected suggestion is kept so that it is not made again.
-    """
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Undecided")
-        ACCEPTED = "accepted", _("Accept: tag the report")
-        REJECTED = "rejected", _("Reject")
-        AUTOMATIC = "automatic", _("Tagged automatically")
-
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="tag_suggestions", verbose_name=_("report")
-    )
-    term_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of term")
-    )
-    term_id = models.PositiveBigIntegerField(_("term id"))
-    term = GenericForeignKey("term_type", "term_id")
-    evidence = models.CharField(
-        _("found as"), max_length=300, help_text=_("The words in the text, e.g. “Hamkyung”.")
-    )
-    context = models.CharField(
-        _("in the sentence"), max_length=400, blank=True, help_text=_("Where the words stand.")
-    )
-    rule = models.CharField(
-        _("rule"), max_length=20, blank=True, help_text=_("Why it was suggested (or applied).")
-    )
-    decision = models.CharField(
-        _("decision"),
-        max_length=10,
-        choices=Decision.choices,
-        default=Decision.PENDING,
-        db_index=True,
-    )
-    created = models.DateTimeField(_("suggested"), auto_now_add=True)
-
-    objects = TagSuggestionManager()
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("tag suggestion")
-        verbose_name_plural = _("tag suggestions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "term_type", "term_id"], name="unique_tag_suggestion"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.term} ({self.evidence})"

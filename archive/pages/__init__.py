@@ -2,7 +2,5 @@
 the pieces of a search page (``sidebar``, ``pagination``, ``cards``, ``result_nav``),
 the map, grids and timelines (``visuals``), feeds and sitemaps.
 
-May import every other wing. Nothing imports ``pages`` but ``urls`` and, for now,
-``research.version_views`` (``views.not_public``, the 404 or 410 answer): it
-belongs lower down.
+May import every other wing. Nothing imports ``pages`` but ``urls``.
 """

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..facets import FACETS, TERMS
 from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
+from ..responses import not_public
 from ..search import indexing
 from ..search.form import page_number, without_controls
 from ..search.links import url_with
@@ -67,16 +68,6 @@ def report_detail(request, slug):
     if report is None:
         return not_public(request, slug)
     return _render_report(request, report)
-
-
-def not_public(request, slug):
-    """The answer for a report readers cannot see (also at its versions' addresses):
-    410 Gone once it was public and has been withdrawn, else 404."""
-    withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
-    if withdrawn is not None and withdrawn.was_public:
-        # Gone, not missing: tell readers and search engines, and show nothing of it.
-        return render(request, "archive/report_withdrawn.html", status=410)
-    raise Http404("No such report.")
 
 
 @staff_member_required

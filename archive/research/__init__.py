@@ -2,7 +2,7 @@
 searches, reports as data, search alerts by mail, and each report's versions with
 the differences between them; with the rate limits on all of it.
 
-May import ``common``, ``models``, ``facets``, the search (``search``, ``forms``,
-``search_request``), the names (``vocabulary``) and the page helpers it shares
-with the search page; nothing outside ``urls`` and ``admin`` imports a view here.
+May import ``common``, ``models``, ``facets``, ``responses``, the search wing and
+the names wing; never the pages or the editing wing. Nothing outside ``urls`` and
+``admin`` imports a view here.
 """

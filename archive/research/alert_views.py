@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..middleware import client_address
+from ..common.clients import client_address
 from ..models import Subscription
 from . import alerts
 

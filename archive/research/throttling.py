@@ -1,6 +1,6 @@
 """Rate limits for anonymous clients of the API and of downloads of whole searches.
 
-A client is its address as ``archive.middleware.client_address`` finds it
+A client is its address as ``archive.common.clients.client_address`` finds it
 (the proxy's entry in ``X-Forwarded-For`` in production, as for admin
 logins), so a client cannot dodge the limit by making one up. Requests are
 counted in Django's cache, which every worker shares (the database's by
@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja.throttling import SimpleRateThrottle
 
-from ..middleware import client_address
+from ..common.clients import client_address
 
 
 class _PerThread:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Report
-from ..pages.views import not_public
+from ..responses import not_public
 from .throttling import AnonymousRate, too_many
 from .versions import cached_differences, change_log, differences, remember_differences, text_of
 

@@ -196,8 +196,7 @@ def report(request, slug: str):
     found = prefetch(list(found), full=True)
     if found:
         return Status(200, full(found[0], payloads.site(request)))
-    withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
-    if withdrawn is not None and withdrawn.was_public:
+    if Report.objects.gone(slug):
         message = _(
             "The editors have withdrawn this report from the archive. It is no longer "
             "published here, and links to it will not return."

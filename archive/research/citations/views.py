@@ -3,12 +3,12 @@
 import json
 from collections.abc import Iterator
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.utils import timezone
 
 from ...common.paths import path
 from ...models import Report
+from ...responses import not_public
 from ...search.form import parse_search
 from ..exports import attachment, filename, first_batch, matching_reports
 from ..throttling import throttled
@@ -31,10 +31,7 @@ def report_citation(request, slug: str, fmt: str):
     """One published report's citation as a file; a withdrawn report is gone (410)."""
     report = Report.objects.published().select_related("source").filter(slug=slug).first()
     if report is None:
-        withdrawn = Report.objects.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
-        if withdrawn is not None and withdrawn.was_public:
-            return render(request, "archive/report_withdrawn.html", status=410)
-        raise Http404("No such report.")
+        return not_public(request, slug)
     extension, content_type = FORMATS[fmt]
     citation = citation_of(request, report, version=True)
     if fmt == "csl":
