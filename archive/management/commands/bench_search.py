@@ -21,16 +21,12 @@ size it
 import argparse
 import json
 import os
-import random
-import resource
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -38,77 +34,17 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.management.hostile import HOSTILE, hostile_phase
-from archive.models import Agency, IndexChange, Region, Report, Source, Topic
+from archive.management.measuring.corpus import make_corpus
+from archive.management.measuring.figures import machine, peak_rss_mb, percentile, worker_memory
+from archive.management.measuring.queries import query_mix, search_params, stock_search
+from archive.management.measuring.serving import fetch, free_port, wait_until_up
+from archive.models import IndexChange
 
 DEFAULT_CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
 RESULTS = settings.BASE_DIR / "var" / "bench" / "results.json"
-
-COMMON = ["korea", "people", "party", "army", "meeting", "workers", "economy", "leader",
-          "country", "great"]  # fmt: skip
-RARE = ["Hyesan", "Rason", "Kaesong", "Hoeryong", "Sinuiju", "Chongjin", "Wonsan", "Kimchaek"]
-PHRASES = ['"Workers\' Party"', '"national reunification"', '"Kim Jong Un"',
-           '"United States"', '"South Korea"', '"supreme leader"', '"Korean People\'s Army"',
-           '"mass games"']  # fmt: skip
-# Other names of terms: each search is widened to all the term's names.
-ALIASES = ["North Phyongan", "Hamgyŏng-bukto", "Yanggang", "South Hamkyung", "Phyongyang",
-           "Bowibu", "State Security Department", "safety agents"]  # fmt: skip
-# Names the larger vocabulary widens: people under other spellings, a name less its
-# direction, spellings no list holds, abbreviations, a long body and a renamed one.
-WIDENED = ["Choi Ryong-hae", "Kim Yong Chol", "Hamgyong", "Ganggye", "Dancheon", "NDC",
-           "Central Committee of the Workers' Party of Korea",
-           "Ministry of Social Security"]  # fmt: skip
-# Runs of five to eight words, as a reader remembers a passage (from KCNA articles).
-MULTI_WORD = [
-    "the delegation was seen off at the airport",
-    "laid a wreath before the statue",
-    "expressed the hope that the friendly relations",
-    "the meeting was attended by",
-    "the anniversary of the founding of the",
-    "a banquet was given in honor of",
-    "called for bolstering the political and military",
-    "on behalf of the people",
-]
-# Misspelt, or nothing like any word: zero hits and a "did you mean".
-ZERO_HITS = ["Pyongyagn", "secruity agents", "Kanngye", "xyzzy", "Hamhyng", "minstry",
-             "Sinuju", "reunificaton"]  # fmt: skip
-
-
-def query_mix() -> list[tuple[str, str, dict]]:
-    """(type, text, filters): at least 40 queries, the same every run."""
-    mix = [("common word", word, {}) for word in COMMON]
-    mix += [("rare name", word, {}) for word in RARE]
-    mix += [("phrase", phrase, {}) for phrase in PHRASES]
-    mix += [("other name", name, {}) for name in ALIASES]
-    mix += [("widened name", name, {}) for name in WIDENED]
-    mix += [("multi-word", text, {}) for text in MULTI_WORD]
-    mix += [("zero hits", text, {}) for text in ZERO_HITS]
-    mix += [
-        ("facet filter", "korea", {"region": ("ryanggang",)}),
-        ("facet filter", "party", {"agency": ("ministry-of-state-security",)}),
-        ("facet filter", "army", {"topic": ("border-control",)}),
-        ("facet filter", "meeting", {"region": ("north-hamgyong",), "topic": ("corruption",)}),
-        ("facet filter", "workers", {"region": ("hyesan", "hoeryong")}),
-        ("facet filter", "leader", {"year": ("2012",)}),
-        ("facet filter", "economy", {"region": ("ryanggang",), "agency": ("korean-peoples-army",)}),
-        ("facet filter", "great", {"source": ("daily-nk",)}),
-    ]
-    mix += [
-        ("browse", "", {}),
-        ("browse", "", {"region": ("north-korea",)}),
-        ("browse", "", {"topic": ("defections",)}),
-        ("browse", "", {"region": ("ryanggang",), "agency": ("ministry-of-state-security",)}),
-        ("browse", "", {"year": ("2024",)}),
-        ("browse", "", {"agency": ("korean-peoples-army",), "topic": ("smuggling",)}),
-    ]
-    return mix
-
-
-FACET_FIELDS = {"region": "regions", "agency": "agencies", "topic": "topics",
-                "source": "source", "year": "year", "month": "month"}  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -389,151 +325,3 @@ def api_and_exports(base: str, runs: int) -> dict:
         "search_p95_ms": round(percentile(times, 95), 1),
         "exports": downloads,
     }
-
-
-def search_params(text: str, filters: dict) -> dict:
-    params = {"q": text} if text else {}
-    params.update({name: list(values) for name, values in filters.items()})
-    return params
-
-
-def fetch(base: str, path: str, params: dict, timeout: float = 30) -> tuple[float, int]:
-    """Milliseconds and status of one GET (the body is read to the end)."""
-    url = f"{base}{path}?{urlencode(params, doseq=True)}"
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        status = error.code
-    return (time.perf_counter() - started) * 1000, status
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(base: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/health/", timeout=5).read()
-            return
-        except (OSError, urllib.error.URLError):
-            time.sleep(0.3)
-    raise CommandError("gunicorn did not start")
-
-
-def worker_memory(master: int) -> list[dict]:
-    """Peak and current resident memory of each gunicorn worker (MB), and how much of it
-    is the index's memory-mapped files, shared by the workers."""
-    found = []
-    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
-        fields = {}
-        for line in Path(f"/proc/{child}/status").read_text().splitlines():
-            name, _, value = line.partition(":")
-            if name in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
-                fields[name] = round(int(value.split()[0]) / 1024)
-        found.append(fields)
-    return found
-
-
-def stock_search(text: str, filters: dict) -> None:
-    """The usual haystack way: SearchQuerySet with facets and narrow(), first page."""
-    from haystack.query import SearchQuerySet
-
-    sqs = SearchQuerySet()
-    sqs = sqs.auto_query(text) if text else sqs.all()
-    for name in ("region", "agency", "topic", "source", "year"):
-        sqs = sqs.facet(FACET_FIELDS[name])
-    for name, values in filters.items():
-        clause = " OR ".join(f'{FACET_FIELDS[name]}:"{value}"' for value in values)
-        sqs = sqs.narrow(f"({clause})")
-    sqs.facet_counts()
-    list(sqs[:20])
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def percentile(values: list[float], percent: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
-
-
-def machine() -> dict:
-    import os
-    import platform
-
-    return {"python": platform.python_version(), "cpus": os.cpu_count(),
-            "when": timezone.now().isoformat(timespec="seconds")}  # fmt: skip
-
-
-def make_corpus(size: int, corpus: Path) -> None:
-    """Real articles first, then new ones recombined from their paragraphs; tagged at random."""
-    rng = random.Random(2024)
-    records = []
-    if corpus.exists():
-        with corpus.open(encoding="utf-8") as lines:
-            records = [json.loads(line) for line in lines]
-    paragraphs = [p for r in records for p in r["body"].split("\n\n") if len(p) > 80]
-    titles = [r["title"] for r in records]
-    if not paragraphs:  # no corpus here: words from a small generator
-        words = (COMMON + RARE + ["security", "border", "market", "officials", "report"]) * 3
-        paragraphs = [" ".join(rng.choices(words, k=60)) + "." for _ in range(2000)]
-        titles = [" ".join(rng.choices(words, k=6)).capitalize() for _ in range(2000)]
-    leaves = list(Region.objects.exclude(kind=Region.Kind.COUNTRY).values_list("pk", flat=True))
-    agencies = list(Agency.objects.values_list("pk", flat=True))
-    topics = list(Topic.objects.values_list("pk", flat=True))
-    sources = list(Source.objects.all())
-    now = timezone.now()
-    through = {name: getattr(Report, name).through for name in ("regions", "agencies", "topics")}
-    batch, links = [], {name: [] for name in through}
-
-    def flush():
-        created = Report.objects.bulk_create(batch)
-        for report, tags in zip(created, [b._tags for b in batch], strict=True):
-            for name, pks in tags.items():
-                column = {"regions": "region_id", "agencies": "agency_id", "topics": "topic_id"}[
-                    name
-                ]
-                links[name] += [through[name](report_id=report.pk, **{column: pk}) for pk in pks]
-        for name, rows in links.items():
-            through[name].objects.bulk_create(rows)
-            rows.clear()
-        batch.clear()
-
-    for n in range(size):
-        if n < len(records):
-            title, body = records[n]["title"], records[n]["body"]
-        else:
-            title = rng.choice(titles)
-            body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 8)))
-        year = rng.randint(2011, 2024) if rng.random() > 0.1 else None
-        report = Report(
-            headline=title[:300], slug=f"bench-{n}", body=body, status=Report.Status.PUBLISHED,
-            publish_at=now, source=rng.choice(sources) if sources else None,
-            pub_year=year, pub_month=rng.randint(1, 12) if year else None,
-        )  # fmt: skip
-        report.pub_date = report.date.sort_date()
-        report._tags = {
-            "regions": rng.sample(leaves, rng.randint(1, 3)),
-            "agencies": rng.sample(agencies, rng.randint(0, 2)),
-            "topics": rng.sample(topics, rng.randint(1, 2)),
-        }
-        batch.append(report)
-        if len(batch) == 2000:
-            flush()
-    if batch:
-        flush()

@@ -33,9 +33,7 @@ import argparse
 import datetime
 import json
 import os
-import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -54,20 +52,14 @@ from django.utils import timezone
 
 from archive.editing.importers.store import import_file
 from archive.management.hostile import HOSTILE, hostile_phase
+from archive.management.measuring.edits import edit_for
+from archive.management.measuring.figures import count, nearest_rank
+from archive.management.measuring.queries import SEARCHES, WORDS
+from archive.management.measuring.serving import get, read_slowly, run_clients
 from archive.models import IndexChange, Region, Report
 from archive.search import indexing
 
 CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
-WORDS = ["korea", "party", "security", "border", "army", "workers", "meeting", "economy"]
-SEARCHES = [{"q": w} for w in WORDS] + [
-    {"q": "Bowibu"},
-    {"q": '"Workers\' Party"'},
-    {"q": "North Phyongan"},
-    {"region": "ryanggang"},
-    {"q": "korea", "region": "north-hamgyong", "sort": "newest"},
-    {"year": "2012"},
-    {"q": "army", "page": "2"},
-]
 
 
 class Command(BaseCommand):
@@ -185,7 +177,7 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", "soak", "--mutate", str(seconds)],
             cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
-        results = self.run_clients(clients, seconds, lambda rng: rng.choice(
+        results = run_clients(self.base, clients, seconds, lambda rng: rng.choice(
             searches if rng.random() < 0.6 else pages
         ))  # fmt: skip
         edits = json.loads(mutator.communicate(timeout=120)[0].strip().splitlines()[-1])
@@ -194,86 +186,16 @@ class Command(BaseCommand):
         errors = sum(1 for s in statuses if s >= 500 or s == 0)
         self.say(
             f"  {len(results)} requests, {len(results) / seconds:.1f}/s; "
-            f"p50 {statistics.median(times):.0f} ms, p95 {percentile(times, 95):.0f} ms; "
+            f"p50 {statistics.median(times):.0f} ms, p95 {nearest_rank(times, 95):.0f} ms; "
             f"status counts {count(statuses)}"
         )
         self.say(f"  edits meanwhile: {edits}")
         failures = [f"{errors} responses were 500 or failed"] if errors else []
         return failures + self.check_index("after the load")
 
-    def run_clients(self, clients: int, seconds: float, pick, stop=None) -> list:
-        results, lock = [], threading.Lock()
-        deadline = time.monotonic() + seconds
-
-        def client(n: int):
-            rng = random.Random(n)
-            while time.monotonic() < deadline and not (stop and stop.is_set()):
-                path = pick(rng)
-                started = time.perf_counter()
-                status, body = self.get(path)
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    results.append((status, elapsed, path, body))
-
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if stop is None:
-            return [(status, ms) for status, ms, _, _ in results]
-        return results
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(self.base + path, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, ""
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return 0, ""
-
     def mutate(self, seconds: float) -> None:
-        """The second process: what editors and imports do, as fast as the database allows."""
-        rng = random.Random(7)
-        done = {"saved": 0, "published": 0, "unpublished": 0, "deleted": 0, "imported": 0}
-        deadline = time.monotonic() + seconds
-        batch = 0
-        while time.monotonic() < deadline:
-            pks = list(Report.objects.values_list("pk", flat=True).order_by("?")[:5])
-            action = rng.choice(["save", "save", "publish", "unpublish", "delete", "import"])
-            if action == "save":
-                for report in Report.objects.filter(pk__in=pks[:3]):
-                    report.body += f"\n\nUpdated at {time.time():.3f}."
-                    report.save()
-                    done["saved"] += 1
-            elif action == "publish":
-                done["published"] += Report.objects.filter(pk__in=pks, headline__gt="").update(
-                    status=Report.Status.PUBLISHED
-                )
-            elif action == "unpublish":
-                done["unpublished"] += Report.objects.filter(pk__in=pks[:2]).update(
-                    status=Report.Status.DRAFT
-                )
-            elif action == "delete":
-                done["deleted"] += (
-                    Report.objects.filter(pk__in=pks[:1]).delete()[1].get("archive.Report", 0)
-                )
-            else:
-                batch += 1
-                records = [
-                    json.dumps({"id": f"soak-{batch}-{n}", "title": f"Soak import {batch}-{n}",
-                                "date": "2024-05-01", "body": f"Imported during the soak. {n}",
-                                "source": "Daily NK"})
-                    for n in range(50)
-                ]  # fmt: skip
-                with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
-                    f.write("\n".join(records))
-                result = import_file(Path(f.name), status=Report.Status.PUBLISHED)
-                os.unlink(f.name)
-                done["imported"] += result.created
-            time.sleep(0.05)
-        self.stdout.write(json.dumps(done))
+        """The second process (``--mutate``): what it did, as JSON on its last line."""
+        self.stdout.write(json.dumps(edit_for(seconds)))
 
     # -- 5. hostile clients ----------------------------------------------------
 
@@ -302,20 +224,7 @@ class Command(BaseCommand):
 
         def slow(n: int):
             path = f"/search/export.{('csv', 'jsonl')[n % 2]}"  # every report: many MB
-            with socket.socket() as sock:
-                # A small window, set before connecting: the server's sends soon wait.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                sock.settimeout(30)
-                sock.connect(("127.0.0.1", self.port))
-                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-                total = 0
-                while time.monotonic() < deadline:
-                    chunk = sock.recv(4096)
-                    if not chunk:
-                        break
-                    total += len(chunk)
-                    time.sleep(0.5)
-                read.append(total)
+            read.append(read_slowly(self.port, path, deadline))
 
         threads = [threading.Thread(target=slow, args=(n,)) for n in range(readers)]
         for thread in threads:
@@ -351,7 +260,7 @@ class Command(BaseCommand):
         def compare(share: list):
             for a, b in share:
                 started = time.perf_counter()
-                status, _ = self.get(f"{url}?from={a}&to={b}")
+                status, _ = get(self.base, f"{url}?from={a}&to={b}")
                 with lock:
                     timings.append((time.perf_counter() - started) * 1000)
                     statuses.append(status)
@@ -365,11 +274,11 @@ class Command(BaseCommand):
         cached = []
         for a, b in pairs[:4]:
             started = time.perf_counter()
-            self.get(f"{url}?from={a}&to={b}")
+            get(self.base, f"{url}?from={a}&to={b}")
             cached.append((time.perf_counter() - started) * 1000)
         timings.sort()
         self.say(
-            f"  comparisons: p50 {percentile(timings, 50):.0f} ms, slowest {timings[-1]:.0f} ms "
+            f"  comparisons: p50 {nearest_rank(timings, 50):.0f} ms, slowest {timings[-1]:.0f} ms "
             f"(over HTTP, two at once); cached {min(cached):.0f}-{max(cached):.0f} ms; "
             f"statuses {count(statuses)}; {browsed['line']}"
         )
@@ -385,18 +294,18 @@ class Command(BaseCommand):
         if until is not None:
             threading.Thread(target=lambda: (_wait(until), stop.set()), daemon=True).start()
             seconds = 600
-        results = self.run_clients(2, seconds, lambda rng: rng.choice(paths), stop=stop)
+        results = run_clients(self.base, 2, seconds, lambda rng: rng.choice(paths), stop=stop)
         times = sorted(ms for _, ms, _, _ in results) or [0.0]
         failed = [status for status, *_ in results if status != 200]
         line = (
-            f"browsers: {len(results)} pages, p50 {percentile(times, 50):.0f} ms, "
-            f"p95 {percentile(times, 95):.0f} ms, slowest {times[-1]:.0f} ms, "
+            f"browsers: {len(results)} pages, p50 {nearest_rank(times, 50):.0f} ms, "
+            f"p95 {nearest_rank(times, 95):.0f} ms, slowest {times[-1]:.0f} ms, "
             f"{len(failed)} not 200"
         )
         failures = [f"{len(failed)} pages failed beside the slow work"] if failed else []
-        if percentile(times, 95) > 5000:
+        if nearest_rank(times, 95) > 5000:
             failures.append(
-                f"pages waited beside the slow work (p95 {percentile(times, 95):.0f} ms)"
+                f"pages waited beside the slow work (p95 {nearest_rank(times, 95):.0f} ms)"
             )
         return {"line": line, "failures": failures}
 
@@ -449,8 +358,8 @@ class Command(BaseCommand):
         results = []
 
         def readers():
-            results.extend(self.run_clients(
-                clients, 600, lambda rng: f"/search/?q={rng.choice(WORDS)}", stop=stop
+            results.extend(run_clients(
+                self.base, clients, 600, lambda rng: f"/search/?q={rng.choice(WORDS)}", stop=stop
             ))  # fmt: skip
 
         thread = threading.Thread(target=readers)
@@ -485,15 +394,3 @@ class Command(BaseCommand):
 def _wait(done) -> None:
     while not done():
         time.sleep(0.2)
-
-
-def percentile(sorted_values: list[float], percent: int) -> float:
-    index = max(0, round(len(sorted_values) * percent / 100) - 1)
-    return sorted_values[min(index, len(sorted_values) - 1)]
-
-
-def count(values) -> dict:
-    counts = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items()))
