@@ -404,7 +404,7 @@ def test_a_killed_rebuild_leaves_no_workers_and_its_folder_goes_at_the_next(sear
     root = Path(search_index.path)
     script = (
         "import os, sys, time\n"
-        "from archive.search_backend.generations import children_die_with_this_process\n"
+        "from archive.search_backend.folders import children_die_with_this_process\n"
         "with children_die_with_this_process():\n"
         "    child = os.fork()\n"
         "    if child == 0:\n"

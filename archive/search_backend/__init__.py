@@ -17,11 +17,13 @@ traps:
   switches atomically.
 
 Modules: ``protocol`` (what the archive asks of any engine: ``SearchEngine``),
-``backend`` (the haystack backend and engine), ``generations`` (the pointer
-to the live folder), ``formats`` (positions numpy can read), ``arrays`` (a
-segment's arrays: written once, memory-mapped), ``generation`` (the
-segments of one open index as one numbering), ``query`` (matching and
-ranking), ``highlight`` (snippets) and ``spelling`` (did you mean).
+``backend`` (the haystack backend and engine: the index's life), ``answers``
+(what a search asks of it), ``folders`` (generation folders and the pointer to
+the live one), ``formats`` (positions numpy can read), ``arrays`` (a segment's
+arrays, memory-mapped) and ``deriving`` (writing them, once a segment),
+``generation`` (the segments of one open index as one numbering), ``query``
+(matching and ranking), ``highlight`` (snippets) and ``spelling`` (did you
+mean).
 """
 
 from .backend import ArchiveWhooshBackend, ArchiveWhooshEngine
