@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make serve   virtualenv, dependencies, database, demo content, search index,
 #                gunicorn on http://127.0.0.1:8000
-#   make test    ruff, migrations check and the whole pytest suite (browser included),
+#   make test    ruff, djhtml, migrations check and the whole pytest suite (browser included),
 #                on SQLite and again on a throwaway PostgreSQL server
 
 PYTHON ?= python3
@@ -67,6 +67,7 @@ test:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check --tabwidth 2 templates
 
 migrations-check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

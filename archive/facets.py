@@ -62,25 +62,59 @@ class Facet:
 
 
 REGION = Facet(
-    "region", _("Region"), "regions", Region, "regions", "regions", _("Regions"),
-    tree=True, suggested=True, on_cards=True,
-)  # fmt: skip
-AGENCY = Facet(
-    "agency", _("Agency"), "agencies", Agency, "agencies", "agencies", _("Agencies"),
-    suggested=True, on_cards=True,
-)  # fmt: skip
-PERSON = Facet(
-    "person", _("Person"), "people", Person, "people", "people", _("People"),
-    suggested=True, on_cards=True,
-)  # fmt: skip
-TOPIC = Facet(
-    "topic", _("Topic"), "topics", Topic, "topics", "topics", _("Topics"),
+    "region",
+    _("Region"),
+    "regions",
+    Region,
+    "regions",
+    "regions",
+    _("Regions"),
+    tree=True,
     suggested=True,
-)  # fmt: skip
+    on_cards=True,
+)
+AGENCY = Facet(
+    "agency",
+    _("Agency"),
+    "agencies",
+    Agency,
+    "agencies",
+    "agencies",
+    _("Agencies"),
+    suggested=True,
+    on_cards=True,
+)
+PERSON = Facet(
+    "person",
+    _("Person"),
+    "people",
+    Person,
+    "people",
+    "people",
+    _("People"),
+    suggested=True,
+    on_cards=True,
+)
+TOPIC = Facet(
+    "topic",
+    _("Topic"),
+    "topics",
+    Topic,
+    "topics",
+    "topics",
+    _("Topics"),
+    suggested=True,
+)
 SOURCE = Facet(
-    "source", _("Source"), "source", Source, "source", "sources", _("Sources"),
+    "source",
+    _("Source"),
+    "source",
+    Source,
+    "source",
+    "sources",
+    _("Sources"),
     created_by_import=True,
-)  # fmt: skip
+)
 YEAR = Facet("year", _("Year"), "year")
 MONTH = Facet("month", _("Month"), "month")
 

@@ -10,6 +10,23 @@ from .research.citations import views as citations
 
 app_name = "archive"
 
+
+def _by_format(prefix, view, formats, name):
+    """A path for each download format: ``<prefix>.<extension>``, named ``<name>-<format>``."""
+    return (
+        path(f"{prefix}.{extension}", view, {"fmt": fmt}, name=f"{name}-{fmt}")
+        for fmt, (extension, _) in formats.items()
+    )
+
+
+def _by_term(route, view, suffix=""):
+    """A path for each vocabulary: ``<url_prefix>/<route>``, named ``<facet><suffix>``."""
+    return (
+        path(f"{facet.url_prefix}/{route}", view, {"model": facet.name}, name=facet.name + suffix)
+        for facet in TERMS
+    )
+
+
 archive_patterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
@@ -27,34 +44,20 @@ archive_patterns = [
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),
     path("reports/<slug:slug>/", views.report_detail, name="report"),
     path("reports/<slug:slug>/preview/", views.report_preview, name="report-preview"),
-    path("reports/<slug:slug>/v<int:number>/", version_views.report_version,
-         name="report-version"),
+    path("reports/<slug:slug>/v<int:number>/", version_views.report_version, name="report-version"),
     path("reports/<slug:slug>/changes/", version_views.report_changes, name="report-changes"),
     path("alerts/", alert_views.subscribe, name="alerts"),
     path("alerts/confirm/<str:token>/", alert_views.confirm, name="alert-confirm"),
     path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="alert-unsubscribe"),
     # Downloads of a whole search (exports and citations) and of one report's citation.
-    *(path(f"search/export.{extension}", exports.search_export, {"fmt": fmt}, name=f"search-{fmt}")
-      for fmt, (extension, _) in exports.FORMATS.items()),
-    *(path(f"search/cite.{extension}", citations.search_citations, {"fmt": fmt},
-           name=f"search-{fmt}")
-      for fmt, (extension, _) in citations.FORMATS.items()),
-    *(path(f"reports/<slug:slug>/cite.{extension}", citations.report_citation, {"fmt": fmt},
-           name=f"report-{fmt}")
-      for fmt, (extension, _) in citations.FORMATS.items()),
+    *_by_format("search/export", exports.search_export, exports.FORMATS, "search"),
+    *_by_format("search/cite", citations.search_citations, citations.FORMATS, "search"),
+    *_by_format("reports/<slug:slug>/cite", citations.report_citation, citations.FORMATS, "report"),
     # An index of each vocabulary, e.g. /regions/, and a page for each of its terms,
     # e.g. /regions/ryanggang/.
-    *(
-        path(f"{facet.url_prefix}/", index_views.term_index, {"model": facet.name},
-             name=f"{facet.name}-index")
-        for facet in TERMS
-    ),
-    *(
-        path(f"{facet.url_prefix}/<slug:slug>/", views.term_detail, {"model": facet.name},
-             name=facet.name)
-        for facet in TERMS
-    ),
-]  # fmt: skip
+    *_by_term("", index_views.term_index, "-index"),
+    *_by_term("<slug:slug>/", views.term_detail),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -92,8 +92,9 @@ def test_new_published_matches_are_mailed_once_newest_first(client, mailoutbox):
     index_now()
     confirmed(client, mailoutbox, q="smuggling")
     mailoutbox.clear()
-    recent = make_report("Smuggling in Hyesan", body="Smuggling rings.", pub_year=2024,
-                         pub_month=5, pub_day=1)  # fmt: skip
+    recent = make_report(
+        "Smuggling in Hyesan", body="Smuggling rings.", pub_year=2024, pub_month=5, pub_day=1
+    )
     make_report("Smuggling in 2001", body="Smuggling then.", pub_year=2001)
     make_report("Smuggling, date unknown", body="Smuggling, undated.")
     make_report("Weather report", body="Rain.")

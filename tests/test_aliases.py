@@ -214,8 +214,11 @@ def test_the_names_of_a_term_only_unpublished_reports_use_stay_private(client, v
     make_report("Draft", status=Report.Status.DRAFT, body="Nightfall Plan.", topics=[secret])
     make_report("Public", body="Something public.")
     index_now()
-    for url in ["/search/?topic=nightfall-plan", "/search/?q=Nightfall+Plan",
-                "/search/?find_topic=nightfall"]:  # fmt: skip
+    for url in [
+        "/search/?topic=nightfall-plan",
+        "/search/?q=Nightfall+Plan",
+        "/search/?find_topic=nightfall",
+    ]:
         html = page(client, url)
         assert "Operation Nightfall" not in html and "secret-op" not in html, url
     assert client.get("/topics/nightfall-plan/").status_code == 404  # no redirect to it

@@ -33,9 +33,13 @@ def tokens(analyzer, text, **options):
 
 @pytest.mark.parametrize(
     "options",
-    [{"positions": True, "chars": True}, {"positions": True, "removestops": False},
-     {"mode": "query"}, {"tokenize": False, "positions": True}],
-)  # fmt: skip
+    [
+        {"positions": True, "chars": True},
+        {"positions": True, "removestops": False},
+        {"mode": "query"},
+        {"tokenize": False, "positions": True},
+    ],
+)
 @pytest.mark.parametrize(
     ("ours", "whooshs"),
     [

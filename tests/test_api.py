@@ -60,13 +60,15 @@ def test_search_answers_what_the_search_page_shows(client, demo, params):
     assert [hit["slug"] for hit in data["partial"]] == [r.slug for r in results.partial]
     assert [hit["snippet"] for hit in data["results"]] == [str(r.snippet) for r in results.reports]
     assert {
-        name: [(v["value"], v["label"], v["count"], v["selected"], v["parent"])
-               for v in facet["values"]]
+        name: [
+            (v["value"], v["label"], v["count"], v["selected"], v["parent"])
+            for v in facet["values"]
+        ]
         for name, facet in data["facets"].items()
     } == {
         name: [(v.value, v.label, v.count, v.selected, v.parent) for v in values]
         for name, values in results.facets.items()
-    }  # fmt: skip
+    }
     assert [(b["year"], b["count"]) for b in data["histogram"]] == results.histogram
     assert data["also_searched"] == results.also_searched
     assert data["messages"] == [*context["messages_"], *results.notices]
@@ -106,8 +108,13 @@ def test_hits_carry_the_report_metadata_and_term_labels(client, demo):
     assert hit["slug"] == BORDER
     assert hit["url"] == f"http://testserver/reports/{BORDER}/"
     assert hit["translator"] == "Violet Kim" and hit["source"]["name"] == "Daily NK"
-    assert hit["date"] == {"year": None, "month": None, "day": None, "precision": "unknown",
-                           "text": "Date unknown"}  # fmt: skip
+    assert hit["date"] == {
+        "year": None,
+        "month": None,
+        "day": None,
+        "precision": "unknown",
+        "text": "Date unknown",
+    }
     assert "Hyesan" in [region["name"] for region in hit["regions"]]
     assert "<mark>Hyesan</mark>" in hit["snippet"]
     assert "body" not in hit and "editor_notes" not in hit
@@ -208,8 +215,12 @@ def test_a_vocabulary_has_terms_aliases_and_published_counts(client, demo):
 def test_openapi_document_and_index(client, demo):
     document = client.get("/api/v1/openapi.json").json()
     assert document["info"]["version"] == "1"
-    assert {"/api/v1/search/", "/api/v1/reports/{slug}/", "/api/v1/vocabularies/",
-            "/api/v1/vocabularies/{name}/"} <= set(document["paths"])  # fmt: skip
+    assert {
+        "/api/v1/search/",
+        "/api/v1/reports/{slug}/",
+        "/api/v1/vocabularies/",
+        "/api/v1/vocabularies/{name}/",
+    } <= set(document["paths"])
     parameters = {p["name"] for p in document["paths"]["/api/v1/search/"]["get"]["parameters"]}
     assert parameters == set(PARAMETERS)  # every parameter of the search page, documented
     index = client.get("/api/v1/").json()

@@ -37,8 +37,10 @@ def test_region_page_lists_agencies_reported_there_and_links_to_search(client, d
     response = client.get("/regions/ryanggang/")
     html = page(client, "/regions/ryanggang/")
     assert "2 published reports" in html
-    related = {title: {link.url: link.count for link in links}
-               for title, links in response.context["related"]}  # fmt: skip
+    related = {
+        title: {link.url: link.count for link in links}
+        for title, links in response.context["related"]
+    }
     assert related["Agencies reported with it"]["/agencies/defense-security-command/"] == 1
     assert 'href="/search/?region=ryanggang"' in html
     # Counts are within Ryanggang's reports: North Hamgyong shares one of its two.
@@ -168,8 +170,16 @@ def test_header_links_every_vocabulary_the_dates_and_about(client, demo):
 def test_about_page_explains_tags_names_dates_and_credits(client, demo):
     html = page(client, "/about/")
     assert f"holds {Report.objects.published().count()} published reports" in html
-    for words in ("97% precise", "Hamkyung", "Bowibu", "Date unknown", "never invented",
-                  "GeoNames", "CC BY 4.0", "OFAC"):  # fmt: skip
+    for words in (
+        "97% precise",
+        "Hamkyung",
+        "Bowibu",
+        "Date unknown",
+        "never invented",
+        "GeoNames",
+        "CC BY 4.0",
+        "OFAC",
+    ):
         assert words in html, words
 
 

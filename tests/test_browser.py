@@ -177,8 +177,11 @@ def test_reader_searches_narrows_pages_sorts_and_follows_tags(tabs, site):
     from .factories import make_report
 
     for i in range(25):
-        make_report(f"Extra report {i}", body="Security officials in the border area, again.",
-                    pub_year=2020 + i % 4)  # fmt: skip
+        make_report(
+            f"Extra report {i}",
+            body="Security officials in the border area, again.",
+            pub_year=2020 + i % 4,
+        )
     call_command("rebuild_search", verbosity=0)
     page, errors = tabs.open(site + "/", WIDTHS["desktop"])
     page.fill("#site-q", "security")
@@ -250,8 +253,9 @@ def test_pages_pass_axe_and_fit_the_screen(tabs, site, name, device):
 
     page, errors = tabs.open(site + PAGES[name], WIDTHS[device])
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name.replace(' ', '-')}-{WIDTHS[device]}.png",
-                    full_page=True)  # fmt: skip
+    page.screenshot(
+        path=SCREENSHOTS / f"{name.replace(' ', '-')}-{WIDTHS[device]}.png", full_page=True
+    )
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     assert fits_width(page), "the page scrolls sideways"

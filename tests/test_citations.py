@@ -30,8 +30,9 @@ def cite(**fields) -> Citation:
     fields.setdefault("headline", "Border guards punished")
     fields.setdefault("slug", "border-guards-punished")
     report = Report(**fields)
-    return Citation.of(report, f"https://archive.example/reports/{report.slug}/", ACCESSED,
-                       keywords=False)  # fmt: skip
+    return Citation.of(
+        report, f"https://archive.example/reports/{report.slug}/", ACCESSED, keywords=False
+    )
 
 
 def parse_bibtex(text: str) -> dict:
@@ -51,18 +52,42 @@ def parse_bibtex(text: str) -> dict:
 @pytest.mark.parametrize(
     ("date", "chicago_date", "apa_date", "year", "iso", "csl_parts"),
     [
-        ({"pub_year": 2024, "pub_month": 4, "pub_day": 19}, "April 19, 2024", "(2024, April 19)",
-         "2024", "2024-04-19", [2024, 4, 19]),
-        ({"pub_year": 2024, "pub_month": 4}, "April 2024", "(2024, April)", "2024", "2024-04",
-         [2024, 4]),
+        (
+            {"pub_year": 2024, "pub_month": 4, "pub_day": 19},
+            "April 19, 2024",
+            "(2024, April 19)",
+            "2024",
+            "2024-04-19",
+            [2024, 4, 19],
+        ),
+        (
+            {"pub_year": 2024, "pub_month": 4},
+            "April 2024",
+            "(2024, April)",
+            "2024",
+            "2024-04",
+            [2024, 4],
+        ),
         ({"pub_year": 2024}, ", 2024.", "(2024)", "2024", "2024", [2024]),
-        ({"pub_month": 1, "pub_day": 15}, "n.d. [January 15, year unknown]",
-         "(n.d. [January 15, year unknown])", None, "", None),
-        ({"pub_month": 1}, "n.d. [January, year unknown]", "(n.d. [January, year unknown])",
-         None, "", None),
+        (
+            {"pub_month": 1, "pub_day": 15},
+            "n.d. [January 15, year unknown]",
+            "(n.d. [January 15, year unknown])",
+            None,
+            "",
+            None,
+        ),
+        (
+            {"pub_month": 1},
+            "n.d. [January, year unknown]",
+            "(n.d. [January, year unknown])",
+            None,
+            "",
+            None,
+        ),
         ({}, "n.d.", "(n.d.)", None, "", None),
     ],
-)  # fmt: skip
+)
 def test_dates_are_cited_as_far_as_they_are_known(
     date, chicago_date, apa_date, year, iso, csl_parts
 ):

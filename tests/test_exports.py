@@ -15,8 +15,15 @@ from .factories import make_report
 
 pytestmark = pytest.mark.django_db
 
-SEARCHES = ["", "q=security", "region=ryanggang", "agency=bowibu&sort=oldest", "q=bowibu",
-            "from=2024&to=2024", "q=nothingatall"]  # fmt: skip
+SEARCHES = [
+    "",
+    "q=security",
+    "region=ryanggang",
+    "agency=bowibu&sort=oldest",
+    "q=bowibu",
+    "from=2024&to=2024",
+    "q=nothingatall",
+]
 
 
 def download(client, url) -> tuple:
@@ -64,8 +71,16 @@ def test_csv_has_the_same_fields_flattened(client, demo, params):
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert list(rows[0]) == exports.columns()
-    assert {"slug", "date.year", "date.precision", "source.name", "regions.slug",
-            "regions.name", "body", "corrections.note"} <= set(exports.columns())  # fmt: skip
+    assert {
+        "slug",
+        "date.year",
+        "date.precision",
+        "source.name",
+        "regions.slug",
+        "regions.name",
+        "body",
+        "corrections.note",
+    } <= set(exports.columns())
     expected = api_records(client, [row["slug"] for row in rows])
     assert [row["slug"] for row in rows] == page_slugs(client, params)
     for row, record in zip(rows, expected, strict=True):

@@ -98,8 +98,7 @@ def entries(body: str) -> dict[str, ElementTree.Element]:
 def test_feed_items_are_dated_by_the_reports_own_date(client, demo):
     import datetime
 
-    make_report("Known day", pub_year=2019, pub_month=3, pub_day=7,
-                pub_time=datetime.time(14, 30))  # fmt: skip
+    make_report("Known day", pub_year=2019, pub_month=3, pub_day=7, pub_time=datetime.time(14, 30))
     partial = make_report("Known year only", pub_year=2018)
     unknown = make_report("No date at all")
     ns = {"a": "http://www.w3.org/2005/Atom"}

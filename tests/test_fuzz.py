@@ -19,13 +19,16 @@ from .factories import make_report
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NAMES = st.sampled_from([*PARAMETERS, "find_region", "find_agency", "find_topic", "x"])
-TRICKY = st.sampled_from([
-    "", " ", "0", "-1", "1e9", "99999999999999999999", "²", "١٢", "2024-02-30", "9999-12",
-    "0000-00-00", "2024-13", "NOT", "AND OR", '"', '""', "*", "?", "(", ")", "text:", "a" * 600,
-    "north-hamkyung", "bowibu", "ryanggang", "hyesan", "2024", "2024-04", "newest", "relevance",
-    "\x00", "\u200b", "%00", "<script>", "../../etc/passwd", "Hamgyŏng-bukto", "함경북도",
-    "1", "2", "3", "4",  # versions that exist, for ``from`` and ``to``
-])  # fmt: skip
+TRICKY = st.sampled_from(
+    [
+        *("", " ", "0", "-1", "1e9", "99999999999999999999", "²", "١٢", "2024-02-30", "9999-12"),
+        *("0000-00-00", "2024-13", "NOT", "AND OR", '"', '""', "*", "?", "(", ")", "text:"),
+        *("a" * 600, "north-hamkyung", "bowibu", "ryanggang", "hyesan", "2024", "2024-04"),
+        *("newest", "relevance", "\x00", "\u200b", "%00", "<script>", "../../etc/passwd"),
+        *("Hamgyŏng-bukto", "함경북도"),
+        *("1", "2", "3", "4"),  # versions that exist, for ``from`` and ``to``
+    ]
+)
 # Every query of the hostile list (the worst an adversarial test found) is a value too.
 HOSTILE_VALUES = st.sampled_from(
     sorted(
@@ -44,12 +47,25 @@ REPEATED = "/reports/fuzz-repeated-text/"  # four versions of 3,000 repeated par
 # Every address that takes a search's parameters, sharing the same number of examples:
 # the page most, then the JSON API, the feeds, the exports and the citations of a search;
 # and a report's change log (it takes ``from`` and ``to``, in PARAMETERS too) and versions.
-PATHS = st.sampled_from([
-    "/search/", "/search/", "/search/", "/api/v1/search/", "/api/v1/search/", "/search/rss/",
-    "/search/atom/", "/search/export.csv", "/search/export.jsonl", "/search/cite.bib",
-    "/search/cite.ris", "/search/cite.csl.json", f"{REPORT}changes/", f"{REPORT}v2/",
-    f"{REPEATED}changes/",
-])  # fmt: skip
+PATHS = st.sampled_from(
+    [
+        "/search/",
+        "/search/",
+        "/search/",
+        "/api/v1/search/",
+        "/api/v1/search/",
+        "/search/rss/",
+        "/search/atom/",
+        "/search/export.csv",
+        "/search/export.jsonl",
+        "/search/cite.bib",
+        "/search/cite.ris",
+        "/search/cite.csl.json",
+        f"{REPORT}changes/",
+        f"{REPORT}v2/",
+        f"{REPEATED}changes/",
+    ]
+)
 
 
 @pytest.fixture

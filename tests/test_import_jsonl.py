@@ -103,8 +103,9 @@ def test_unknown_topics_are_kept_as_the_sources_sections_not_invented(write_file
 def test_the_summary_says_which_fields_sent_reports_to_review(write_file, capsys):
     undated = {**GOOD, "id": "u", "source": "Daily NK"}
     undated.pop("date")
-    run_import(write_file("review.jsonl", jsonl(undated, {**undated, "id": "v"})),
-               "--status", "published")  # fmt: skip
+    run_import(
+        write_file("review.jsonl", jsonl(undated, {**undated, "id": "v"})), "--status", "published"
+    )
     out = capsys.readouterr().out
     assert "2 sent to review" in out
     assert "Sent to review, by what the raw text lacked: publication date 2." in out

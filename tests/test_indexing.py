@@ -236,8 +236,9 @@ def test_public_health_says_nothing_of_editorial_work(client):
     assert json.loads(after.content) == {"status": "ok"}
 
 
-def test_health_is_degraded_when_the_indexer_falls_behind(client, admin_client, settings,
-                                                           monkeypatch):  # fmt: skip
+def test_health_is_degraded_when_the_indexer_falls_behind(
+    client, admin_client, settings, monkeypatch
+):
     assert (settings.ARCHIVE_HEALTH_MAX_LAG, settings.ARCHIVE_HEALTH_MAX_PENDING) == (300, 1000)
     settings.ARCHIVE_HEALTH_MAX_PENDING = 3
     for n in range(3):
@@ -376,8 +377,7 @@ def test_reports_imported_as_published_are_indexed_once(write_file):
     assert found("imported") == {"Imported 0", "Imported 1", "Imported 2"}
 
 
-def test_a_rebuild_marks_done_what_it_covered_and_keeps_what_came_after(search_index,
-                                                                       monkeypatch):  # fmt: skip
+def test_a_rebuild_marks_done_what_it_covered_and_keeps_what_came_after(search_index, monkeypatch):
     for n in range(5):
         make_report(f"Imported {n}", body="Imported words.")  # queued, not yet applied
     build = search_index.build_generation

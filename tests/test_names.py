@@ -40,8 +40,10 @@ def also_searched(html: str) -> list[str]:
     match = re.search(r'<p class="also-searched">Also searched: (.*?)</p>', html, re.S)
     if not match:
         return []
-    return [re.sub(r"<[^>]+>", "", name).strip() for name in re.findall(
-        r'<span class="also-name">(.*?) <a', match.group(1), re.S)]  # fmt: skip
+    return [
+        re.sub(r"<[^>]+>", "", name).strip()
+        for name in re.findall(r'<span class="also-name">(.*?) <a', match.group(1), re.S)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -135,10 +137,15 @@ def test_a_name_less_its_direction_widens_to_every_province_it_names(client, voc
     index_now()
     assert found("Hamkyung") == found("Hamgyong") == {"north", "south"}
     html = page(client, "/search/?q=Hamkyung")
-    assert re.search(r"“Hamkyung” was searched as North Hamgyong \(province, North Korea\) "
-                     r"and South Hamgyong", html)  # fmt: skip
-    assert set(links(html, "meaning")) == {"North Hamgyong (province, North Korea)",
-                                           "South Hamgyong (province, North Korea)"}  # fmt: skip
+    assert re.search(
+        r"“Hamkyung” was searched as North Hamgyong \(province, North Korea\) "
+        r"and South Hamgyong",
+        html,
+    )
+    assert set(links(html, "meaning")) == {
+        "North Hamgyong (province, North Korea)",
+        "South Hamgyong (province, North Korea)",
+    }
 
 
 def test_leaving_out_a_name_or_widening_nothing_changes_what_is_found(client, vocabularies):
@@ -207,9 +214,11 @@ def test_a_person_page_gives_birth_and_posts_and_a_body_lists_its_holders(client
     index_now()
     html = page(client, "/people/kim-yong-chol-1946/")
     assert "Born circa 1947; alt. circa 1946" in html
-    assert re.search(r'<a href="/agencies/reconnaissance-general-bureau/">Director of the '
-                     r'Reconnaissance General Bureau</a> <span class="years">2009–2016</span>',
-                     html)  # fmt: skip
+    assert re.search(
+        r'<a href="/agencies/reconnaissance-general-bureau/">Director of the '
+        r'Reconnaissance General Bureau</a> <span class="years">2009–2016</span>',
+        html,
+    )
     # The United Front Department has no published report: named, not linked.
     assert "Director of the United Front Department" in html
     assert 'href="/agencies/united-front-department/"' not in html
@@ -229,8 +238,10 @@ def test_a_person_page_gives_birth_and_posts_and_a_body_lists_its_holders(client
 
 def test_a_long_name_is_understood_whole_not_by_the_body_named_inside_it(vocabularies):
     names = vocabulary.current()
-    for text in ["Central Committee of the Workers' Party of Korea",
-                 '"Presidium of the Political Bureau of the WPK Central Committee"']:  # fmt: skip
+    for text in [
+        "Central Committee of the Workers' Party of Korea",
+        '"Presidium of the Political Bureau of the WPK Central Committee"',
+    ]:
         expansion = names.expand(text)
         assert len(expansion.terms) == 1, text
         assert "Workers' Party of Korea" not in [t.name for t in expansion.terms]

@@ -91,12 +91,27 @@ def public_urls(hidden) -> dict[str, list[str]]:
     words = [*HIDDEN, *NEAR_MISSES]
     reports = list(Report.objects.published()) + hidden
     terms = {facet: [*facet.model.objects.values_list("slug", flat=True)] for facet in TERMS}
-    searches = ["", "?q=safety+agents", "?q=report", "?region=leakville", "?agency=leak-bureau",
-                "?q=Leaktown", "?region=leaktown", "?person=leak-person", "?q=Leakyperson",
-                "?q=Kim+Leakyperson", "?person=kim-leakyperson", "?find_person=leak",
-                f"?year={SECRET_YEAR}", "?source=leak-source", "?find_region=leak",
-                "?find_agency=leak", "?find_topic=leak", f"?from={SECRET_YEAR}&to={SECRET_YEAR}",
-                *(f"?q={word}" for word in words)]  # fmt: skip
+    searches = [
+        "",
+        "?q=safety+agents",
+        "?q=report",
+        "?region=leakville",
+        "?agency=leak-bureau",
+        "?q=Leaktown",
+        "?region=leaktown",
+        "?person=leak-person",
+        "?q=Leakyperson",
+        "?q=Kim+Leakyperson",
+        "?person=kim-leakyperson",
+        "?find_person=leak",
+        f"?year={SECRET_YEAR}",
+        "?source=leak-source",
+        "?find_region=leak",
+        "?find_agency=leak",
+        "?find_topic=leak",
+        f"?from={SECRET_YEAR}&to={SECRET_YEAR}",
+        *(f"?q={word}" for word in words),
+    ]
     return {
         "home": ["/"],
         "health": ["/health/"],
@@ -149,8 +164,16 @@ def public_urls(hidden) -> dict[str, list[str]]:
 
 def leaks(content: str, hidden, typed: str = "") -> list[str]:
     """Secrets in a page; the word a reader typed may be echoed back, nothing else."""
-    words = [*HIDDEN, "leakville", "leaktown", "leak bureau", "leak topic", "leak source",
-             "leakperson", "leakyperson"]  # fmt: skip
+    words = [
+        *HIDDEN,
+        "leakville",
+        "leaktown",
+        "leak bureau",
+        "leak topic",
+        "leak source",
+        "leakperson",
+        "leakyperson",
+    ]
     found = [r.slug for r in hidden if r.slug in content]
     found += [
         word
@@ -209,8 +232,12 @@ def test_no_public_path_shows_unpublished_work(client, hidden, index):
     # found" or "withdrawn", though each was public as version 1.
     for page in ("", "v1/", "changes/?from=1&to=2"):
         statuses = {r.slug: client.get(r.get_absolute_url() + page).status_code for r in hidden}
-        assert statuses == {"zorblax-report": 404, "quoppel-report": 404,
-                            "vintrac-report": 404, "wexmoor-report": 410}  # fmt: skip
+        assert statuses == {
+            "zorblax-report": 404,
+            "quoppel-report": 404,
+            "vintrac-report": 404,
+            "wexmoor-report": 410,
+        }
     # The walk saw real versions and a real difference.
     diff = client.get(f"/reports/{CORRECTED}/changes/?from=1&to=2").content.decode()
     assert "<ins>Added on republication.</ins>" in diff and "A paragraph was added." in diff
@@ -229,23 +256,36 @@ def test_unpublished_work_tagged_with_a_reference_term_changes_nothing_public(cl
     """
     chagang = Region.objects.get(slug="chagang")
     assert chagang.reference
-    probes = ["/regions/jagang/", "/regions/chagang/", "/search/?q=Jagang",
-              "/search/?region=jagang", "/search/?find_region=jagang"]  # fmt: skip
+    probes = [
+        "/regions/jagang/",
+        "/regions/chagang/",
+        "/search/?q=Jagang",
+        "/search/?region=jagang",
+        "/search/?find_region=jagang",
+    ]
 
     def seen() -> dict:
         found = {}
         for url in probes:
             response = client.get(url)
             html = response.content.decode()
-            found[url] = (response.status_code, response.get("Location"),
-                          "Chagang" in html, "Also searched:" in html)  # fmt: skip
+            found[url] = (
+                response.status_code,
+                response.get("Location"),
+                "Chagang" in html,
+                "Also searched:" in html,
+            )
         return found
 
     before = seen()
     assert before["/regions/jagang/"][:2] == (301, "/regions/chagang/")
     assert before["/search/?q=Jagang"] == (200, None, True, True)
-    make_report("Quiet arrests", status=Report.Status.IN_REVIEW, regions=[chagang],
-                body="Arrests in Jagang.")  # fmt: skip
+    make_report(
+        "Quiet arrests",
+        status=Report.Status.IN_REVIEW,
+        regions=[chagang],
+        body="Arrests in Jagang.",
+    )
     make_report("Unfinished", status=Report.Status.DRAFT, regions=[chagang])
     index_now()
     assert seen() == before

@@ -131,10 +131,13 @@ def test_the_admin_home_shows_what_waits_and_the_search_lag(client, editor, voca
 def test_saving_an_unchanged_report_records_no_revision(client, editor, vocabularies):
     url = reverse("admin:archive_report_add")
     data = {
-        "headline": "Smugglers fined", "slug": "smugglers-fined", "status": "draft",
+        "headline": "Smugglers fined",
+        "slug": "smugglers-fined",
+        "status": "draft",
         "body": "First paragraph.\n\nSecond paragraph.",
-        "publish_at_0": "2026-01-01", "publish_at_1": "09:00:00",
-    }  # fmt: skip
+        "publish_at_0": "2026-01-01",
+        "publish_at_1": "09:00:00",
+    }
     client.post(url, data)
     report = Report.objects.get()
     change = reverse("admin:archive_report_change", args=[report.pk])

@@ -6,8 +6,14 @@ from archive.names.romanization import alias_key, fold
 
 SAME_NAME = [
     # Provinces: McCune-Reischauer, Revised Romanization, English, DPRK and ISO forms.
-    ["North Hamgyong", "Hamgyŏng-bukto", "Hamgyong-bukto", "Hamgyeongbuk-do",
-     "North Hamgyong Province", "Hamkyeongpukto"],
+    [
+        "North Hamgyong",
+        "Hamgyŏng-bukto",
+        "Hamgyong-bukto",
+        "Hamgyeongbuk-do",
+        "North Hamgyong Province",
+        "Hamkyeongpukto",
+    ],
     ["Ryanggang", "Yanggang", "Yangkang", "Yanggang-do", "Ryanggang Province", "Ryangkangto"],
     ["North Pyongan", "North Phyongan", "P'yŏngan-bukto", "Pyeonganbuk-do", "Phyeonganpukto"],
     ["Chagang", "Jagang", "Chagang-do", "Jakangto"],
@@ -15,8 +21,7 @@ SAME_NAME = [
     ["South Hwanghae", "Hwanghae-namdo", "Hwanghainamto"],
     # Cities and counties.
     ["Pyongyang", "P'yŏngyang", "P’yŏngyang", "Phyongyang", "Phyeongyang"],
-    ["Hoeryong", "Hoeryŏng", "Hoeryeong", "Hoiryong", "hoelyeong", "Hoeryong City",
-     "Hoeryŏng-ŭp"],
+    ["Hoeryong", "Hoeryŏng", "Hoeryeong", "Hoiryong", "hoelyeong", "Hoeryong City", "Hoeryŏng-ŭp"],
     ["Sinuiju", "Sinŭiju", "Shinuiju"],
     ["Chongjin", "Ch’ŏngjin", "Cheongjin"],
     ["Rajin", "Najin"],
@@ -26,7 +31,7 @@ SAME_NAME = [
     ["Kimhyŏnggwŏn-gun", "Kim Hyong Gwon"],
     ["Hamhung", "Hamhŭng", "Hamheung"],
     ["Nampo", "Namp’o", "Nampho"],
-]  # fmt: skip
+]
 
 # The provinces as the shared gazetteer (GeoNames, open-admin-data, ISO 3166-2)
 # names them, unlinked across its sources: each line is one province.

@@ -309,8 +309,10 @@ def test_ranking_agrees_with_whooshs_own_search_across_segments_and_deletions(se
 
     rng = random.Random(3)
     words = ["border", "guard", "market", "phone", "rice", "border border"]
-    reports = [make_report(f"R{i}", body=" ".join(rng.choices(words, k=rng.randint(3, 40))))
-               for i in range(60)]  # fmt: skip
+    reports = [
+        make_report(f"R{i}", body=" ".join(rng.choices(words, k=rng.randint(3, 40))))
+        for i in range(60)
+    ]
     index_now()
     for report in reports[:10]:  # deletions in the first segment
         report.delete()

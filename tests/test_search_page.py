@@ -266,8 +266,16 @@ def test_phones_see_an_ellipsis_where_they_leave_out_pages(client, thirty):
     # 140 reports, 20 a page: 7 pages, all numbered; phones show 1 2 [3] 4 … 7.
     pages = client.get("/search/?q=quarry&page=3").context["pages"]["pages"]
     shown = [("…" if n is None else n, far) for n, _, _, far in pages]
-    assert shown == [(1, False), (2, False), (3, False), (4, False), ("…", True), (5, True),
-                     (6, True), (7, False)]  # fmt: skip
+    assert shown == [
+        (1, False),
+        (2, False),
+        (3, False),
+        (4, False),
+        ("…", True),
+        (5, True),
+        (6, True),
+        (7, False),
+    ]
     html = page(client, "/search/?q=quarry&page=3")
     gap = '<span class="gap phone-gap" aria-hidden="true">…</span>'
     assert gap + '<a href="?page=5&q=quarry" class="far">5</a>' in html

@@ -3,18 +3,13 @@
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from archive.management.measuring.serving import free_port, gunicorn
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def answers(url: str, timeout: float) -> bool:
@@ -32,11 +27,16 @@ def test_clients_that_send_or_read_slowly_do_not_hold_the_workers(tmp_path):
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", str(tmp_path / "access.log"),
-         "--error-logfile", str(tmp_path / "error.log")],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        gunicorn(
+            port,
+            "--access-logfile",
+            str(tmp_path / "access.log"),
+            "--error-logfile",
+            str(tmp_path / "error.log"),
+        ),
+        cwd=ROOT,
+        env=env,
+    )
     slow = []
     try:
         deadline = time.monotonic() + 30

@@ -191,7 +191,12 @@ def test_editors_and_owners_can_be_created_without_a_prompt(monkeypatch):
     monkeypatch.setenv("DJANGO_EDITOR_PASSWORD", "a long passphrase here")
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "another long passphrase")
     call_command("create_editor", "alice", email="alice@example.org", stdout=io.StringIO())
-    call_command("createsuperuser", interactive=False, username="owner",
-                 email="owner@example.org", stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "createsuperuser",
+        interactive=False,
+        username="owner",
+        email="owner@example.org",
+        stdout=io.StringIO(),
+    )
     assert User.objects.get(username="alice").groups.filter(name="Editors").exists()
     assert User.objects.get(username="owner").check_password("another long passphrase")

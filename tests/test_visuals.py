@@ -225,9 +225,12 @@ def test_the_home_page_shows_the_map(client, demo):
 
 def test_a_kcna_sample_counts_the_same_on_map_and_grids(client, vocabularies):
     call_command(
-        "import_reports", str(DATA / "kcna_hand_tagged.jsonl"), "--status", "published",
+        "import_reports",
+        str(DATA / "kcna_hand_tagged.jsonl"),
+        "--status",
+        "published",
         verbosity=0,
-    )  # fmt: skip
+    )
     index_now()
     response = check_map(client, "?")
     assert response.context["map"].circles

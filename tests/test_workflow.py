@@ -68,8 +68,15 @@ def test_a_withdrawn_report_is_gone_and_leaves_every_list(client):
     body = gone.content.decode()
     assert "This report has been withdrawn" in body
     assert "Sources exposed" not in body and "sensitive" not in body
-    for url in ["/", "/search/?q=story", "/feeds/latest/rss/", "/feeds/latest/atom/",
-                "/search/rss/?q=story", "/sitemap.xml", "/archive/"]:  # fmt: skip
+    for url in [
+        "/",
+        "/search/?q=story",
+        "/feeds/latest/rss/",
+        "/feeds/latest/atom/",
+        "/search/rss/?q=story",
+        "/sitemap.xml",
+        "/archive/",
+    ]:
         page = text(client, url)
         assert "Sources exposed" not in page and report.slug not in page, url
     assert kept.slug in text(client, "/sitemap.xml")
@@ -209,8 +216,10 @@ def test_reverting_a_term_in_its_history_brings_search_back_in_step(client, edit
     make_report("Market closed", regions=[hyesan], topics=[markets])
     index_now()
     # An editor first saves each term as it is, then moves Hyesan and renames the topic.
-    for term, changes in [(hyesan, {"parent": str(Region.objects.get(slug="chagang").pk)}),
-                          (markets, {"name": "Trade", "slug": "trade"})]:  # fmt: skip
+    for term, changes in [
+        (hyesan, {"parent": str(Region.objects.get(slug="chagang").pk)}),
+        (markets, {"name": "Trade", "slug": "trade"}),
+    ]:
         name = term._meta.model_name
         url = reverse(f"admin:archive_{name}_change", args=[term.pk])
         for data in ({}, changes):

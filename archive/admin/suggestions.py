@@ -169,8 +169,9 @@ class TagSuggestionAdmin(admin.ModelAdmin):
     def why(self, suggestion):
         return rule_description(suggestion)
 
-    @admin.action(description=_("Accept the selected suggestions (tag the reports)"),
-                  permissions=["change"])  # fmt: skip
+    @admin.action(
+        description=_("Accept the selected suggestions (tag the reports)"), permissions=["change"]
+    )
     def accept(self, request, queryset):
         done = tagging.decide_many(queryset, TagSuggestion.Decision.ACCEPTED)
         self.message_user(request, _("%(n)s suggestion(s) accepted.") % {"n": f"{done:,}"})

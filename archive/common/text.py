@@ -4,9 +4,23 @@ import re
 from html.parser import HTMLParser
 
 BLOCK_TAGS = {
-    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "section", "article", "tr", "figcaption", "pre",
-}  # fmt: skip
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "tr",
+    "figcaption",
+    "pre",
+}
 SKIP_TAGS = {"script", "style", "noscript", "template"}
 # No "<" inside a tag: a text of many "<a" and no ">" is then read in linear time.
 TAG_RE = re.compile(r"</?[a-zA-Z][^<>]*>")

@@ -33,10 +33,10 @@ from .terms import Term
 # The report's fields readers see, in the order pages show them. Everything
 # else (status, schedule, editors' notes, import key, timestamps) is internal.
 PUBLIC_FIELDS = (
-    "headline", "headline_supplied", "dek", "body", "photo_caption",
-    "pub_year", "pub_month", "pub_day", "pub_time", "date_note",
-    "original_url", "korean_url", "reporter", "translator", "editor", "keywords",
-)  # fmt: skip
+    *("headline", "headline_supplied", "dek", "body", "photo_caption"),
+    *("pub_year", "pub_month", "pub_day", "pub_time", "date_note"),
+    *("original_url", "korean_url", "reporter", "translator", "editor", "keywords"),
+)
 # Fields an update can change without changing what readers see or when.
 INTERNAL_FIELDS = frozenset(
     {"editor_notes", "import_key", "created", "updated", "first_published", "pub_date"}

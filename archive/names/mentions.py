@@ -79,8 +79,9 @@ class Mentions:
                 candidates = self._named(" ".join(words[i:end]), kinds)
                 if candidates:
                     # "China to": the shortest run naming the same terms is the name.
-                    while end - i > 1 and _same(self._named(" ".join(words[i:end - 1]), kinds),
-                                                candidates):  # fmt: skip
+                    while end - i > 1 and _same(
+                        self._named(" ".join(words[i : end - 1]), kinds), candidates
+                    ):
                         end -= 1
                     hit = (end, " ".join(words[i:end]), candidates)
                     break
@@ -164,11 +165,13 @@ class Mentions:
         for phrase, entry in self.triggers.get(lowered[0], ()):
             size = len(phrase)
             run = lowered[:size]
-            if len(run) == size and (run == list(phrase) or (
-                run[:-1] == list(phrase[:-1]) and run[-1] == phrase[-1] + "s"
-            )):  # fmt: skip
-                found.append(Mention(entry, " ".join(words[i : i + size]), "trigger",
-                                     matches[i].start()))  # fmt: skip
+            if len(run) == size and (
+                run == list(phrase)
+                or (run[:-1] == list(phrase[:-1]) and run[-1] == phrase[-1] + "s")
+            ):
+                found.append(
+                    Mention(entry, " ".join(words[i : i + size]), "trigger", matches[i].start())
+                )
                 return i + size
         return i + 1
 
@@ -218,11 +221,12 @@ def _same(first, second) -> bool:
 
 # Capitalised words that may follow a name in running text without lengthening it.
 NOT_NAME_WORDS = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "i",
-}  # fmt: skip
+    *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    *("january", "february", "march", "april", "may", "june", "july", "august"),
+    *("september", "october", "november", "december"),
+    *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    "i",
+}
 
 
 # "… chairman of the", "commanding officers of the": a body named in someone's post.
@@ -235,8 +239,20 @@ TITLE_BEFORE_RE = re.compile(
 
 # Natural features named after a place are not the place: "Lake Sijung", "Tumen River".
 FEATURE_BEFORE = {"lake", "mt", "mount", "mountain", "cape"}
-FEATURE_AFTER = {"river", "lake", "mountain", "mountains", "bay", "island", "islet", "falls",
-                 "pass", "strait", "stream", "valley"}  # fmt: skip
+FEATURE_AFTER = {
+    "river",
+    "lake",
+    "mountain",
+    "mountains",
+    "bay",
+    "island",
+    "islet",
+    "falls",
+    "pass",
+    "strait",
+    "stream",
+    "valley",
+}
 
 
 def _beside_a_feature(text: str, matches: list, start: int, end: int) -> bool:

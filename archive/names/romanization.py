@@ -31,11 +31,11 @@ APOSTROPHES_RE = re.compile(r"['’‘ʼ`´ʻ]")
 WORD_RE = re.compile(r"[a-z0-9]+")
 # Words for the kind of place, as a separate word or after a hyphen.
 GENERIC = {
-    "province", "county", "city", "district", "special", "town", "village",
-    "do", "to", "gun", "kun", "si", "shi", "up", "ub", "eup", "ku", "gu",
-    "guyok", "kuyok", "guyeok", "ri", "dong", "tong", "rodongjagu", "nodongjagu",
-    "directly", "governed",
-}  # fmt: skip
+    *("province", "county", "city", "district", "special", "town", "village"),
+    *("do", "to", "gun", "kun", "si", "shi", "up", "ub", "eup", "ku", "gu"),
+    *("guyok", "kuyok", "guyeok", "ri", "dong", "tong", "rodongjagu", "nodongjagu"),
+    *("directly", "governed"),
+}
 NORTH_SUFFIXES = ("bukto", "pukto", "bukdo")
 SOUTH_SUFFIXES = ("namdo", "namto")
 SPELLINGS = [  # applied in order to the letters of each word
@@ -110,20 +110,26 @@ ABBREVIATION = "abbreviation"  # the kind of alias matched as written (Alias.Kin
 
 # One surname, many spellings: the North's, the South's, the press's.
 SURNAMES = {
-    "choe": "choe", "choi": "choe", "chwe": "choe", "choy": "choe",
-    "ri": "ri", "rhee": "ri", "lee": "ri", "yi": "ri", "rhi": "ri", "li": "ri",
-    "pak": "pak", "park": "pak", "bak": "pak", "bahk": "pak",
-    "jo": "cho", "cho": "cho", "joe": "cho",
-    "kim": "kim", "gim": "kim",
-    "o": "o", "oh": "o",
-    "ryu": "yu", "yu": "yu", "yoo": "yu", "you": "yu",
-    "rim": "im", "im": "im", "lim": "im",
-    "ryang": "yang", "yang": "yang",
-    "ro": "no", "no": "no", "noh": "no", "roh": "no",
-    "jang": "chang", "chang": "chang",
-    "jong": "chong", "chong": "chong", "jeong": "chong", "chung": "chong",
-    "han": "han", "hwang": "hwang", "kang": "kang", "gang": "kang",
-}  # fmt: skip
+    spelling: surname
+    for surname, spellings in [
+        ("choe", "choe choi chwe choy"),
+        ("ri", "ri rhee lee yi rhi li"),
+        ("pak", "pak park bak bahk"),
+        ("cho", "jo cho joe"),
+        ("kim", "kim gim"),
+        ("o", "o oh"),
+        ("yu", "ryu yu yoo you"),
+        ("im", "rim im lim"),
+        ("yang", "ryang yang"),
+        ("no", "ro no noh roh"),
+        ("chang", "jang chang"),
+        ("chong", "jong chong jeong chung"),
+        ("han", "han"),
+        ("hwang", "hwang"),
+        ("kang", "kang gang"),
+    ]
+    for spelling in spellings.split()
+}
 
 
 def person_key(name: str) -> str:

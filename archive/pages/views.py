@@ -173,10 +173,15 @@ def term_detail(request, slug, model):
     }
     context.update(
         visuals.for_term(
-            request, results, facet, term, search_params, reverse("archive:search"),
+            request,
+            results,
+            facet,
+            term,
+            search_params,
+            reverse("archive:search"),
             context["bars"],
         )
-    )  # fmt: skip
+    )
     return render(request, "archive/term_detail.html", context)
 
 

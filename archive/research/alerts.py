@@ -234,9 +234,11 @@ def send_alerts() -> Outcome:
                 subscription,
                 _("New reports: %(search)s") % {"search": describe(subscription.query)},
                 "archive/mail/alert_reports.txt",
-                {"reports": [(r, site_url(r.get_absolute_url())) for r in found[:LISTED]],
-                 "more": max(0, len(found) - LISTED)},
-            ).send()  # fmt: skip
+                {
+                    "reports": [(r, site_url(r.get_absolute_url())) for r in found[:LISTED]],
+                    "more": max(0, len(found) - LISTED),
+                },
+            ).send()
         except Exception as exc:
             log.error(
                 "alerts: the mail for subscription %s failed: %s", subscription.pk, failure(exc)

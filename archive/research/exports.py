@@ -62,8 +62,13 @@ def export_params(parsed: ParsedSearch, results: ArchiveResults) -> QueryDict:
 def download_links(parsed: ParsedSearch, results: ArchiveResults) -> dict[str, str]:
     """The site's downloads of a whole search, by format: exports, then citations."""
     query = url_with(export_params(parsed, results)).rstrip("?")
-    names = {"csv": "search-csv", "jsonl": "search-jsonl", "bibtex": "search-bibtex",
-             "ris": "search-ris", "csl_json": "search-csl"}  # fmt: skip
+    names = {
+        "csv": "search-csv",
+        "jsonl": "search-jsonl",
+        "bibtex": "search-bibtex",
+        "ris": "search-ris",
+        "csl_json": "search-csl",
+    }
     return {key: reverse(f"archive:{name}") + query for key, name in names.items()}
 
 

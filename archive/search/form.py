@@ -102,9 +102,12 @@ class PartialDateField(forms.CharField):
             return datetime.date(year, month, day)
         except (ValueError, OverflowError):
             raise forms.ValidationError(
-                _("“%(raw)s” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); "
-                  "the “%(label)s” date was left out.") % {"raw": raw[:30], "label": self.label}
-            ) from None  # fmt: skip
+                _(
+                    "“%(raw)s” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD); "
+                    "the “%(label)s” date was left out."
+                )
+                % {"raw": raw[:30], "label": self.label}
+            ) from None
 
 
 class SearchForm(forms.Form):
@@ -230,12 +233,18 @@ class SearchForm(forms.Form):
         if sort == "relevance" and not text:
             sort = "newest"
         query = ArchiveQuery(
-            text, filters, cleaned.get("from"), cleaned.get("to"), sort,
-            cleaned.get("page", 1), cleaned.get("per_page") or PER_PAGE,
+            text,
+            filters,
+            cleaned.get("from"),
+            cleaned.get("to"),
+            sort,
+            cleaned.get("page", 1),
+            cleaned.get("per_page") or PER_PAGE,
             exact=bool(cleaned.get("exact")),
-            without=cleaned.get("without", ()), means=cleaned.get("means", ()),
+            without=cleaned.get("without", ()),
+            means=cleaned.get("means", ()),
             at_the_time=bool(cleaned.get("at_the_time")),
-        )  # fmt: skip
+        )
         return ParsedSearch(query, to_params(query), self.messages())
 
     def messages(self) -> list[str]:

@@ -192,8 +192,12 @@ def _read_field(reader, name: str, positional: bool):
 
 def _pairs(starts, docs, tf, positions):
     """Word pairs from positions: for each pair of adjacent words, its documents and counts."""
-    none = (np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.uint32),
-            np.empty(0, np.uint8))  # fmt: skip
+    none = (
+        np.empty(0, np.uint64),  # pair keys
+        np.zeros(1, np.int64),  # starts
+        np.empty(0, np.uint32),  # documents
+        np.empty(0, np.uint8),  # counts
+    )
     if positions is None or not len(positions):
         return none
     word_of_posting = np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))

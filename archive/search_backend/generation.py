@@ -157,14 +157,9 @@ def cross_counts(rows: FacetTable, columns: FacetTable, mask: np.ndarray) -> dic
     found = {(rows.values[v], ""): int(none[v]) for v in np.flatnonzero(none).tolist()}
     held = np.flatnonzero(tally)
     row_ids, column_ids = np.divmod(held, width)
-    found.update(
-        zip(
-            zip([rows.values[i] for i in row_ids.tolist()],
-                [columns.values[i] for i in column_ids.tolist()], strict=True),
-            tally[held].tolist(),
-            strict=True,
-        )
-    )  # fmt: skip
+    row_names = [rows.values[i] for i in row_ids.tolist()]
+    column_names = [columns.values[i] for i in column_ids.tolist()]
+    found.update(zip(zip(row_names, column_names, strict=True), tally[held].tolist(), strict=True))
     return found
 
 
@@ -242,6 +237,12 @@ def _facet_table(parts, size: int) -> FacetTable:
     doc_starts = np.zeros(size + 1, dtype=np.int64)
     doc_starts[1:] = np.cumsum(np.bincount(tagged_docs, minlength=size))
     return FacetTable(
-        values, ids, starts, grouped_docs, tagged_docs, tagged_values,
-        doc_starts, tagged_values[by_doc],
-    )  # fmt: skip
+        values,
+        ids,
+        starts,
+        grouped_docs,
+        tagged_docs,
+        tagged_values,
+        doc_starts,
+        tagged_values[by_doc],
+    )

@@ -17,8 +17,13 @@ from ..search.form import ParsedSearch
 register = template.Library()
 
 DOWNLOADS = (("bibtex", _("BibTeX")), ("ris", _("RIS")), ("csl", _("CSL-JSON")))
-SEARCH_DOWNLOADS = (("csv", _("CSV")), ("jsonl", _("JSON Lines")), ("bibtex", _("BibTeX")),
-                    ("ris", _("RIS")), ("csl_json", _("CSL-JSON")))  # fmt: skip
+SEARCH_DOWNLOADS = (
+    ("csv", _("CSV")),
+    ("jsonl", _("JSON Lines")),
+    ("bibtex", _("BibTeX")),
+    ("ris", _("RIS")),
+    ("csl_json", _("CSL-JSON")),
+)
 
 
 @dataclass
@@ -34,8 +39,12 @@ def citation(context, report) -> Cited:
     """``{% citation report as cited %}``: a report's citations, for its page."""
     request = context["request"]
     accessed = context.get("accessed") or timezone.now()
-    cited = Citation.of(report, request.build_absolute_uri(report.get_absolute_url()),
-                        timezone.localdate(accessed), version=True)  # fmt: skip
+    cited = Citation.of(
+        report,
+        request.build_absolute_uri(report.get_absolute_url()),
+        timezone.localdate(accessed),
+        version=True,
+    )
     downloads = [
         (label, reverse(f"archive:report-{fmt}", kwargs={"slug": report.slug}))
         for fmt, label in DOWNLOADS

@@ -22,9 +22,17 @@ from .records import ImportedRecord, RecordProblem
 BATCH_SIZE = 500
 SLUG_LENGTH = 80
 LIMITED_FIELDS = [
-    "headline", "dek", "photo_caption", "original_url", "korean_url",
-    "reporter", "translator", "editor", "keywords", "sections",
-]  # fmt: skip
+    "headline",
+    "dek",
+    "photo_caption",
+    "original_url",
+    "korean_url",
+    "reporter",
+    "translator",
+    "editor",
+    "keywords",
+    "sections",
+]
 
 
 @dataclass

@@ -58,13 +58,22 @@ def diff_cases(cap: int) -> list[tuple[str, str, str]]:
         ),
         (f"{count:,} identical paragraphs, all replaced", same * count, "Boo.\n\n" * count),
         ("alternating paragraphs, shifted by one", shifted, "b\n\n" + shifted[:-3]),
-        (f"{cap // 3:,} one-letter paragraphs, every other changed", "a\n\n" * (cap // 3),
-         "a\n\nb\n\n" * (cap // 6)),
-        (f"one paragraph of {cap // 5:,} identical words, one changed", words,
-         words[: cap // 2] + "name " + words[cap // 2 + 5 :]),
-        (f"{cap // 5:,} identical words, every tenth changed", words,
-         ("word " * 9 + "name ") * (cap // 50)),
-    ]  # fmt: skip
+        (
+            f"{cap // 3:,} one-letter paragraphs, every other changed",
+            "a\n\n" * (cap // 3),
+            "a\n\nb\n\n" * (cap // 6),
+        ),
+        (
+            f"one paragraph of {cap // 5:,} identical words, one changed",
+            words,
+            words[: cap // 2] + "name " + words[cap // 2 + 5 :],
+        ),
+        (
+            f"{cap // 5:,} identical words, every tenth changed",
+            words,
+            ("word " * 9 + "name ") * (cap // 50),
+        ),
+    ]
 
 
 class Command(BaseCommand):

@@ -40,7 +40,7 @@ from archive.management.hostile import HOSTILE, hostile_phase
 from archive.management.measuring.corpus import make_corpus
 from archive.management.measuring.figures import machine, peak_rss_mb, percentile, worker_memory
 from archive.management.measuring.queries import query_mix, search_params, stock_search
-from archive.management.measuring.serving import fetch, free_port, wait_until_up
+from archive.management.measuring.serving import fetch, free_port, gunicorn, wait_until_up
 from archive.models import IndexChange
 
 DEFAULT_CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
@@ -115,9 +115,18 @@ class Command(BaseCommand):
 
     def queries_in_child(self, size: int, options) -> dict:
         """Time queries in a fresh process, so its peak memory is the search's own."""
-        command = [sys.executable, "manage.py", "bench_search", "--queries-only",
-                   "--size", str(size), "--runs", str(options["runs"]),
-                   "--stock-budget", str(options["stock_budget"])]  # fmt: skip
+        command = [
+            sys.executable,
+            "manage.py",
+            "bench_search",
+            "--queries-only",
+            "--size",
+            str(size),
+            "--runs",
+            str(options["runs"]),
+            "--stock-budget",
+            str(options["stock_budget"]),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, cwd=settings.BASE_DIR)
         if done.returncode:
             raise CommandError(done.stderr[-3000:])
@@ -171,13 +180,17 @@ class Command(BaseCommand):
         """The search page through gunicorn as ``make serve`` runs it; stopped by pid."""
         port = options["port"] or free_port()
         base = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
-                   "--bind", f"127.0.0.1:{port}", "--timeout", "120"]  # fmt: skip
+        command = gunicorn(port, "--timeout", "120")
         # The API's and downloads' rate limits would refuse most of the timed requests.
         unlimited = {**os.environ, "ARCHIVE_API_RATE": "", "ARCHIVE_EXPORT_RATE": ""}
-        server = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  env=unlimited)  # fmt: skip
+        server = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=unlimited,
+        )
         try:
             wait_until_up(base)
             for _ in range(2):  # each worker opens the index once
@@ -197,10 +210,16 @@ class Command(BaseCommand):
             hostile = []
             for path, params in HOSTILE:
                 elapsed, status = fetch(base, path, params, timeout=60)
-                hostile.append({"url": path + "?" + urlencode(params, doseq=True)[:80],
-                                "ms": round(elapsed, 1), "status": status})  # fmt: skip
-            browsing = [f"/search/?{urlencode(search_params(t, f), doseq=True)}"
-                        for _, t, f in query_mix()] + ["/"]  # fmt: skip
+                hostile.append(
+                    {
+                        "url": path + "?" + urlencode(params, doseq=True)[:80],
+                        "ms": round(elapsed, 1),
+                        "status": status,
+                    }
+                )
+            browsing = [
+                f"/search/?{urlencode(search_params(t, f), doseq=True)}" for _, t, f in query_mix()
+            ] + ["/"]
             under_attack = hostile_phase(base, options["http_seconds"], browsing)
             workers = worker_memory(server.pid)
             api = api_and_exports(base, options["runs"])
@@ -255,13 +274,27 @@ class Command(BaseCommand):
             f"in process: search peak RSS {figures['search_peak_rss_mb']} MB; "
             f"{figures['queries']} queries; gunicorn workers: {figures['worker_memory_mb']}"
         )
-        columns = ["ours p50", "ours p95", "HTTP p50", "HTTP p95", "stock p50", "stock p95",
-                   "x faster"]  # fmt: skip
+        columns = [
+            "ours p50",
+            "ours p95",
+            "HTTP p50",
+            "HTTP p95",
+            "stock p50",
+            "stock p95",
+            "x faster",
+        ]
         self.stdout.write(f"{'query type (ms)':<16}" + "".join(f"{c:>11}" for c in columns))
         for kind, row in figures["types"].items():
             http = figures["http_types"][kind]
-            values = [row["ours_median_ms"], row["ours_p95_ms"], http["p50_ms"], http["p95_ms"],
-                      row["stock_median_ms"], row["stock_p95_ms"], row["speedup"]]  # fmt: skip
+            values = [
+                row["ours_median_ms"],
+                row["ours_p95_ms"],
+                http["p50_ms"],
+                http["p95_ms"],
+                row["stock_median_ms"],
+                row["stock_p95_ms"],
+                row["speedup"],
+            ]
             self.stdout.write(f"{kind:<16}" + "".join(f"{v:>11.1f}" for v in values))
         grids = figures["http_grids"]
         self.stdout.write(
@@ -317,8 +350,14 @@ def api_and_exports(base: str, runs: int) -> dict:
         with urllib.request.urlopen(f"{base}{path}?{urlencode(params)}", timeout=600) as answer:
             body = answer.read()
             exported = answer.headers["X-Archive-Exported"]
-        downloads.append({"what": what, "reports": int(exported), "mb": round(len(body) / 2**20, 1),
-                          "seconds": round(time.perf_counter() - started, 1)})  # fmt: skip
+        downloads.append(
+            {
+                "what": what,
+                "reports": int(exported),
+                "mb": round(len(body) / 2**20, 1),
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
     return {
         "requests": len(times),
         "search_p50_ms": round(statistics.median(times), 1),

@@ -167,8 +167,12 @@ class Command(BaseCommand):
             )
         for line in differing[:20]:
             self.stdout.write(f"  differs: {line}")
-        return {"pairs": pairs, "identical": identical, "by_vocabulary": table,
-                "differing": differing[:50]}  # fmt: skip
+        return {
+            "pairs": pairs,
+            "identical": identical,
+            "by_vocabulary": table,
+            "differing": differing[:50],
+        }
 
 
 def ids(text: str, exact: bool = False) -> frozenset[int]:

@@ -40,8 +40,12 @@ class Command(BaseCommand):
     def handle(self, *paths, **options):
         failed = 0
         totals = {
-            "created": 0, "skipped": 0, "in_review": 0, "suggested": 0, "tagged_automatically": 0,
-        }  # fmt: skip
+            "created": 0,
+            "skipped": 0,
+            "in_review": 0,
+            "suggested": 0,
+            "tagged_automatically": 0,
+        }
         reasons, sections = collections.Counter(), collections.Counter()
         for path in dict.fromkeys(options["paths"]):  # a file named twice is read once
             result = import_file(

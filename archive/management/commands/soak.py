@@ -55,7 +55,7 @@ from archive.management.hostile import HOSTILE, hostile_phase
 from archive.management.measuring.edits import edit_for
 from archive.management.measuring.figures import count, nearest_rank
 from archive.management.measuring.queries import SEARCHES, WORDS
-from archive.management.measuring.serving import get, read_slowly, run_clients
+from archive.management.measuring.serving import get, gunicorn, read_slowly, run_clients
 from archive.models import IndexChange, Region, Report
 from archive.search import indexing
 
@@ -93,11 +93,12 @@ class Command(BaseCommand):
             self.start("indexer", [sys.executable, "manage.py", "run_indexer"])
             # gunicorn.conf.py (threaded workers) as under make serve; one address sends
             # everything here, so the per-address rates are off.
-            self.start("gunicorn", [
-                sys.executable, "-m", "gunicorn", "archive.wsgi", "--workers", "2",
-                "--bind", f"127.0.0.1:{options['port']}", "--timeout", "30",
-                *options["gunicorn"].split(),
-            ], ARCHIVE_EXPORT_RATE="", ARCHIVE_DIFF_RATE="")  # fmt: skip
+            self.start(
+                "gunicorn",
+                gunicorn(options["port"], "--timeout", "30", *options["gunicorn"].split()),
+                ARCHIVE_EXPORT_RATE="",
+                ARCHIVE_DIFF_RATE="",
+            )
             self.wait_for_site()
             phases = {
                 "load": lambda: self.load_with_edits(options["seconds"], options["clients"]),
@@ -175,11 +176,16 @@ class Command(BaseCommand):
         self.say(f"load: {clients} clients for {seconds} s, while a second process edits")
         mutator = subprocess.Popen(
             [sys.executable, "manage.py", "soak", "--mutate", str(seconds)],
-            cwd=settings.BASE_DIR, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        results = run_clients(self.base, clients, seconds, lambda rng: rng.choice(
-            searches if rng.random() < 0.6 else pages
-        ))  # fmt: skip
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        results = run_clients(
+            self.base,
+            clients,
+            seconds,
+            lambda rng: rng.choice(searches if rng.random() < 0.6 else pages),
+        )
         edits = json.loads(mutator.communicate(timeout=120)[0].strip().splitlines()[-1])
         statuses = [status for status, _ in results]
         times = sorted(ms for _, ms in results)
@@ -358,22 +364,33 @@ class Command(BaseCommand):
         results = []
 
         def readers():
-            results.extend(run_clients(
-                self.base, clients, 600, lambda rng: f"/search/?q={rng.choice(WORDS)}", stop=stop
-            ))  # fmt: skip
+            results.extend(
+                run_clients(
+                    self.base,
+                    clients,
+                    600,
+                    lambda rng: f"/search/?q={rng.choice(WORDS)}",
+                    stop=stop,
+                )
+            )
 
         thread = threading.Thread(target=readers)
         thread.start()
         started = time.monotonic()
         rebuild = subprocess.run(
             [sys.executable, "manage.py", "rebuild_search", "--verbosity", "0"],
-            cwd=settings.BASE_DIR, capture_output=True, text=True,
-        )  # fmt: skip
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.monotonic() - started
         stop.set()
         thread.join()
-        empty = [path for status, _, path, body in results if status == 200 and
-                 ("No reports match" in body or ">0 reports<" in body)]  # fmt: skip
+        empty = [
+            path
+            for status, _, path, body in results
+            if status == 200 and ("No reports match" in body or ">0 reports<" in body)
+        ]
         failed = [status for status, *_ in results if status != 200]
         self.say(
             f"  rebuild took {seconds:.1f} s; {len(results)} searches meanwhile; "

@@ -52,10 +52,15 @@ def make_corpus(size: int, corpus: Path) -> None:
             body = "\n\n".join(rng.sample(paragraphs, rng.randint(3, 8)))
         year = rng.randint(2011, 2024) if rng.random() > 0.1 else None
         report = Report(
-            headline=title[:300], slug=f"bench-{n}", body=body, status=Report.Status.PUBLISHED,
-            publish_at=now, source=rng.choice(sources) if sources else None,
-            pub_year=year, pub_month=rng.randint(1, 12) if year else None,
-        )  # fmt: skip
+            headline=title[:300],
+            slug=f"bench-{n}",
+            body=body,
+            status=Report.Status.PUBLISHED,
+            publish_at=now,
+            source=rng.choice(sources) if sources else None,
+            pub_year=year,
+            pub_month=rng.randint(1, 12) if year else None,
+        )
         report.pub_date = report.date.sort_date()
         report._tags = {
             "regions": rng.sample(leaves, rng.randint(1, 3)),

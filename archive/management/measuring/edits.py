@@ -40,11 +40,17 @@ def edit_for(seconds: float) -> dict:
         else:
             batch += 1
             records = [
-                json.dumps({"id": f"soak-{batch}-{n}", "title": f"Soak import {batch}-{n}",
-                            "date": "2024-05-01", "body": f"Imported during the soak. {n}",
-                            "source": "Daily NK"})
+                json.dumps(
+                    {
+                        "id": f"soak-{batch}-{n}",
+                        "title": f"Soak import {batch}-{n}",
+                        "date": "2024-05-01",
+                        "body": f"Imported during the soak. {n}",
+                        "source": "Daily NK",
+                    }
+                )
                 for n in range(50)
-            ]  # fmt: skip
+            ]
             with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
                 f.write("\n".join(records))
             result = import_file(Path(f.name), status=Report.Status.PUBLISHED)

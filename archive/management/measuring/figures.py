@@ -57,5 +57,8 @@ def worker_memory(master: int) -> list[dict]:
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "cpus": os.cpu_count(),
-            "when": timezone.now().isoformat(timespec="seconds")}  # fmt: skip
+    return {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "when": timezone.now().isoformat(timespec="seconds"),
+    }

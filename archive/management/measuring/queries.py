@@ -1,20 +1,52 @@
 """What the benchmark and the soak search for: the benchmark's fixed query mix (and the
 stock haystack way of running one of its queries), and the soak's searches."""
 
-COMMON = ["korea", "people", "party", "army", "meeting", "workers", "economy", "leader",
-          "country", "great"]  # fmt: skip
+COMMON = [
+    "korea",
+    "people",
+    "party",
+    "army",
+    "meeting",
+    "workers",
+    "economy",
+    "leader",
+    "country",
+    "great",
+]
 RARE = ["Hyesan", "Rason", "Kaesong", "Hoeryong", "Sinuiju", "Chongjin", "Wonsan", "Kimchaek"]
-PHRASES = ['"Workers\' Party"', '"national reunification"', '"Kim Jong Un"',
-           '"United States"', '"South Korea"', '"supreme leader"', '"Korean People\'s Army"',
-           '"mass games"']  # fmt: skip
+PHRASES = [
+    '"Workers\' Party"',
+    '"national reunification"',
+    '"Kim Jong Un"',
+    '"United States"',
+    '"South Korea"',
+    '"supreme leader"',
+    '"Korean People\'s Army"',
+    '"mass games"',
+]
 # Other names of terms: each search is widened to all the term's names.
-ALIASES = ["North Phyongan", "Hamgyŏng-bukto", "Yanggang", "South Hamkyung", "Phyongyang",
-           "Bowibu", "State Security Department", "safety agents"]  # fmt: skip
+ALIASES = [
+    "North Phyongan",
+    "Hamgyŏng-bukto",
+    "Yanggang",
+    "South Hamkyung",
+    "Phyongyang",
+    "Bowibu",
+    "State Security Department",
+    "safety agents",
+]
 # Names the larger vocabulary widens: people under other spellings, a name less its
 # direction, spellings no list holds, abbreviations, a long body and a renamed one.
-WIDENED = ["Choi Ryong-hae", "Kim Yong Chol", "Hamgyong", "Ganggye", "Dancheon", "NDC",
-           "Central Committee of the Workers' Party of Korea",
-           "Ministry of Social Security"]  # fmt: skip
+WIDENED = [
+    "Choi Ryong-hae",
+    "Kim Yong Chol",
+    "Hamgyong",
+    "Ganggye",
+    "Dancheon",
+    "NDC",
+    "Central Committee of the Workers' Party of Korea",
+    "Ministry of Social Security",
+]
 # Runs of five to eight words, as a reader remembers a passage (from KCNA articles).
 MULTI_WORD = [
     "the delegation was seen off at the airport",
@@ -27,8 +59,16 @@ MULTI_WORD = [
     "on behalf of the people",
 ]
 # Misspelt, or nothing like any word: zero hits and a "did you mean".
-ZERO_HITS = ["Pyongyagn", "secruity agents", "Kanngye", "xyzzy", "Hamhyng", "minstry",
-             "Sinuju", "reunificaton"]  # fmt: skip
+ZERO_HITS = [
+    "Pyongyagn",
+    "secruity agents",
+    "Kanngye",
+    "xyzzy",
+    "Hamhyng",
+    "minstry",
+    "Sinuju",
+    "reunificaton",
+]
 
 
 def query_mix() -> list[tuple[str, str, dict]]:
@@ -67,8 +107,14 @@ def search_params(text: str, filters: dict) -> dict:
     return params
 
 
-FACET_FIELDS = {"region": "regions", "agency": "agencies", "topic": "topics",
-                "source": "source", "year": "year", "month": "month"}  # fmt: skip
+FACET_FIELDS = {
+    "region": "regions",
+    "agency": "agencies",
+    "topic": "topics",
+    "source": "source",
+    "year": "year",
+    "month": "month",
+}
 
 
 def stock_search(text: str, filters: dict) -> None:

@@ -1,5 +1,6 @@
 """Requests to the site the benchmark and the soak serve on 127.0.0.1 through gunicorn.
 
+``gunicorn`` is the command both start (and the slow-clients test);
 ``fetch``, ``free_port`` and ``wait_until_up`` are the benchmark's; ``get``,
 ``run_clients`` and ``read_slowly`` the soak's (``get`` answers 0 where no answer
 came, and keeps the body).
@@ -7,6 +8,7 @@ came, and keeps the body).
 
 import random
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -14,6 +16,22 @@ import urllib.request
 from urllib.parse import urlencode
 
 from django.core.management.base import CommandError
+
+
+def gunicorn(port: int, *options: str) -> list[str]:
+    """The site through gunicorn on 127.0.0.1:``port``, two workers, as ``make serve`` runs it
+    (gunicorn.conf.py gives the rest); ``options`` are added at the end."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "archive.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        *options,
+    ]
 
 
 def fetch(base: str, path: str, params: dict, timeout: float = 30) -> tuple[float, int]:

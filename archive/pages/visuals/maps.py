@@ -170,8 +170,17 @@ def search_map(
         radius = max(SMALLEST, LARGEST * math.sqrt(count / largest))
         x, y = (place.x, place.y) if place else (0, 0)
         title = _title(value.label, count, value.count)
-        circle = Circle(value.value, value.label, count, value.count, url,
-                        f"{x:g}", f"{y:g}", f"{radius:.1f}", title)  # fmt: skip
+        circle = Circle(
+            value.value,
+            value.label,
+            count,
+            value.count,
+            url,
+            f"{x:g}",
+            f"{y:g}",
+            f"{radius:.1f}",
+            title,
+        )
         (circles if place else off_map).append(circle)
     circles.sort(key=lambda c: -float(c.r))  # small circles drawn last, on top
     labels = [

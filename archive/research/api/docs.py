@@ -99,8 +99,16 @@ def components(document: dict) -> list[dict]:
 
 SECOND, MINUTE = gettext_lazy("second"), gettext_lazy("minute")
 HOUR, DAY = gettext_lazy("hour"), gettext_lazy("day")
-PERIODS = {"s": SECOND, "sec": SECOND, "m": MINUTE, "min": MINUTE, "h": HOUR, "hour": HOUR,
-           "d": DAY, "day": DAY}  # fmt: skip
+PERIODS = {
+    "s": SECOND,
+    "sec": SECOND,
+    "m": MINUTE,
+    "min": MINUTE,
+    "h": HOUR,
+    "hour": HOUR,
+    "d": DAY,
+    "day": DAY,
+}
 
 
 def rate_text(rate: str) -> str:

@@ -90,8 +90,14 @@ def search_parameters() -> list[dict]:
     """The search page's parameters, for the OpenAPI document (facets from the registry)."""
 
     def param(name, description, schema, **extra):
-        return {"name": name, "in": "query", "required": False, "description": description,
-                "schema": schema, **extra}  # fmt: skip
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": description,
+            "schema": schema,
+            **extra,
+        }
 
     many = {"style": "form", "explode": True}
     found = [

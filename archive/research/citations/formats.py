@@ -11,8 +11,7 @@ from urllib.parse import quote
 
 from . import ARCHIVE_NAME, Citation, iso_date
 
-BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                 "dec")  # fmt: skip
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # What TeX would read as markup, written so that it prints as the character.
 # Braces become macros rather than \{ and \}: BibTeX counts escaped braces too.
 BIBTEX_SPECIAL = {
