@@ -58,7 +58,9 @@ def test_search_answers_what_the_search_page_shows(client, demo, params):
     assert data["total"] == results.total
     assert [hit["slug"] for hit in data["results"]] == [r.slug for r in results.reports]
     assert [hit["slug"] for hit in data["partial"]] == [r.slug for r in results.partial]
-    assert [hit["snippet"] for hit in data["results"]] == [str(r.snippet) for r in results.reports]
+    assert [hit["snippet"] for hit in data["results"]] == [
+        str(results.snippets[r.pk]) for r in results.reports
+    ]
     assert {
         name: [
             (v["value"], v["label"], v["count"], v["selected"], v["parent"])

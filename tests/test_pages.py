@@ -18,7 +18,7 @@ def test_home_lists_published_reports_only(client):
     make_report("Secret draft", status=Report.Status.DRAFT)
     index_now()
     response = client.get("/")
-    assert [report.title for report in response.context["reports"]] == ["Public one"]
+    assert [card.report.title for card in response.context["cards"]] == ["Public one"]
     assert response.context["total"] == 1
     assertContains(response, "1 published report in the archive")
     assert "Secret draft" not in response.content.decode()
@@ -72,7 +72,7 @@ def test_region_page_includes_places_inside_it(client):
     make_report("Hidden in Hyesan", regions=[city], status=Report.Status.DRAFT)
     index_now()
     response = client.get(province.get_absolute_url())
-    assert [report.title for report in response.context["reports"]] == ["In Hyesan"]
+    assert [card.report.title for card in response.context["cards"]] == ["In Hyesan"]
     assertContains(response, "1 published report ·")
     assert "Hidden" not in response.content.decode()
     assert response.context["parents"] == [country]

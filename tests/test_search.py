@@ -257,9 +257,10 @@ def test_date_range_filter():
 def test_snippets_highlight_matches_and_escape_the_text():
     make_report("Phones", body="Officials said 2 < 3 & used confiscated phones.")
     index_now()
-    (report,) = search(ArchiveQuery(text="phones")).reports
-    assert "<mark>phones</mark>" in report.snippet
-    assert "2 &lt; 3 &amp; used" in report.snippet
+    results = search(ArchiveQuery(text="phones"))
+    (report,) = results.reports
+    assert "<mark>phones</mark>" in results.snippets[report.pk]
+    assert "2 &lt; 3 &amp; used" in results.snippets[report.pk]
 
 
 def test_bad_queries_are_refused_clearly_or_searched_as_words():

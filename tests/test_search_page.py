@@ -23,7 +23,7 @@ def titles(client, url) -> list[str]:
     """The headlines of the reports the page lists, in order."""
     response = client.get(url)
     assert response.status_code == 200, url
-    return [report.title for report in response.context["reports"]]
+    return [card.report.title for card in response.context["cards"]]
 
 
 def test_search_box_on_every_page(client, site):
@@ -247,7 +247,7 @@ def test_a_month_lists_its_reports_under_each_day_then_those_of_unknown_day(clie
     make_report("Some day in June", pub_year=2019, pub_month=6)
     index_now()
     days = client.get("/archive/2019/6/").context["days"]
-    assert [(d.heading, sorted(r.title for r in d.reports)) for d in days] == [
+    assert [(d.heading, sorted(c.report.title for c in d.cards)) for d in days] == [
         ("June 3, 2019", ["Also early", "Early in June"]),
         ("June 17, 2019", ["Late in June"]),
         ("Day not known", ["Some day in June"]),

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..facets import ON_CARDS, TERMS, fetch_terms
-from ..models import Alias
+from ..models import Alias, Report
 from ..search.running import FacetValue
 
 
@@ -42,31 +42,54 @@ def tag_groups(report, fields: tuple[str, ...] | None = None) -> list[TagGroup]:
     return [group for group in groups if group.terms]
 
 
-def cards(reports: list) -> list:
-    """Reports for a list: the tags cards show fetched in a few queries, as ``card_tags``."""
+@dataclass
+class Card:
+    """A report as a list shows it."""
+
+    report: Report
+    tags: list[TagGroup]  # of the facets cards show (``ON_CARDS``)
+    url: str  # where its headline leads: the report, as a search's result when one found it
+    snippet: str = ""  # the passage a search matched, words in <mark> (HTML-safe)
+
+
+def with_card_terms(reports: list[Report]) -> list[Report]:
+    """The reports, with their source and the tags cards show fetched in a few queries."""
     prefetch_related_objects(reports, "source")
-    fetch_terms(reports, ON_CARDS)
-    for report in reports:
-        report.card_tags = tag_groups(report, ON_CARDS)
-    return reports
+    return fetch_terms(reports, ON_CARDS)
+
+
+def cards(
+    reports: list[Report], snippets: dict | None = None, urls: dict | None = None
+) -> list[Card]:
+    """Cards for a list of reports; ``snippets`` and ``urls`` by report id, from a search."""
+    snippets, urls = snippets or {}, urls or {}
+    return [
+        Card(
+            report,
+            tag_groups(report, ON_CARDS),
+            urls.get(report.pk) or report.get_absolute_url(),
+            snippets.get(report.pk, ""),
+        )
+        for report in with_card_terms(reports)
+    ]
 
 
 @dataclass
 class DayGroup:
     heading: str
     anchor: str
-    reports: list
+    cards: list[Card]
 
 
-def by_day(reports: list) -> list[DayGroup]:
-    """A month's reports under a heading for each day, in order; those whose day is not
+def by_day(shown: list[Card]) -> list[DayGroup]:
+    """A month's cards under a heading for each day, in order; those whose day is not
     known under a heading of their own, last."""
-    days: dict[int | None, list] = {}
-    for report in reports:
-        days.setdefault(report.pub_day, []).append(report)
+    days: dict[int | None, list[Card]] = {}
+    for card in shown:
+        days.setdefault(card.report.pub_day, []).append(card)
     groups = [
-        DayGroup(str(reports[0].date), f"day-{day}", reports)
-        for day, reports in sorted((d, r) for d, r in days.items() if d is not None)
+        DayGroup(str(on_day[0].report.date), f"day-{day}", on_day)
+        for day, on_day in sorted((d, c) for d, c in days.items() if d is not None)
     ]
     if None in days:
         groups.append(DayGroup(_("Day not known"), "day-unknown", days[None]))

@@ -18,7 +18,7 @@ from ..models import Correction, Report
 from ..search.form import parse_search
 from ..search.links import url_with
 from ..search.running import search
-from .cards import cards
+from .cards import with_card_terms
 
 FEED_LENGTH = 30
 
@@ -198,7 +198,7 @@ class SearchFeed(LatestReportsFeed):
 
     def items(self, parsed):
         query = replace(parsed.query, page=1, per_page=FEED_LENGTH)
-        return cards(search(query, suggest=False).reports)
+        return with_card_terms(search(query, suggest=False).reports)
 
 
 class SearchAtom(SearchFeed):

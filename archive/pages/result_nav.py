@@ -41,11 +41,13 @@ def result_link(report: Report, params: QueryDict, position: int) -> str:
     return f"{report.get_absolute_url()}?{found}"
 
 
-def result_links(reports: list, results: ArchiveResults, params: QueryDict) -> None:
-    """Give each report of a page of results its ``result_url``."""
+def result_links(results: ArchiveResults, params: QueryDict) -> dict[int, str]:
+    """Report id -> its address as a result of this page of results (for ``result_nav``)."""
     first = (results.query.page - 1) * results.query.per_page + 1
-    for offset, report in enumerate(reports):
-        report.result_url = result_link(report, params, first + offset)
+    return {
+        report.pk: result_link(report, params, first + offset)
+        for offset, report in enumerate(results.reports)
+    }
 
 
 def result_nav(report: Report, data: QueryDict) -> ResultNav | None:

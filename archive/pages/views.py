@@ -37,13 +37,13 @@ log = logging.getLogger(__name__)
 def home(request):
     """The latest published reports, the main terms with counts, the histogram.
 
-    Context: ``reports``, ``provinces``, ``agencies``, ``topics`` (TermLink
+    Context: ``cards`` (the latest reports), ``provinces``, ``agencies``, ``topics`` (TermLink
     lists with counts), ``bars``, ``total``, ``undated``.
     """
     results = search(ArchiveQuery(sort="newest", per_page=10), own=visuals.OWN)
     provinces = [v for v in results.facets["region"] if v.parent == "north-korea"]
     context = {
-        "reports": cards(results.reports),
+        "cards": cards(results.reports, results.snippets),
         "total": results.total,
         "provinces": term_links("region", provinces[:12]),
         "agencies": term_links("agency", results.facets["agency"][:10]),
@@ -117,7 +117,7 @@ def term_detail(request, slug, model):
 
     ``model`` is the facet's name (see ``archive.facets``). A region's reports
     include those tagged with places inside it. Context: ``term``, ``facet``,
-    ``kicker``, ``parents``, ``results``, ``reports``, ``pages``, ``bars``,
+    ``kicker``, ``parents``, ``results``, ``cards``, ``pages``, ``bars``,
     ``related`` (other terms most often seen with it, by facet title),
     ``search_url``, and ``names`` and ``history`` (see
     ``cards.known_names``). Another name of the term in the address
@@ -162,7 +162,7 @@ def term_detail(request, slug, model):
         "kicker": kind_display() if kind_display else facet.title,
         "parents": parents,
         "results": results,
-        "reports": cards(results.reports),
+        "cards": cards(results.reports, results.snippets),
         "pages": page_links(results, QueryDict()),
         "bars": histogram(results, search_params, base=reverse("archive:search")),
         "undated": results.undated,
@@ -241,7 +241,7 @@ def date_archive(request, year=None, month=None):
         context["month_unknown"] = results.total - sum(v.count for v, *_ in context["months"])
     else:
         context["month_name"] = MONTHS_AP[month]
-        context["days"] = by_day(cards(results.reports))
+        context["days"] = by_day(cards(results.reports, results.snippets))
         context["pages"] = page_links(results, QueryDict())
     return render(request, "archive/date_archive.html", context)
 
@@ -291,11 +291,10 @@ def search_page(request):
     grids = visuals.GRIDS if visuals.wants_grid(request) else ()
     parsed, results = run_search(request.GET, cross=grids, own=visuals.OWN)
     params = parsed.params
-    result_links(results.reports, results, params)
     context = {
         "results": results,
-        "reports": cards(results.reports),
-        "partial": cards(results.partial),
+        "cards": cards(results.reports, results.snippets, result_links(results, params)),
+        "partial_cards": cards(results.partial, results.snippets),
         "params": params,
         "facets": facet_boxes(results, params, finds=_finds(request)),
         "chips": chips(results, params),

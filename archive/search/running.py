@@ -85,6 +85,9 @@ class ArchiveResults:
     terms: list = field(default_factory=list)
     # facet -> value -> results holding it and nothing inside it (a tree's), when asked for
     own: dict = field(default_factory=dict)
+    # report id -> the passage matched, words in <mark> (HTML-safe): of ``reports`` and
+    # of ``partial``
+    snippets: dict[int, SafeString] = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:
@@ -127,7 +130,8 @@ def search(
                 shown.corrected_from = query.text
                 return shown
     if suggest and query.text.strip() and results.total < FEW and query.page == 1:
-        results.partial = _most_words(query, hidden, {r.pk for r in results.reports})
+        results.partial, snippets = _most_words(query, hidden, {r.pk for r in results.reports})
+        results.snippets.update(snippets)
     return results
 
 
@@ -181,8 +185,6 @@ def _run(
         own={FACETS[name].index_field: _parents(name) for name in own},
     )
     reports = _published(raw.ids)
-    for report in reports:
-        report.snippet = _snippet(backend, report, raw.terms)
     facet_values = {
         name: _facet_values(
             name, raw.facets.get(facet.index_field, {}), query.filters.get(name, ())
@@ -207,6 +209,7 @@ def _run(
         },
         terms=list(raw.terms),
         own={name: raw.own.get(FACETS[name].index_field, {}) for name in own},
+        snippets={r.pk: _snippet(backend, r, raw.terms) for r in reports},
     )
 
 
@@ -245,11 +248,14 @@ def _published(ids: list[int]) -> list[Report]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _most_words(query: ArchiveQuery, awaiting_removal, shown: set[int]) -> list[Report]:
-    """Reports holding most (not all) of a query's words, best first."""
+def _most_words(
+    query: ArchiveQuery, awaiting_removal, shown: set[int]
+) -> tuple[list[Report], dict[int, SafeString]]:
+    """Reports holding most (not all) of a query's words, best first, with their
+    snippets."""
     words = suggestions.plain_words(query.text)
     if len(words) < 2:
-        return []
+        return [], {}
     raw = engine().archive_search(
         text=" ".join(words),
         filters={FACETS[name].index_field: values for name, values in query.filters.items()},
@@ -260,9 +266,7 @@ def _most_words(query: ArchiveQuery, awaiting_removal, shown: set[int]) -> list[
         match="any",
     )
     reports = [r for r in _published(raw.ids) if r.pk not in shown][:PARTIAL]
-    for report in reports:
-        report.snippet = _snippet(engine(), report, raw.terms)
-    return reports
+    return reports, {r.pk: _snippet(engine(), r, raw.terms) for r in reports}
 
 
 PARTIAL = 5

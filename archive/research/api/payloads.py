@@ -32,7 +32,7 @@ def search_payload(request: HttpRequest, parsed: ParsedSearch, results: ArchiveR
 
     def hits(reports) -> list[dict]:
         return [
-            {**records.summary(r, base), "snippet": str(r.snippet)}
+            {**records.summary(r, base), "snippet": str(results.snippets[r.pk])}
             for r in records.prefetch(reports)
         ]
 
