@@ -80,9 +80,11 @@ class Chip:
     remove_url: str
 
 
-def facet_boxes(results: ArchiveResults, params: QueryDict, finds=None) -> list[FacetBox]:
-    """The sidebar. ``finds`` maps a facet to what was typed in its find box."""
-    finds = finds or {}
+def facet_boxes(
+    results: ArchiveResults, params: QueryDict, finds: dict[str, str], visible: VisibleTerms
+) -> list[FacetBox]:
+    """The sidebar. ``finds`` maps a facet to what was typed in its find box; terms found
+    there are shown when ``visible`` (the request's) allows."""
     boxes = []
     for name in BOXES:
         facet = FACETS[name]
@@ -104,16 +106,17 @@ def facet_boxes(results: ArchiveResults, params: QueryDict, finds=None) -> list[
         if facet.alias_model is not None:
             box.findable = True
             box.find = find
-            box.found = _found(name, find, values, params) if find else None
+            box.found = _found(name, find, values, params, visible) if find else None
         boxes.append(box)
     return boxes
 
 
-def _found(name: str, text: str, values: list[FacetValue], params: QueryDict) -> list[FacetLink]:
-    """Values of a facet found by any of their names, with the counts of these results."""
+def _found(
+    name: str, text: str, values: list[FacetValue], params: QueryDict, visible: VisibleTerms
+) -> list[FacetLink]:
+    """Values of a facet found by any of their names, with the counts of these results.
+    A term only unpublished reports use stays private (``visible``), as on its own page."""
     counts = {v.value: v for v in values}
-    # A term only unpublished reports use stays private, as on its own page.
-    visible = VisibleTerms()
     matches = (m for m in vocabulary.current().find(name, text) if visible(m.entry))
     links = []
     for match in itertools.islice(matches, SHOWN_VALUES * 2):

@@ -17,10 +17,10 @@ from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
 from ..responses import not_public
 from ..search import indexing
-from ..search.form import page_number, without_controls
-from ..search.links import url_with
+from ..search.form import page_number, parse_display, parse_search
+from ..search.links import hidden_inputs, url_with
 from ..search.related import related
-from ..search.request import run_search
+from ..search.request import run_parsed
 from ..search.running import ArchiveQuery, search
 from ..search.visibility import VisibleTerms
 from ..search_backend import engine
@@ -173,7 +173,7 @@ def term_detail(request, slug, model):
     }
     context.update(
         visuals.for_term(
-            request,
+            parse_display(request.GET),
             results,
             facet,
             term,
@@ -286,17 +286,23 @@ def search_page(request):
     Context: ``results`` (ArchiveResults), ``facets``, ``chips``, ``bars``,
     ``pages``, ``sorts``, ``per_page`` (links to 20, 50, 100 a page), ``messages_``
     (what was wrong with the parameters),
-    ``params`` and ``clear_url``.
+    ``params``, ``clear_url``, and the hidden inputs each form on the page carries
+    (``find_hidden``, ``dates_hidden``, ``alert_hidden``).
     """
-    grids = visuals.GRIDS if visuals.wants_grid(request) else ()
-    parsed, results = run_search(request.GET, cross=grids, own=visuals.OWN)
+    parsed = parse_search(request.GET)
+    grids = visuals.GRIDS if parsed.display.grid else ()
+    results = run_parsed(parsed, cross=grids, own=visuals.OWN)
     params = parsed.params
     context = {
         "results": results,
         "cards": cards(results.reports, results.snippets, result_links(results, params)),
         "partial_cards": cards(results.partial, results.snippets),
         "params": params,
-        "facets": facet_boxes(results, params, finds=_finds(request)),
+        "facets": facet_boxes(results, params, parsed.display.finds, parsed.visible),
+        # What the find boxes, the dates form and the alert form carry along.
+        "find_hidden": hidden_inputs(params, ("page",)),
+        "dates_hidden": hidden_inputs(params, ("from", "to", "page")),
+        "alert_hidden": hidden_inputs(params, ("page", "sort")),
         "chips": chips(results, params),
         "names": name_controls(results, params),
         "bars": histogram(results, params),
@@ -309,17 +315,9 @@ def search_page(request):
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
         "typed_url": url_with(params, exact="1") if results.corrected_from else None,
         "feed_query": url_with(params).rstrip("?"),
-        **visuals.for_search(request, results, params),
+        **visuals.for_search(parsed.display, results, params),
     }
     return render(request, "archive/search.html", context)
-
-
-def _finds(request) -> dict[str, str]:
-    """What was typed in the facets' find boxes (``find_region=hamkyung``)."""
-    return {
-        facet.name: without_controls(request.GET.get(f"find_{facet.name}", "")).strip()[:100]
-        for facet in TERMS
-    }
 
 
 def opensearch(request):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..common.clients import client_address
 from ..models import Subscription
+from ..search.links import hidden_inputs
 from . import alerts
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def subscribe(request):
         "form": form,
         "query": query,
         "description": alerts.describe(query),
-        "search_params": QueryDict(query),
+        "alert_hidden": hidden_inputs(QueryDict(query), ("page", "sort")),
         "outcome": outcome,
     }
     return render(request, "archive/alert_subscribe.html", context, status=status)

@@ -15,18 +15,16 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from ..facets import FACETS
+from ..facets import FACETS, TERMS
 from ..names import vocabulary
-from ..search_backend import engine
 from .running import (
     MAX_QUERY_LENGTH,
     PER_PAGE,
     PER_PAGE_CHOICES,
     SORTS,
     ArchiveQuery,
-    VisibleTerms,
-    awaiting_removal,
 )
+from .visibility import VisibleTerms
 
 FACET_VALUE_PATTERNS = {
     "year": re.compile(r"^\d{4}$"),
@@ -35,6 +33,7 @@ FACET_VALUE_PATTERNS = {
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_PAGE = 10_000
+MAX_OPENED = 20  # provinces a grid opens at once
 MAX_QUERY_WORDS = 32
 MAX_VALUE_LENGTH = 200
 # Parameters that make up a search; anything else in the URL is ignored.
@@ -55,10 +54,35 @@ MEANS_RE = re.compile(r"^[a-z]+:[-a-z0-9_]+$")
 
 
 @dataclass
+class Display:
+    """How a page shows what it found, from its parameters: as a list or in grids
+    (``view=grid``), the provinces whose places a grid opens (``open``), and what was
+    typed in the sidebar's find boxes (``find_region=hamkyung``)."""
+
+    grid: bool = False
+    opened: tuple[str, ...] = ()
+    finds: dict[str, str] = field(default_factory=dict)
+
+
+def parse_display(data: QueryDict) -> Display:
+    return Display(
+        grid=data.get("view") == "grid",
+        opened=tuple(dict.fromkeys(v[:200] for v in data.getlist("open")))[:MAX_OPENED],
+        finds={
+            facet.name: without_controls(data.get(f"find_{facet.name}", "")).strip()[:100]
+            for facet in TERMS
+        },
+    )
+
+
+@dataclass
 class ParsedSearch:
     query: ArchiveQuery
     params: QueryDict  # the cleaned parameters, for building links
     messages: list[str] = field(default_factory=list)
+    # What readers may see named, worked out once for the request (see ``VisibleTerms``).
+    visible: VisibleTerms = field(default_factory=VisibleTerms)
+    display: Display = field(default_factory=Display)
 
 
 def without_controls(text: str, replacement: str = " ") -> str:
@@ -120,8 +144,9 @@ class SearchForm(forms.Form):
     page = forms.CharField(required=False)
     per_page = forms.CharField(required=False)
 
-    def __init__(self, data: QueryDict):
+    def __init__(self, data: QueryDict, visible: VisibleTerms | None = None):
         super().__init__(data)
+        self.visible = visible or VisibleTerms()
         for name in (*FACETS, "without", "means"):
             self.fields[name] = ValuesField(required=False)
         # "from" is a Python keyword: these two are added here rather than declared.
@@ -187,7 +212,7 @@ class SearchForm(forms.Form):
         cleaned = super().clean()
         for name in FACETS:
             values = self._by_any_name(name, cleaned.get(name, ()))
-            known = known_values(name, values)
+            known = known_values(name, values, self.visible)
             for value in values:
                 if value not in known:
                     self.add_error(
@@ -208,10 +233,10 @@ class SearchForm(forms.Form):
         if facet.alias_model is None or not values:
             return values
         slugs = set(facet.model.objects.filter(slug__in=values).values_list("slug", flat=True))
-        names, visible = vocabulary.current(), VisibleTerms()
+        names = vocabulary.current()
         resolved = []
         for value in values:
-            entry = None if value in slugs else names.resolve(name, value, visible)
+            entry = None if value in slugs else names.resolve(name, value, self.visible)
             if entry is not None:
                 self.notices.append(
                     _("“%(value)s” is another name for %(term)s; filtering by that.")
@@ -245,7 +270,9 @@ class SearchForm(forms.Form):
             means=cleaned.get("means", ()),
             at_the_time=bool(cleaned.get("at_the_time")),
         )
-        return ParsedSearch(query, to_params(query), self.messages())
+        return ParsedSearch(
+            query, to_params(query), self.messages(), self.visible, parse_display(self.data)
+        )
 
     def messages(self) -> list[str]:
         """What the reader is told: what was changed, then what was left out."""
@@ -253,8 +280,9 @@ class SearchForm(forms.Form):
         return self.notices + errors
 
 
-def parse_search(data: QueryDict) -> ParsedSearch:
-    return SearchForm(data).parsed()
+def parse_search(data: QueryDict, visible: VisibleTerms | None = None) -> ParsedSearch:
+    """The search these parameters ask for; ``visible`` when the request has one."""
+    return SearchForm(data, visible=visible).parsed()
 
 
 def page_number(raw: str) -> int | None:
@@ -265,7 +293,7 @@ def page_number(raw: str) -> int | None:
     return number if 1 <= number <= MAX_PAGE else None
 
 
-def known_values(name: str, values: tuple[str, ...]) -> set[str]:
+def known_values(name: str, values: tuple[str, ...], visible: VisibleTerms) -> set[str]:
     """The values a reader may filter by: valid, and used by a published report.
 
     A term only unpublished reports use is as unknown as one that does not
@@ -276,8 +304,7 @@ def known_values(name: str, values: tuple[str, ...]) -> set[str]:
         return set()
     facet = FACETS[name]
     if facet.is_term:
-        present = engine().present_values([facet.index_field], awaiting_removal())
-        return set(values) & present[facet.index_field]
+        return set(values) & visible.present(facet.index_field)
     return {v for v in values if FACET_VALUE_PATTERNS[name].match(v)}
 
 

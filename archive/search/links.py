@@ -24,6 +24,14 @@ def url_with(params: QueryDict, drop: tuple = ("page",), **changes) -> str:
     return "?" + encoded if encoded else "?"
 
 
+def hidden_inputs(params: QueryDict, leave_out: tuple = ("page",)) -> list[tuple[str, str]]:
+    """(name, value) of each parameter a form on the page must carry along, less those
+    the form sets itself (or that a new search resets): for ``<input type="hidden">``."""
+    return [
+        (key, value) for key, values in params.lists() if key not in leave_out for value in values
+    ]
+
+
 def toggle(params: QueryDict, name: str, value: str) -> str:
     """The URL with one facet value added (OR) or, when present, removed."""
     values = params.getlist(name)

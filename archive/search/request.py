@@ -19,7 +19,13 @@ def run_search(data: QueryDict, **counts) -> tuple[ParsedSearch, ArchiveResults]
     """The parsed parameters (with their messages) and the results to show. ``counts``
     asks the search for more counts (``cross``, ``own``: see ``search()``)."""
     parsed = parse_search(data)
-    results = search(parsed.query, **counts)
+    return parsed, run_parsed(parsed, **counts)
+
+
+def run_parsed(parsed: ParsedSearch, **counts) -> ArchiveResults:
+    """The results to show for a search already parsed (``parsed.params`` and
+    ``parsed.messages`` follow a page past the last one)."""
+    results = search(parsed.query, visible=parsed.visible, **counts)
     last = results.num_pages
     if results.total and parsed.query.page > last:
         parsed.messages.append(
@@ -30,6 +36,6 @@ def run_search(data: QueryDict, **counts) -> tuple[ParsedSearch, ArchiveResults]
             )
             % {"n": intcomma(last)}
         )
-        results = search(replace(parsed.query, page=last), **counts)
+        results = search(replace(parsed.query, page=last), visible=parsed.visible, **counts)
         parsed.params["page"] = str(last)
-    return parsed, results
+    return results

@@ -18,7 +18,7 @@ from ..models import Report
 from ..names import vocabulary
 from ..search_backend import engine
 from . import did_you_mean as suggestions
-from .visibility import VisibleTerms, awaiting_removal
+from .visibility import VisibleTerms
 
 PER_PAGE = 20
 PER_PAGE_CHOICES = (20, 50, 100)  # what readers may ask for (``per_page``)
@@ -105,6 +105,7 @@ def search(
     suggest: bool = True,
     cross: tuple = (),
     own: tuple[str, ...] = (),
+    visible: VisibleTerms | None = None,
 ) -> ArchiveResults:
     """Run a query. ``disjunctive`` facet counts leave out each facet's own selection.
 
@@ -115,22 +116,24 @@ def search(
     them; feeds and exports leave both out. ``cross`` asks for counts of pairs
     of facet values within the results, e.g. ``(("region", "agency"),)``, counted
     as the facets are; ``own`` asks, for tree facets, how many results hold each
-    value and nothing inside it (a map's provinces).
+    value and nothing inside it (a map's provinces). ``visible``: the request's, when
+    it has one (see ``VisibleTerms``).
     """
-    hidden = awaiting_removal()
-    results = _run(query, disjunctive, hidden, cross, own)
+    visible = visible or VisibleTerms()
+    results = _run(query, disjunctive, visible, cross, own)
     if suggest and query.text.strip() and not results.understood:
-        correction = _correction(query, results.total, hidden)
+        correction = _correction(query, results.total, visible)
         if correction is not None:
             results.suggestion = correction.text
             if correction.show_instead and not query.exact:
                 corrected = replace(query, text=correction.text)
-                shown = _run(corrected, disjunctive, hidden, cross, own)
+                shown = _run(corrected, disjunctive, visible, cross, own)
                 shown.query, shown.suggestion = query, correction.text
                 shown.corrected_from = query.text
                 return shown
     if suggest and query.text.strip() and results.total < FEW and query.page == 1:
-        results.partial, snippets = _most_words(query, hidden, {r.pk for r in results.reports})
+        shown = {r.pk for r in results.reports}
+        results.partial, snippets = _most_words(query, visible.awaiting_removal, shown)
         results.snippets.update(snippets)
     return results
 
@@ -138,30 +141,28 @@ def search(
 FEW = 3  # fewer results than this: offer reports that match most of the words
 
 
-def _correction(query: ArchiveQuery, total: int, awaiting_removal):
+def _correction(query: ArchiveQuery, total: int, visible: VisibleTerms):
     backend = engine()
-    visible = VisibleTerms(awaiting_removal)
     names = vocabulary.current()
 
     def hits(text: str) -> int:
-        return _run(replace(query, text=text, page=1, per_page=1), True, awaiting_removal).total
+        return _run(replace(query, text=text, page=1, per_page=1), True, visible).total
 
     return suggestions.correct(
         query.text,
         total,
-        spelling=lambda words: backend.spelling_candidates(words, awaiting_removal),
+        spelling=lambda words: backend.spelling_candidates(words, visible.awaiting_removal),
         near_names=lambda word: names.near(word, visible),
         hits=hits,
     )
 
 
 def _run(
-    query: ArchiveQuery, disjunctive: bool, awaiting_removal, cross=(), own=()
+    query: ArchiveQuery, disjunctive: bool, visible: VisibleTerms, cross=(), own=()
 ) -> ArchiveResults:
     backend = engine()
     expansion = None
     if query.text.strip() and not query.exact:
-        visible = VisibleTerms(awaiting_removal)
         expansion = vocabulary.current().expand(
             query.text,
             visible=visible,
@@ -178,7 +179,7 @@ def _run(
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
         disjunctive=disjunctive,
-        exclude_ids=awaiting_removal,
+        exclude_ids=visible.awaiting_removal,
         cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
         dated=_dated(backend, expansion.dated) if expansion else {},
         set_aside=_set_aside(expansion.meanings) if expansion else {},

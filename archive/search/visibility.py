@@ -17,21 +17,37 @@ class VisibleTerms:
     way: tagging a draft with a reference term changes nothing a reader sees,
     and a term an editor makes for a draft stays private until a report
     using it is published. Call it with a vocabulary entry.
+
+    One is made for a request and passed down (the form, the search, its
+    corrections, the sidebar): each thing it knows is read once, when first
+    needed.
     """
 
     fields = {facet.name: facet.index_field for facet in ALIASED}
 
     def __init__(self, awaiting_removal: tuple[int, ...] | None = None):
-        self.awaiting_removal = awaiting_removal  # read when first needed, if not given
-        self.present: dict[str, set[str]] | None = None  # read when first needed
+        self._awaiting_removal = awaiting_removal  # read when first needed, if not given
+        self._present: dict[str, set[str]] = {}  # index field -> values live reports hold
         self.reference: dict[str, set[int]] = {}  # primary keys, by facet, when needed
 
+    @property
+    def awaiting_removal(self) -> tuple[int, ...]:
+        """The reports the index still holds that are no longer public."""
+        if self._awaiting_removal is None:
+            self._awaiting_removal = awaiting_removal()
+        return self._awaiting_removal
+
+    def present(self, field: str) -> set[str]:
+        """The values of an index field that public reports hold (the vocabularies with
+        other names are read together, at the first one asked)."""
+        if field not in self._present:
+            named = list(self.fields.values())
+            wanted = named if field in named else [field]
+            self._present.update(engine().present_values(wanted, self.awaiting_removal))
+        return self._present[field]
+
     def __call__(self, entry) -> bool:
-        if self.present is None:
-            if self.awaiting_removal is None:
-                self.awaiting_removal = awaiting_removal()
-            self.present = engine().present_values(self.fields.values(), self.awaiting_removal)
-        if entry.slug in self.present[self.fields[entry.facet]]:
+        if entry.slug in self.present(self.fields[entry.facet]):
             return True
         if entry.facet not in self.reference:
             terms = FACETS[entry.facet].model.objects.filter(reference=True)

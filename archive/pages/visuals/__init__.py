@@ -4,9 +4,10 @@ Each page runs its one search with ``own=OWN`` (the map) and, where it shows
 grids, ``cross=GRIDS``; these functions only arrange what that search counted.
 """
 
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 
 from ...facets import REGION, YEAR
+from ...search.form import Display
 from ...search.links import url_with
 from ...search.running import ArchiveResults
 from .grids import GRIDS, grid
@@ -14,30 +15,20 @@ from .maps import search_map
 from .timelines import renaming_marks
 
 OWN = (REGION.name,)
-MAX_OPENED = 20
 
 
-def opened(request: HttpRequest) -> tuple[str, ...]:
-    """The provinces whose places a grid shows (``?open=ryanggang``)."""
-    return tuple(dict.fromkeys(v[:200] for v in request.GET.getlist("open")))[:MAX_OPENED]
-
-
-def wants_grid(request: HttpRequest) -> bool:
-    return request.GET.get("view") == "grid"
-
-
-def for_search(request: HttpRequest, results: ArchiveResults, params: QueryDict) -> dict:
+def for_search(display: Display, results: ArchiveResults, params: QueryDict) -> dict:
     """``map``; with ``?view=grid``, ``grids``; ``grid_url`` or ``list_url`` to switch."""
     context = {"map": search_map(results, params)}
     years = results.query.filters.get(YEAR.name, ())
     if len(years) == 1:  # the timeline shows that year's months
         context["months_of"] = years[0]
         context["years_url"] = url_with(params, year=None, month=None)
-    if wants_grid(request):
+    if display.grid:
         here = params.copy()
         here["view"] = "grid"
         context["grids"] = [
-            grid(results, column, params, opened=opened(request), here=here) for _, column in GRIDS
+            grid(results, column, params, opened=display.opened, here=here) for _, column in GRIDS
         ]
         context["list_url"] = url_with(params)
     else:
@@ -55,13 +46,13 @@ def term_grids(facet) -> tuple:
     return tuple((row, column) for row, column in GRIDS if column != facet.name)
 
 
-def for_term(request, results, facet, term, params: QueryDict, base: str, bars) -> dict:
+def for_term(display: Display, results, facet, term, params: QueryDict, base: str, bars) -> dict:
     """A term's map, grids and renamings; on a region's page only places inside it."""
     within = term.slug if facet.name == REGION.name else None
     return {
         "map": search_map(results, params, base=base, within=within),
         "grids": [
-            grid(results, column, params, base, opened(request), within, here=QueryDict())
+            grid(results, column, params, base, display.opened, within, here=QueryDict())
             for _, column in term_grids(facet)
         ],
         "marks": renaming_marks(term, bars),
