@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ..facets import FACETS, TERMS
 from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
+from ..research import exports
 from ..responses import not_public
 from ..search import indexing
 from ..search.form import page_number, parse_display, parse_search
@@ -287,7 +288,8 @@ def search_page(request):
     ``pages``, ``sorts``, ``per_page`` (links to 20, 50, 100 a page), ``messages_``
     (what was wrong with the parameters),
     ``params``, ``clear_url``, and the hidden inputs each form on the page carries
-    (``find_hidden``, ``dates_hidden``, ``alert_hidden``).
+    (``find_hidden``, ``dates_hidden``, ``alert_hidden``), ``downloads`` (of the whole
+    search).
     """
     parsed = parse_search(request.GET)
     grids = visuals.GRIDS if parsed.display.grid else ()
@@ -315,6 +317,7 @@ def search_page(request):
         "suggestion_url": url_with(params, q=results.suggestion) if results.suggestion else None,
         "typed_url": url_with(params, exact="1") if results.corrected_from else None,
         "feed_query": url_with(params).rstrip("?"),
+        "downloads": exports.downloads(parsed, results),
         **visuals.for_search(parsed.display, results, params),
     }
     return render(request, "archive/search.html", context)

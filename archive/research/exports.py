@@ -13,13 +13,14 @@ separated by "; ".
 import csv
 import json
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import get_args
 
 from django.conf import settings
 from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
 from ..models import Report
@@ -70,6 +71,34 @@ def download_links(parsed: ParsedSearch, results: ArchiveResults) -> dict[str, s
         "csl_json": "search-csl",
     }
     return {key: reverse(f"archive:{name}") + query for key, name in names.items()}
+
+
+# The downloads a search page offers, in the order it lists them.
+DOWNLOAD_LABELS = (
+    ("csv", _("CSV")),
+    ("jsonl", _("JSON Lines")),
+    ("bibtex", _("BibTeX")),
+    ("ris", _("RIS")),
+    ("csl_json", _("CSL-JSON")),
+)
+
+
+@dataclass
+class Downloads:
+    """A search page's downloads of the whole search."""
+
+    links: list[tuple[str, str]]  # (label, url)
+    limit: str  # how many reports a download holds at most, written out
+    capped: bool  # the search has more reports than a download holds
+
+
+def downloads(parsed: ParsedSearch, results: ArchiveResults) -> Downloads:
+    links = download_links(parsed, results)
+    return Downloads(
+        [(label, links[key]) for key, label in DOWNLOAD_LABELS],
+        f"{limit():,}",
+        results.total > limit(),
+    )
 
 
 def matching_reports(first: ArchiveResults, cap: int | None = None) -> Iterator[Report]:

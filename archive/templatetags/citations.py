@@ -1,4 +1,5 @@
-"""Citations in templates: formatted ones, ``<meta>`` tags, COinS, and download links."""
+"""Citations in templates: formatted ones, ``<meta>`` tags, COinS, and a report's
+download links."""
 
 from dataclasses import dataclass
 
@@ -11,19 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from ..research.citations import Citation
 from ..research.citations.embedded import coins, meta_tags
 from ..research.citations.styles import apa, chicago
-from ..research.exports import download_links, limit
-from ..search.form import ParsedSearch
 
 register = template.Library()
 
 DOWNLOADS = (("bibtex", _("BibTeX")), ("ris", _("RIS")), ("csl", _("CSL-JSON")))
-SEARCH_DOWNLOADS = (
-    ("csv", _("CSV")),
-    ("jsonl", _("JSON Lines")),
-    ("bibtex", _("BibTeX")),
-    ("ris", _("RIS")),
-    ("csl_json", _("CSL-JSON")),
-)
 
 
 @dataclass
@@ -58,16 +50,3 @@ def coins_title(context, report) -> str:
     request = context["request"]
     permalink = request.build_absolute_uri(report.get_absolute_url())
     return coins(Citation.of(report, permalink, timezone.localdate(), keywords=False))
-
-
-@register.simple_tag(takes_context=True)
-def search_downloads(context) -> dict:
-    """The downloads of the whole search on a search page: ``links`` as (label, url),
-    ``limit`` and ``capped`` (the search has more reports than a download holds)."""
-    results = context["results"]
-    links = download_links(ParsedSearch(results.query, context["params"]), results)
-    return {
-        "links": [(label, links[key]) for key, label in SEARCH_DOWNLOADS],
-        "limit": f"{limit():,}",
-        "capped": results.total > limit(),
-    }
