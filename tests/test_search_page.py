@@ -200,7 +200,7 @@ def test_counts_have_thousands_separators(client, site):
     from django.template.loader import render_to_string
 
     from archive.pages.cards import TermLink
-    from archive.pages.sidebar import FacetLink
+    from archive.search.links import FacetLink
     from archive.search.running import FacetValue
 
     links = [FacetLink("hyesan", "Hyesan", 12345, False, "?region=hyesan")]

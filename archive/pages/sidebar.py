@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..facets import FACETS
 from ..names import vocabulary
-from ..search.links import toggle, url_with
+from ..search.links import FacetLink, facet_link, toggle, url_with
 from ..search.running import ArchiveResults, FacetValue
 from ..search.visibility import VisibleTerms
 
@@ -21,17 +21,6 @@ from ..search.visibility import VisibleTerms
 BOXES = tuple(name for name in FACETS if name != "month")
 SHOWN_VALUES = 8
 SHOWN_REGIONS = 25  # a tree cut in the middle reads badly: show more of it
-
-
-@dataclass
-class FacetLink:
-    value: str
-    label: str
-    count: int
-    selected: bool
-    url: str
-    depth: int = 0
-    note: str = ""  # e.g. “matched alias Bowibu”
 
 
 @dataclass
@@ -94,7 +83,7 @@ def facet_boxes(
         elif name == "year":
             links = _years_and_months(values, results.facets.get("month", []), params)
         else:
-            links = [_link(name, v, params) for v in values]
+            links = [facet_link(name, v, params) for v in values]
         find = finds.get(name, "")
         if not links and not find:
             continue
@@ -122,16 +111,11 @@ def _found(
     for match in itertools.islice(matches, SHOWN_VALUES * 2):
         slug = match.entry.slug
         value = counts.get(slug) or FacetValue(slug, match.entry.name, 0)
-        link = _link(name, value, params)
+        link = facet_link(name, value, params)
         if match.name is not None:
             link.note = _("matched alias %(name)s") % {"name": match.name.text}
         links.append(link)
     return links
-
-
-def _link(name: str, value: FacetValue, params: QueryDict, depth: int = 0) -> FacetLink:
-    url = toggle(params, name, value.value)
-    return FacetLink(value.value, value.label, value.count, value.selected, url, depth)
 
 
 def _tree(values: list[FacetValue], params: QueryDict) -> list[FacetLink]:
@@ -145,7 +129,7 @@ def _tree(values: list[FacetValue], params: QueryDict) -> list[FacetLink]:
 
     def walk(parent, depth):
         for value in sorted(children.get(parent, []), key=lambda v: (-v.count, v.label)):
-            links.append(_link("region", value, params, depth))
+            links.append(facet_link("region", value, params, depth))
             walk(value.value, depth + 1)
 
     walk(None, 0)
@@ -156,13 +140,13 @@ def _years_and_months(years, months, params: QueryDict) -> list[FacetLink]:
     links = []
     chosen_years = set(params.getlist("year"))
     for year in sorted(years, key=lambda v: v.value, reverse=True):
-        links.append(_link("year", year, params))
+        links.append(facet_link("year", year, params))
         if year.value in chosen_years:
             for month in sorted(months, key=lambda v: v.value):
                 if month.value.startswith(year.value + "-"):
                     label = MONTHS_AP[int(month.value[5:])]
                     month = FacetValue(month.value, label, month.count, month.selected)
-                    links.append(_link("month", month, params, depth=1))
+                    links.append(facet_link("month", month, params, depth=1))
     return links
 
 

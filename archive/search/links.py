@@ -2,9 +2,27 @@
 or taken away. Pages, feeds, exports, the API and alerts build every search link
 here, from the parameters the form cleaned (``ParsedSearch.params``)."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+
+from .running import FacetValue
+
+
+@dataclass
+class FacetLink:
+    """A facet value as pages and the API show it: counted, and a link that adds it to
+    the search or takes it away."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str  # the search with this value toggled (``toggle``)
+    parent: str | None = None  # the larger value it lies in (a region's)
+    depth: int = 0  # how deep a sidebar's tree shows it
+    note: str = ""  # e.g. “matched alias Bowibu”
 
 
 def url_with(params: QueryDict, drop: tuple = ("page",), **changes) -> str:
@@ -30,6 +48,13 @@ def hidden_inputs(params: QueryDict, leave_out: tuple = ("page",)) -> list[tuple
     return [
         (key, value) for key, values in params.lists() if key not in leave_out for value in values
     ]
+
+
+def facet_link(name: str, value: FacetValue, params: QueryDict, depth: int = 0) -> FacetLink:
+    url = toggle(params, name, value.value)
+    return FacetLink(
+        value.value, value.label, value.count, value.selected, url, value.parent, depth
+    )
 
 
 def toggle(params: QueryDict, name: str, value: str) -> str:

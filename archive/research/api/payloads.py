@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ...facets import FACETS, TERMS
 from ...search.form import ParsedSearch
-from ...search.links import toggle, url_with
+from ...search.links import FacetLink, facet_link, url_with
 from ...search.running import ArchiveQuery, ArchiveResults, search
 from .. import records
 from ..exports import download_links
@@ -48,17 +48,7 @@ def search_payload(request: HttpRequest, parsed: ParsedSearch, results: ArchiveR
         "facets": {
             name: {
                 "title": str(FACETS[name].title),
-                "values": [
-                    {
-                        "value": v.value,
-                        "label": v.label,
-                        "count": v.count,
-                        "selected": v.selected,
-                        "parent": v.parent,
-                        "toggle_url": api(toggle(params, name, v.value)),
-                    }
-                    for v in values
-                ],
+                "values": [facet_value(facet_link(name, v, params), api) for v in values],
             }
             for name, values in results.facets.items()
         },
@@ -84,6 +74,18 @@ def search_payload(request: HttpRequest, parsed: ParsedSearch, results: ArchiveR
             "page": base + reverse("archive:search") + url_with(params, drop=()).rstrip("?"),
             **{name: base + url for name, url in download_links(parsed, results).items()},
         },
+    }
+
+
+def facet_value(link: FacetLink, api) -> dict:
+    """A facet value as the API gives it: the search page's link, its URL the API's."""
+    return {
+        "value": link.value,
+        "label": link.label,
+        "count": link.count,
+        "selected": link.selected,
+        "parent": link.parent,
+        "toggle_url": api(link.url),
     }
 
 
