@@ -340,7 +340,8 @@ class ReportAdmin(PastedTextAdmin):
 
     @admin.action(description=_("Send the selected reports to review"), permissions=["change"])
     def send_to_review(self, request, queryset):
-        self._set_status(request, queryset, Report.Status.IN_REVIEW, _("sent to review"))
+        review = Report.Status.IN_REVIEW
+        self._change(request, queryset, lambda r: r.set_status(review), _("sent to review"))
 
     @admin.action(description=_("Publish the selected reports"), permissions=["change"])
     def publish(self, request, queryset):
@@ -353,43 +354,30 @@ class ReportAdmin(PastedTextAdmin):
                 messages.WARNING,
             )
         now = timezone.now()
-
-        def go_public_now(report):
-            # A schedule in the future is kept; otherwise the report goes public now.
-            if report.publish_at <= now:
-                report.publish_at = now
-
-        self._set_status(
-            request,
-            queryset.exclude(headline=""),
-            Report.Status.PUBLISHED,
-            _("published"),
-            skip=lambda r: r.status == Report.Status.PUBLISHED and r.publish_at <= now,
-            adjust=go_public_now,
-        )
+        publishable = queryset.exclude(headline="")
+        self._change(request, publishable, lambda r: r.publish(now), _("published"))
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Report.Status.DRAFT, _("set to draft"))
+        draft = Report.Status.DRAFT
+        self._change(request, queryset, lambda r: r.set_status(draft), _("set to draft"))
 
     @admin.action(description=_("Withdraw the selected reports"), permissions=["change"])
     def withdraw(self, request, queryset):
-        self._set_status(request, queryset, Report.Status.WITHDRAWN, _("withdrawn"))
+        withdrawn = Report.Status.WITHDRAWN
+        self._change(request, queryset, lambda r: r.set_status(withdrawn), _("withdrawn"))
 
-    def _set_status(self, request, queryset, status, what, skip=None, adjust=None):
-        """Change each report's status with a save, so that its history records it."""
+    def _change(self, request, queryset, change, what):
+        """``change`` each report (a ``Report`` method saying whether it changed it) and
+        save those changed, one by one, so that their history records it."""
         changed = 0
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment(f"{str(what).capitalize()} from the list of reports.")
             for report in queryset:
-                if report.status == status or (skip and skip(report)):
-                    continue
-                report.status = status
-                if adjust:
-                    adjust(report)
-                report.save()
-                changed += 1
+                if change(report):
+                    report.save()
+                    changed += 1
         self._done(request, changed, what)
 
     def _done(self, request, count, what):

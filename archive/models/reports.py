@@ -308,6 +308,22 @@ class Report(PublicText, FeedSafeText, models.Model):
     def is_public(self) -> bool:
         return Report.objects.published().filter(pk=self.pk).exists()
 
+    def set_status(self, status: str) -> bool:
+        """Move the report to ``status`` (saved by the caller); False when it is there."""
+        if self.status == status:
+            return False
+        self.status = status
+        return True
+
+    def publish(self, now) -> bool:
+        """Published: at its schedule when that is still to come, else ``now`` (saved by
+        the caller). False when it is published already, or scheduled."""
+        if not self.set_status(Report.Status.PUBLISHED):
+            return False
+        if self.publish_at <= now:
+            self.publish_at = now
+        return True
+
     @cached_property
     def version(self) -> ReportVersion | None:
         """The last version readers have seen (None before the first publication):
