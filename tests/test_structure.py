@@ -137,6 +137,22 @@ def test_a_wrong_import_between_wings_is_found():
     ]
 
 
+MAX_MODULE_LINES = 400
+MAX_TOP_LEVEL_MODULES = 12
+
+
+def test_no_module_outgrows_a_room():
+    """A module past 400 lines has seams to split along (migrations apart)."""
+    sizes = {
+        str(path.relative_to(ARCHIVE.parent)): len(path.read_text().splitlines())
+        for path in ARCHIVE.rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    assert {path: n for path, n in sizes.items() if n > MAX_MODULE_LINES} == {}
+    top_level = sorted(path.name for path in ARCHIVE.glob("*.py"))
+    assert len(top_level) <= MAX_TOP_LEVEL_MODULES, top_level
+
+
 def test_the_circle_finder_finds_a_circle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
 

@@ -52,6 +52,7 @@ from django.utils import timezone
 
 from archive.editing.importers.store import import_file
 from archive.management.hostile import HOSTILE, hostile_phase
+from archive.management.measuring.browsing import browse
 from archive.management.measuring.edits import edit_for
 from archive.management.measuring.figures import count, nearest_rank
 from archive.management.measuring.queries import SEARCHES, WORDS
@@ -236,7 +237,7 @@ class Command(BaseCommand):
         for thread in threads:
             thread.start()
         time.sleep(1)  # the slow downloads have begun
-        browsed = self.browse(deadline - time.monotonic())
+        browsed = browse(self.base, deadline - time.monotonic())
         for thread in threads:
             thread.join()
         self.say(f"  slow readers read {sum(read) // 1024:,} KB in all; {browsed['line']}")
@@ -274,7 +275,7 @@ class Command(BaseCommand):
         threads = [threading.Thread(target=compare, args=(pairs[n::2],)) for n in range(2)]
         for thread in threads:
             thread.start()
-        browsed = self.browse(0, until=lambda: not any(t.is_alive() for t in threads))
+        browsed = browse(self.base, 0, until=lambda: not any(t.is_alive() for t in threads))
         for thread in threads:
             thread.join()
         cached = []
@@ -290,30 +291,6 @@ class Command(BaseCommand):
         )
         bad = [s for s in statuses if s != 200]
         return browsed["failures"] + ([f"{len(bad)} comparisons were not 200"] if bad else [])
-
-    def browse(self, seconds: float, until=None) -> dict:
-        """Two clients browse for ``seconds`` (or until ``until()``); their figures."""
-        slugs = list(Report.objects.published().values_list("slug", flat=True)[:50])
-        paths = ["/"] + [f"/search/?{urlencode(p)}" for p in SEARCHES]
-        paths += [f"/reports/{slug}/" for slug in slugs]
-        stop = threading.Event()
-        if until is not None:
-            threading.Thread(target=lambda: (_wait(until), stop.set()), daemon=True).start()
-            seconds = 600
-        results = run_clients(self.base, 2, seconds, lambda rng: rng.choice(paths), stop=stop)
-        times = sorted(ms for _, ms, _, _ in results) or [0.0]
-        failed = [status for status, *_ in results if status != 200]
-        line = (
-            f"browsers: {len(results)} pages, p50 {nearest_rank(times, 50):.0f} ms, "
-            f"p95 {nearest_rank(times, 95):.0f} ms, slowest {times[-1]:.0f} ms, "
-            f"{len(failed)} not 200"
-        )
-        failures = [f"{len(failed)} pages failed beside the slow work"] if failed else []
-        if nearest_rank(times, 95) > 5000:
-            failures.append(
-                f"pages waited beside the slow work (p95 {nearest_rank(times, 95):.0f} ms)"
-            )
-        return {"line": line, "failures": failures}
 
     # -- 2. a crash in the middle of a batch ----------------------------------
 
@@ -406,8 +383,3 @@ class Command(BaseCommand):
     def say(self, line: str) -> None:
         self.stdout.write(line)
         self.stdout.flush()
-
-
-def _wait(done) -> None:
-    while not done():
-        time.sleep(0.2)
