@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from .facets import TERMS
-from .pages import feeds, index_views, views
+from .pages import browsing, feeds, views
 from .pages.sitemaps import SITEMAPS
 from .research import alert_views, exports, version_views
 from .research.citations import views as citations
@@ -38,7 +38,7 @@ archive_patterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("robots.txt", views.robots, name="robots"),
-    path("about/", index_views.about, name="about"),
+    path("about/", browsing.about, name="about"),
     path("archive/", views.date_archive, name="dates"),
     path("archive/<int:year>/", views.date_archive, name="year"),
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),
@@ -55,7 +55,7 @@ archive_patterns = [
     *_by_format("reports/<slug:slug>/cite", citations.report_citation, citations.FORMATS, "report"),
     # An index of each vocabulary, e.g. /regions/, and a page for each of its terms,
     # e.g. /regions/ryanggang/.
-    *_by_term("", index_views.term_index, "-index"),
+    *_by_term("", browsing.term_index, "-index"),
     *_by_term("<slug:slug>/", views.term_detail),
 ]
 

@@ -132,7 +132,7 @@ def test_region_index_is_a_tree_of_provinces_and_their_counties(client, demo):
 
 
 def test_long_index_pages_jump_by_letter_and_show_other_names_small(client, demo):
-    from archive.pages.index_views import LETTERS_FROM
+    from archive.pages.browsing import LETTERS_FROM
 
     from .factories import make_agency, make_report
 

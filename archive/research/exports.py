@@ -5,7 +5,7 @@ in its order, up to ``ARCHIVE_EXPORT_LIMIT`` (20,000): the pages are read
 through ``search()`` (without corrections: the search page's links already
 carry the corrected words when the page shows them), a few hundred at a
 time, and written out as they come, so memory stays flat. Each record is the
-API's report record (``archive.research.records.full``); CSV flattens it into dotted
+API's report record (``archive.research.report_data.full``); CSV flattens it into dotted
 columns (``date.year``, ``regions.name``), with several values in one cell
 separated by "; ".
 """
@@ -27,7 +27,7 @@ from ..models import Report
 from ..search.form import ParsedSearch, parse_search
 from ..search.links import url_with
 from ..search.running import ArchiveQuery, ArchiveResults, search
-from . import records
+from . import report_data
 from .api.schemas import Report as ReportSchema
 from .throttling import throttled
 
@@ -109,7 +109,7 @@ def matching_reports(first: ArchiveResults, cap: int | None = None) -> Iterator[
     while True:
         # The index may change between pages: a report is never given twice.
         batch = [r for r in results.reports if r.pk not in seen][: cap - len(seen)]
-        records.prefetch(batch, full=True)
+        report_data.prefetch(batch, full=True)
         for report in batch:
             seen.add(report.pk)
             yield report
@@ -180,13 +180,13 @@ def csv_lines(reports: Iterator[Report], base: str) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow(header)  # the byte order mark: spreadsheets read UTF-8
     for report in reports:
-        cells = flatten(records.full(report, base))
+        cells = flatten(report_data.full(report, base))
         yield writer.writerow([cells.get(column, "") for column in header])
 
 
 def jsonl_lines(reports: Iterator[Report], base: str) -> Iterator[str]:
     for report in reports:
-        yield json.dumps(records.full(report, base), ensure_ascii=False) + "\n"
+        yield json.dumps(report_data.full(report, base), ensure_ascii=False) + "\n"
 
 
 def attachment(lines: Iterator[str], content_type: str, name: str, first) -> StreamingHttpResponse:

@@ -23,7 +23,7 @@ from ...models import Report
 from ...search.form import MAX_PAGE
 from ...search.request import run_search
 from ...search.running import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
-from ..records import full, prefetch
+from ..report_data import full, prefetch
 from ..throttling import AnonymousRate
 from . import payloads, schemas
 

@@ -12,7 +12,7 @@ from ...facets import FACETS, TERMS
 from ...search.form import ParsedSearch
 from ...search.links import FacetLink, facet_link, url_with
 from ...search.running import ArchiveQuery, ArchiveResults, search
-from .. import records
+from .. import report_data
 from ..exports import download_links
 
 
@@ -32,8 +32,8 @@ def search_payload(request: HttpRequest, parsed: ParsedSearch, results: ArchiveR
 
     def hits(reports) -> list[dict]:
         return [
-            {**records.summary(r, base), "snippet": str(results.snippets[r.pk])}
-            for r in records.prefetch(reports)
+            {**report_data.summary(r, base), "snippet": str(results.snippets[r.pk])}
+            for r in report_data.prefetch(reports)
         ]
 
     return {

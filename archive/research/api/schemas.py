@@ -12,7 +12,7 @@ from ...facets import TERMS
 
 
 class Schema(BaseModel):
-    """The API's answers are built as plain data (``archive.research.records``), and checked as
+    """The API's answers are built as plain data (``archive.research.report_data``), and checked as
     they are: django-ninja's ``Schema`` reads each nested value through an attribute
     getter meant for model instances, which took a fifth of a search answer's time."""
 
