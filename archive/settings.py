@@ -28,6 +28,8 @@ environment, with defaults that are safe for local use:
   it, mails are written as files to ``var/mail/`` (Django's file backend).
 - ``ARCHIVE_EXPORT_LIMIT``: the most reports an export or a whole search's
   citations hold; 20,000 by default.
+- ``ARCHIVE_TAGGER_MODEL``: the learned taggers' file, which ``train_taggers``
+  writes (``var/models/taggers.joblib`` by default).
 - ``ARCHIVE_API_RATE`` (120/min), ``ARCHIVE_EXPORT_RATE`` (30/hour) and
   ``ARCHIVE_DIFF_RATE`` (30/min): requests an anonymous client (by address) may
   make to the JSON API, for exports and for comparisons of versions not cached;
@@ -242,6 +244,9 @@ ARCHIVE_HEALTH_MAX_PENDING = int(os.environ.get("ARCHIVE_HEALTH_MAX_PENDING", "1
 # Exports and whole-search citations hold at most this many reports (the first ones
 # in the search's order); more would tie up a worker for minutes.
 ARCHIVE_EXPORT_LIMIT = int(os.environ.get("ARCHIVE_EXPORT_LIMIT", "20000"))
+ARCHIVE_TAGGER_MODEL = Path(
+    os.environ.get("ARCHIVE_TAGGER_MODEL", VAR_DIR / "models" / "taggers.joblib")
+)
 # Anonymous clients, per address (counted in Django's cache, shared by every worker):
 # the JSON API, downloads of whole searches, new comparisons. "" turns one off.
 ARCHIVE_API_RATE = os.environ.get("ARCHIVE_API_RATE", "120/min")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from archive.editing import tagging
+from archive.editing import evaluation, tagging
 from archive.models import Agency, AgencyAlias, Alias, Region, Report, TagSuggestion, Topic
 from archive.search.running import ArchiveQuery, search
 
@@ -238,15 +238,16 @@ def suggested(report) -> set[str]:
 
 
 def test_suggestions_on_the_five_seeds_against_the_hand_tags(seeds):
-    evaluation = tagging.evaluate(tagging.cases_of(Report.objects.all()))
-    names = tagging.evaluate(tagging.cases_of(Report.objects.all()), ["region", "agency", "person"])
-    assert (names.tagged, evaluation.tagged) == (34, 49)  # 23 places, 9 bodies, 2 people; 15 topics
+    cases = evaluation.cases_of(Report.objects.all())
+    result = evaluation.evaluate(cases)
+    names = evaluation.evaluate(cases, ["region", "agency", "person"])
+    assert (names.tagged, result.tagged) == (34, 49)  # 23 places, 9 bodies, 2 people; 15 topics
     assert names.recall >= 0.9, names.misses
     assert names.precision >= 0.95, names.extras
-    topics = evaluation.by_facet["topic"]
+    topics = result.by_facet["topic"]
     assert topics.precision >= 0.65 and topics.recall >= 0.6, topics.extras
     # The automatic rule makes no mistake here.
-    assert evaluation.by_rule["place"].precision == 1.0
+    assert result.by_rule["place"].precision == 1.0
     safety = Report.objects.get(slug="safety-agents-quit-for-safer-jobs")
     names = suggested(safety)
     assert "north-hamgyong" in names  # written "North Hamkyung Province"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.editing import tagging
+from archive.editing import evaluation, tagging
 from archive.models import Topic
 
 from .factories import make_report
@@ -79,9 +79,11 @@ def test_a_country_named_once_in_passing_is_not_suggested(vocabularies):
 def test_suggestions_on_the_hand_checked_kcna_sample(vocabularies):
     """60 KCNA articles tagged by hand (tests/data/kcna_hand_tags.json); the figures are
     those of ``suggest_tags --evaluate --hand-tags``, kept from falling."""
-    cases = tagging.hand_tagged_cases(DATA / "kcna_hand_tags.json", DATA / "kcna_hand_tagged.jsonl")
+    cases = evaluation.hand_tagged_cases(
+        DATA / "kcna_hand_tags.json", DATA / "kcna_hand_tagged.jsonl"
+    )
     assert len(cases) == 60
-    result = tagging.evaluate(cases, ["region", "agency", "person"])
+    result = evaluation.evaluate(cases, ["region", "agency", "person"])
     assert result.tagged == 123
     assert result.recall >= 0.88, result.misses
     assert result.precision >= 0.63, result.extras

@@ -63,9 +63,7 @@ def pick_more(corpus_path=CORPUS):
     pattern = matcher(place_names(vocab) | person_names(people))
     with open(corpus_path, encoding="utf-8") as fh:
         articles = [json.loads(line) for line in fh if line.strip()]
-    eligible = [
-        a for a in articles if len(a["body"].split()) >= MIN_WORDS and a["id"] not in taken
-    ]
+    eligible = [a for a in articles if len(a["body"].split()) >= MIN_WORDS and a["id"] not in taken]
     first = proportional(random.Random(SEED_RANDOM), eligible, N_RANDOM)
     taken |= {a["id"] for a in first}
     named = [

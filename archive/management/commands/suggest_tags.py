@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.editing import tagging
+from archive.editing import evaluation, tagging
 from archive.models import Report, TagSuggestion
 
 
@@ -30,23 +30,56 @@ class Command(BaseCommand):
             help="With --hand-tags: the JSON-lines file of their texts "
             "(tests/data/kcna_hand_tagged.jsonl).",
         )
+        parser.add_argument(
+            "--sample",
+            nargs="?",
+            const=evaluation.SAMPLE,
+            help="With --evaluate: the labelled sample (default tests/data/tagged_sample.jsonl).",
+        )
+        parser.add_argument(
+            "--split",
+            action="append",
+            choices=["train", "test", "holdout"],
+            help="With --sample: the splits measured (default: test; repeat for more).",
+        )
+        parser.add_argument(
+            "--near",
+            action="store_true",
+            help="Count a place one level off in the tree (county and province) as agreeing.",
+        )
+        parser.add_argument(
+            "--automatic",
+            action="store_true",
+            help="Measure only what is applied without an editor, not every suggestion.",
+        )
         parser.add_argument("--quiet-misses", action="store_true", help="Print the figures only.")
 
     def handle(self, *slugs, **options):
+        measure = {"near": options["near"], "automatic": options["automatic"]}
+        if options["sample"]:
+            if not options["evaluate"]:
+                raise CommandError("--sample goes with --evaluate.")
+            splits = tuple(options["split"] or ["test"])
+            try:
+                cases = evaluation.sample_cases(options["sample"], splits)
+            except (OSError, ValueError, KeyError) as exc:
+                raise CommandError(f"Cannot read the sample: {exc}") from None
+            self.stdout.write(f"{len(cases)} reports of the sample ({', '.join(splits)})")
+            return self.report(evaluation.evaluate(cases, **measure), options["quiet_misses"])
         if options["hand_tags"] or options["texts"]:
             if not (options["evaluate"] and options["hand_tags"] and options["texts"]):
                 raise CommandError("--hand-tags and --texts go together, with --evaluate.")
             try:
-                cases = tagging.hand_tagged_cases(options["hand_tags"], options["texts"])
+                cases = evaluation.hand_tagged_cases(options["hand_tags"], options["texts"])
             except (OSError, ValueError, KeyError) as exc:
                 raise CommandError(f"Cannot read the hand tags: {exc}") from None
-            return self.report(tagging.evaluate(cases), options["quiet_misses"])
+            return self.report(evaluation.evaluate(cases, **measure), options["quiet_misses"])
         reports = Report.objects.order_by("pk")
         if options["slugs"]:
             reports = reports.filter(slug__in=options["slugs"])
         if options["evaluate"]:
-            cases = tagging.cases_of(reports.prefetch_related("regions", "agencies", "people"))
-            return self.report(tagging.evaluate(cases), options["quiet_misses"])
+            cases = evaluation.cases_of(reports.prefetch_related("regions", "agencies", "people"))
+            return self.report(evaluation.evaluate(cases, **measure), options["quiet_misses"])
         if options["redo_pending"]:
             TagSuggestion.objects.filter(
                 report__in=reports, decision=TagSuggestion.Decision.PENDING
@@ -63,7 +96,7 @@ class Command(BaseCommand):
             )
         )
 
-    def report(self, result: tagging.Evaluation, quiet: bool) -> None:
+    def report(self, result: evaluation.Evaluation, quiet: bool) -> None:
         if not quiet:
             for slug, term in result.misses:
                 self.stdout.write(f"missed   {slug}: {term}")

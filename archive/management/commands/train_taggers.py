@@ -1,0 +1,118 @@
+"""Train the learned taggers and measure them on the sample's unseen halves."""
+
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import joblib
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.editing import evaluation, learning
+from archive.editing.tagging import report_text, tags_of
+from archive.models import Report, TagSuggestion
+from archive.names.vocabulary import current
+
+FORMAT = 1
+
+
+def vocabulary_fingerprint(names) -> str:
+    """What a model's term features refer to: every term's facet and slug."""
+    keys = sorted(f"{facet}:{entry.slug}" for (facet, _), entry in names.entries.items())
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+
+
+def decided_cases(names) -> list[evaluation.Case]:
+    """Published reports on which an editor decided a suggestion, their tags as truth.
+    Drafts' decisions wait until the report is published."""
+    decided = TagSuggestion.objects.filter(
+        decision__in=[TagSuggestion.Decision.ACCEPTED, TagSuggestion.Decision.REJECTED]
+    ).values("report")
+    reports = Report.objects.published().filter(pk__in=decided).order_by("pk")
+    return [
+        evaluation.Case(
+            report.slug,
+            report_text(report),
+            {(facet, names.entries[(facet, pk)].slug) for facet, pk in tags_of(report)},
+        )
+        for report in reports.prefetch_related("regions", "agencies", "people", "topics")
+    ]
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the learned taggers (whether a report is about a place, body or person it "
+        "names; its topics) on the labelled sample's training half and editors' decisions "
+        "on published reports, with thresholds at the target precision measured by "
+        "cross-validation on the training data alone; write the model file. With "
+        "--evaluate, also print precision and recall on the test half and the holdout, "
+        "beside the rules' automatic tags."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sample", default=evaluation.SAMPLE)
+        parser.add_argument("--output", default=str(settings.ARCHIVE_TAGGER_MODEL))
+        parser.add_argument("--target", type=float, default=learning.TARGET_PRECISION)
+        parser.add_argument("--evaluate", action="store_true")
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        names = current()
+        agree = evaluation._agreement(names)
+        try:
+            training = evaluation.sample_cases(options["sample"], ("train",))
+        except (OSError, ValueError, KeyError) as exc:
+            raise CommandError(f"Cannot read the sample: {exc}") from None
+        decisions = decided_cases(names)
+        cases = training + decisions
+        rows, labels, _ = learning.rows_of(cases, names, agree)
+        c, thresholds = learning.choose_c(rows, labels, options["target"])
+        about = learning.AboutModel(c).fit(rows, labels)
+        about.thresholds = thresholds
+        topics = learning.fit_topics(cases, names, options["target"])
+        self._save(options["output"], about, topics, names, len(training), len(decisions))
+        self.stdout.write(
+            f"Trained on {len(training)} sample reports and {len(decisions)} decided ones "
+            f"({len(rows)} named terms) in {time.monotonic() - started:.0f} s: C {c}, "
+            "thresholds "
+            + ", ".join(f"{k} {v:.2f}" for k, v in {**thresholds, **_one(topics)}.items())
+        )
+        if options["evaluate"]:
+            for split in ("test", "holdout"):
+                self._evaluate(options["sample"], split, names, agree, about, topics)
+
+    def _save(self, output, about, topics, names, sample, decided) -> None:
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        model = {
+            "format": FORMAT,
+            "vocabulary": vocabulary_fingerprint(names),
+            "about": about,
+            "topics": topics,
+            "trained_on": {"sample": sample, "decided": decided},
+        }
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
+            joblib.dump(model, file)
+        os.replace(file.name, path)  # readers never see half a file
+        size = path.stat().st_size / 1e6
+        self.stdout.write(f"Model written to {path} ({size:.1f} MB)")
+
+    def _evaluate(self, sample, split, names, agree, about, topics) -> None:
+        cases = evaluation.sample_cases(sample, (split,))
+        learned = learning.measure(cases, learning.applied_tags(cases, names, about, topics), agree)
+        rules = evaluation.evaluate(cases, near=True, automatic=True).by_facet
+        self.stdout.write(f"\n{split}: {len(cases)} reports; automatic tags, rules then learned")
+        self.stdout.write(f"{'':<8}{'rules P':>9}{'R':>7}{'learned':>9}{'P':>7}{'R':>7}")
+        for kind, (applied, precision, recall) in learned.items():
+            old = rules.get(kind)
+            self.stdout.write(
+                f"{kind:<8}{old.precision if old.suggested else 0:>9.2f}{old.recall:>7.2f}"
+                f"{applied:>9}{precision:>7.2f}{recall:>7.2f}"
+            )
+
+
+def _one(topics) -> dict:
+    values = set(topics.thresholds.values())
+    return {"topic": values.pop()} if len(values) == 1 else {}

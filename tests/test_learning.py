@@ -1,0 +1,98 @@
+"""The learned taggers: thresholds, determinism, the model file and its measurement."""
+
+import json
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from archive.editing import evaluation, learning
+from archive.names.vocabulary import current
+
+SAMPLE = Path(__file__).parent / "data" / "tagged_sample.jsonl"
+
+
+def small_sample(tmp_path, per_split=25) -> Path:
+    """The first reports of each split of the labelled sample, as a file of their own."""
+    kept, counts = [], {}
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        split = json.loads(line)["split"]
+        if counts.get(split, 0) < per_split:
+            counts[split] = counts.get(split, 0) + 1
+            kept.append(line)
+    path = tmp_path / "sample.jsonl"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_sample_is_split_by_id_and_tagged_with_known_terms(vocabularies):
+    entries = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    assert len(entries) >= 600
+    assert {e["split"] for e in entries} == {"train", "test", "holdout"}
+    assert all(e["notes"].strip() for e in entries)
+    known = {(facet, entry.slug) for (facet, _), entry in current().entries.items()}
+    fields = {"regions": "region", "agencies": "agency", "people": "person", "topics": "topic"}
+    unknown = [
+        (e["id"], slug)
+        for e in entries
+        for field, facet in fields.items()
+        for slug in e[field]
+        if (facet, slug) not in known
+    ]
+    assert unknown == []
+
+
+@pytest.mark.parametrize(
+    "probabilities, labels, threshold",
+    [
+        ([0.9, 0.8, 0.7, 0.6], [1, 1, 0, 1], 0.8),  # below 0.8 precision falls to 3/4
+        ([0.9, 0.8, 0.7, 0.6], [1, 1, 1, 1], 0.6),
+        ([0.9, 0.8], [0, 1], 1.01),  # no threshold reaches the target: nothing applies
+        ([0.9, 0.9, 0.5], [1, 0, 1], 1.01),  # tied probabilities stand or fall together
+    ],
+)
+def test_a_threshold_is_the_lowest_at_which_what_is_above_reaches_the_target(
+    probabilities, labels, threshold
+):
+    assert learning.threshold_for(probabilities, labels, 0.95) == threshold
+
+
+def test_the_same_data_gives_the_same_model_and_no_tag_below_its_threshold(vocabularies):
+    names = current()
+    agree = evaluation._agreement(names)
+    cases = evaluation.sample_cases(SAMPLE, ("train",))[:80]
+    rows, labels, owners = learning.rows_of(cases, names, agree)
+    first = learning.AboutModel(1.0).fit(rows, labels).probabilities(rows)
+    second = learning.AboutModel(1.0).fit(rows, labels).probabilities(rows)
+    assert np.array_equal(first, second)
+
+    model = learning.AboutModel(1.0).fit(rows, labels)
+    model.thresholds = {kind: float(np.median(first)) for kind in learning.NAME_KINDS}
+    applied = learning.applied_tags(cases, names, model, None)
+    probability = {(owner, row.key): p for row, p, owner in zip(rows, first, owners, strict=True)}
+    for owner, tags in enumerate(applied):
+        for key in tags:
+            assert probability[(owner, key)] >= model.thresholds[key[0]]
+    below = [k for k, p in probability.items() if p < model.thresholds[k[1][0]]]
+    assert below and not any(key in applied[owner] for owner, key in below)
+
+
+def test_train_taggers_writes_a_model_for_this_vocabulary_and_measures_it(
+    vocabularies, tmp_path, capsys
+):
+    output = tmp_path / "taggers.joblib"
+    call_command(
+        "train_taggers", sample=str(small_sample(tmp_path)), output=str(output), evaluate=True
+    )
+    model = joblib.load(output)
+    from archive.management.commands.train_taggers import vocabulary_fingerprint
+
+    assert model["vocabulary"] == vocabulary_fingerprint(current())
+    assert model["trained_on"] == {"sample": 25, "decided": 0}
+    assert set(model["about"].thresholds) == set(learning.NAME_KINDS)
+    printed = capsys.readouterr().out
+    assert "test: 25 reports" in printed and "holdout: 25 reports" in printed
+    for kind in ("region", "agency", "person", "topic"):
+        assert f"\n{kind}" in printed
