@@ -3,6 +3,7 @@
 import atexit
 import shutil
 import tempfile
+from pathlib import Path
 
 from archive.settings import *  # noqa: F403
 from archive.settings import DATABASES, HAYSTACK_CONNECTIONS
@@ -25,6 +26,8 @@ HAYSTACK_CONNECTIONS = {"default": {**HAYSTACK_CONNECTIONS["default"], "PATH": I
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 atexit.register(shutil.rmtree, INDEX_DIR, ignore_errors=True)
+# No learned taggers unless a test trains them: the rules alone, as on a fresh clone.
+ARCHIVE_TAGGER_MODEL = Path(INDEX_DIR) / "no-taggers.joblib"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A database file, as in production: a request then waits for another's write
     # lock. Threads sharing an in-memory database fail at once instead ("database

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from ..facets import TERMS
 from ..names.vocabulary import current
-from .tagging import RULES, SUGGESTED, findings, report_text, scanned_text, tags_of
+from .findings import RULES, findings, report_text, scanned_text
+from .tagging import SUGGESTED, tags_of
 
 
 @dataclass

@@ -59,6 +59,12 @@ class TagSuggestion(models.Model):
         default=Decision.PENDING,
         db_index=True,
     )
+    probability = models.FloatField(
+        _("probability"),
+        null=True,
+        blank=True,
+        help_text=_("How likely an editor is to tag it, by the learned taggers (none: rules)."),
+    )
     created = models.DateTimeField(_("suggested"), auto_now_add=True)
 
     objects = TagSuggestionManager()

@@ -1,6 +1,5 @@
 """Train the learned taggers and measure them on the sample's unseen halves."""
 
-import hashlib
 import os
 import tempfile
 import time
@@ -14,14 +13,6 @@ from archive.editing import evaluation, learning
 from archive.editing.tagging import report_text, tags_of
 from archive.models import Report, TagSuggestion
 from archive.names.vocabulary import current
-
-FORMAT = 1
-
-
-def vocabulary_fingerprint(names) -> str:
-    """What a model's term features refer to: every term's facet and slug."""
-    keys = sorted(f"{facet}:{entry.slug}" for (facet, _), entry in names.entries.items())
-    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
 
 
 def decided_cases(names) -> list[evaluation.Case]:
@@ -87,8 +78,8 @@ class Command(BaseCommand):
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         model = {
-            "format": FORMAT,
-            "vocabulary": vocabulary_fingerprint(names),
+            "format": learning.FORMAT,
+            "vocabulary": learning.fingerprint(names),
             "about": about,
             "topics": topics,
             "trained_on": {"sample": sample, "decided": decided},

@@ -1,0 +1,140 @@
+"""What a text names that is worth tagging: each term found (``Finding``), how and
+where it is named, and the rule that says what to do with it (``RULES``). The
+importer, the admin's suggestions, the evaluation and the learned taggers all start
+from ``findings``."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Region, Report
+from ..names.known import Vocabulary
+from ..names.types import KnownTerm
+from ..names.vocabulary import current
+
+# "Pyongyang, August 15 (KCNA) -- ": where a wire story was filed, not what it is about.
+DATELINE_RE = re.compile(
+    r"^[A-Z][\w'’ .-]{1,40}, [A-Z][a-z]{2,8}\.? \d{1,2} \([A-Z][\w ]{1,30}\) --\s*"
+)
+
+
+def report_text(report: Report) -> str:
+    return scanned_text(report.headline, report.dek, report.photo_caption, report.body)
+
+
+def scanned_text(headline: str, *rest: str) -> str:
+    """What suggestions are drawn from: the report's texts, the body without its dateline."""
+    *middle, body = rest
+    return "\n".join(filter(None, [headline, *middle, DATELINE_RE.sub("", body or "")]))
+
+
+def sentence_at(text: str, start: int, limit: int = 400) -> str:
+    """The sentence around a character offset, at most ``limit`` characters."""
+    before = max(text.rfind("\n", 0, start), *(text.rfind(p, 0, start) for p in (". ", "? ", "! ")))
+    begin = before + 1 if before >= 0 else 0
+    ends = [i for i in (text.find(p, start) for p in ("\n", ". ", "? ", "! ")) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    sentence = text[begin:end].strip()
+    if len(sentence) > limit:  # keep the words themselves in view
+        offset = max(0, start - begin - limit // 2)
+        sentence = "…" + sentence[offset : offset + limit - 2] + "…"
+    return sentence
+
+
+@dataclass
+class Finding:
+    """A term a text names: the words of its first mention, how often and how it is named
+    (``Mention.how``), whether in the headline or lead, and the rule that decides it."""
+
+    entry: KnownTerm
+    evidence: str
+    start: int = 0  # where it is first named
+    mentions: int = 0
+    hows: set[str] = field(default_factory=set)
+    as_listed: bool = False  # named at least once by a listed name as spelled
+    in_lead: bool = False
+    rule: str = ""
+
+    @property
+    def automatic(self) -> bool:
+        return RULES[self.rule].automatic
+
+
+@dataclass(frozen=True)
+class Rule:
+    description: str
+    automatic: bool  # applied without an editor's click (measured precision >= 95%)
+
+
+RULES = {
+    "place": Rule(
+        _("a province, city or county named as listed, in the headline or lead, or twice"), True
+    ),
+    "inside": Rule(_("the province of a place named so"), False),
+    "body": Rule(_("a body named in full, in the headline or lead, or twice"), False),
+    "folded": Rule(_("a place named in a spelling that is not listed but folds alike"), False),
+    "once": Rule(_("a place or body named once, after the lead"), False),
+    "abbreviation": Rule(_("a body named only by its abbreviation"), False),
+    "person": Rule(_("a person named in full"), False),
+    "country": Rule(_("a foreign country in the headline or lead, or named twice"), False),
+    "topic": Rule(_("a topic's phrases three times, or in the headline or lead"), False),
+    "learned": Rule(_("the learned taggers: a topic read from the whole text"), False),
+}
+
+
+def findings(text: str, names: Vocabulary | None = None, kinds=None) -> list[Finding]:
+    """What a text names that is worth suggesting, each with its rule (``RULES``). A
+    foreign country named only once in passing (not in the headline or lead) is left out."""
+    names = names or current()
+    lead_end = _lead_end(text)
+    found: dict[tuple[str, int], Finding] = {}
+    for mention in names.mentions(text, kinds):
+        key = (mention.entry.facet, mention.entry.pk)
+        finding = found.setdefault(key, Finding(mention.entry, mention.words, mention.start))
+        finding.mentions += 1
+        finding.hows.add(mention.how)
+        finding.as_listed = finding.as_listed or mention.as_listed
+        finding.in_lead = finding.in_lead or mention.start < lead_end
+    kept = []
+    for finding in found.values():
+        finding.rule = _rule(finding)
+        if finding.rule:
+            kept.append(finding)
+    return kept
+
+
+def _rule(finding: Finding) -> str:
+    entry, prominent = finding.entry, finding.in_lead or finding.mentions >= 2
+    if entry.facet == "region" and entry.kind == Region.Kind.COUNTRY:
+        return "country" if prominent else ""
+    if entry.facet == "person":
+        return "person"
+    if entry.facet == "topic":
+        return "topic" if finding.in_lead or finding.mentions >= 3 else ""
+    if not prominent:
+        return "once"
+    if "name" in finding.hows:
+        if entry.facet != "region":
+            return "body"
+        return "place" if finding.as_listed else "folded"
+    if "abbreviation" in finding.hows:
+        return "abbreviation"
+    return "inside" if finding.as_listed else "folded"
+
+
+def _lead_end(text: str) -> int:
+    """Where the lead ends: after the headline and the first paragraph."""
+    seen, position = 0, 0
+    for line in text.split("\n"):
+        position += len(line) + 1
+        if line.strip():
+            seen += 1
+            if seen == 2:
+                return position
+    return len(text)
+
+
+def named(text: str, names: Vocabulary | None = None, kinds=None) -> list:
+    """(term, evidence) for what a text names that is worth suggesting (``findings``)."""
+    return [(f.entry, f.evidence) for f in findings(text, names, kinds)]
