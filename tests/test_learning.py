@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from archive.editing import evaluation, learning
+from archive.editing import evaluation, learning, taggers
 from archive.names.vocabulary import current
 
 SAMPLE = Path(__file__).parent / "data" / "tagged_sample.jsonl"
@@ -87,7 +87,7 @@ def test_train_taggers_writes_a_model_for_this_vocabulary_and_measures_it(
         "train_taggers", sample=str(small_sample(tmp_path)), output=str(output), evaluate=True
     )
     model = joblib.load(output)
-    assert model["vocabulary"] == learning.fingerprint(current())
+    assert model["vocabulary"] == taggers.fingerprint(current())
     assert model["trained_on"] == {"sample": 25, "decided": 0}
     assert set(model["about"].thresholds) == set(learning.NAME_KINDS)
     printed = capsys.readouterr().out
@@ -120,7 +120,7 @@ def test_with_taggers_a_finding_is_applied_only_above_its_threshold(trained):
     from archive.editing.findings import findings
 
     names = current()
-    decided = learning.decisions(KIM_VISITS, names)
+    decided = taggers.decisions(KIM_VISITS, names)
     assert decided and all(probability is not None for _, _, probability in decided)
     about, topics = trained["about"], trained["topics"]
     for finding, decision, probability in decided:
@@ -129,7 +129,7 @@ def test_with_taggers_a_finding_is_applied_only_above_its_threshold(trained):
             topics.thresholds[finding.entry.slug] if kind == "topic" else about.thresholds[kind]
         )
         assert (decision == "automatic") == (probability >= threshold)
-        assert probability >= learning.SUGGEST_FLOOR
+        assert probability >= taggers.SUGGEST_FLOOR
     # The rules alone would have asked about Kim Jong Un; the model decides.
     assert any(f.entry.slug == "kim-jong-un" for f in findings(KIM_VISITS, names))
     assert "kim-jong-un" in {f.entry.slug for f, _, _ in decided}
@@ -140,18 +140,18 @@ def test_without_a_fitting_model_tagging_falls_back_on_the_rules_and_staff_see_w
 ):
     from archive.models import Region
 
-    assert learning.loaded(current())[1] == "ok"
+    assert taggers.loaded(current())[1] == "ok"
     assert json.loads(admin_client.get("/health/").content)["taggers"] == "ok"
     assert "taggers" not in json.loads(client.get("/health/").content)
     # A vocabulary changed since training: the model's terms no longer match.
     Region.objects.create(name="Nowhere County", slug="nowhere-county", kind="county")
-    model, reason = learning.loaded(current())
+    model, reason = taggers.loaded(current())
     assert model is None and "another vocabulary" in reason
-    decided = learning.decisions(KIM_VISITS, current())
+    decided = taggers.decisions(KIM_VISITS, current())
     assert decided and all(probability is None for _, _, probability in decided)
     assert json.loads(admin_client.get("/health/").content)["taggers"] == reason
     # A corrupt file: imports and saves still work, by the rules.
     settings.ARCHIVE_TAGGER_MODEL.write_bytes(b"not a model")
-    model, reason = learning.loaded(current())
+    model, reason = taggers.loaded(current())
     assert model is None and "cannot be read" in reason
-    assert all(p is None for _, _, p in learning.decisions(KIM_VISITS, current()))
+    assert all(p is None for _, _, p in taggers.decisions(KIM_VISITS, current()))

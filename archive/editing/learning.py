@@ -12,16 +12,11 @@ words and word pairs), with the topic's trigger phrases as features of their own
 Everything here is deterministic: the same data gives the same model and tags.
 """
 
-import hashlib
 import math
 import re
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-import joblib
 import numpy as np
-from django.conf import settings
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -305,81 +300,3 @@ def fit_topics(cases, names, target: float = TARGET_PRECISION, c: float = 4.0) -
     model = TopicModel(slugs, c).fit(texts, tags, triggers)
     model.thresholds = {slug: threshold for slug in model.models}
     return model
-
-
-# --- The model file, loaded once a process -----------------------------------
-
-FORMAT = 1
-_loaded: dict = {"key": None, "model": None, "reason": ""}
-_lock = threading.Lock()
-
-
-def fingerprint(names) -> str:
-    """What a model's term features refer to: every term's facet and slug."""
-    keys = sorted(f"{facet}:{entry.slug}" for (facet, _), entry in names.entries.items())
-    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
-
-
-def loaded(names) -> tuple[dict | None, str]:
-    """The trained model (``train_taggers``) if it is there, whole and made for this
-    vocabulary, read once a process (again when the file changes); else None, and why.
-    Without one, tagging falls back on the rules alone."""
-    path = Path(settings.ARCHIVE_TAGGER_MODEL)
-    try:
-        stat = path.stat()
-    except OSError:
-        return None, "no model file: tagging by the rules alone (run train_taggers)"
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    with _lock:
-        if _loaded["key"] != key:
-            _loaded.update(key=key, **_read(path))
-        model, reason = _loaded["model"], _loaded["reason"]
-    if model is not None and model["vocabulary"] != fingerprint(names):
-        return None, "the model was trained for another vocabulary: run train_taggers again"
-    return model, reason
-
-
-def _read(path: Path) -> dict:
-    try:
-        model = joblib.load(path)
-        if not isinstance(model, dict) or model.get("format") != FORMAT:
-            raise ValueError("not a model of this version")
-        return {"model": model, "reason": "ok"}
-    except Exception as exc:  # a corrupt or foreign file must not stop an import
-        return {
-            "model": None,
-            "reason": f"the model file cannot be read ({exc.__class__.__name__})",
-        }
-
-
-SUGGEST_FLOOR = 0.05  # a finding less likely than this is not even suggested
-
-
-def decisions(text: str, names) -> list[tuple[Finding, str, float | None]]:
-    """What to do with each thing a text names: tag it at once (``automatic``), ask an
-    editor (``pending``), or nothing; with the model's probability. Without a model
-    that fits this vocabulary, the rules decide (their automatic ones apply)."""
-    model, _ = loaded(names)
-    if model is None:
-        return [(f, AUTOMATIC if f.automatic else PENDING, None) for f in findings(text, names)]
-    about, topics = model["about"], model["topics"]
-    decided = []
-    rows = candidates(text, names)
-    for row, probability in zip(rows, about.probabilities(rows), strict=True):
-        decided += _decision(row.finding, float(probability), about.thresholds[row.key[0]])
-    named = {f.entry.slug: f for f in findings(text, names, {"topic"})}
-    entries = {entry.slug: entry for entry in topic_entries(names)}
-    headline = text.split("\n", 1)[0]
-    for slug, probabilities in topics.probabilities([text]).items():
-        finding = named.get(slug) or Finding(entries[slug], headline[:300])
-        finding.rule = "learned"
-        decided += _decision(finding, float(probabilities[0]), topics.thresholds[slug])
-    return decided
-
-
-def _decision(finding: Finding, probability: float, threshold: float) -> list:
-    if probability >= threshold:
-        return [(finding, AUTOMATIC, probability)]
-    if probability >= SUGGEST_FLOOR:
-        return [(finding, PENDING, probability)]
-    return []

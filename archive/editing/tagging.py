@@ -12,7 +12,7 @@ from ..facets import FACETS, TERMS
 from ..models import Report, ReportVersion, TagSuggestion
 from ..names.known import Vocabulary
 from ..names.vocabulary import current
-from . import learning
+from . import taggers
 from .findings import RULES, findings, report_text, scanned_text, sentence_at  # noqa: F401
 
 SUGGESTED = tuple(facet for facet in TERMS if facet.suggested)
@@ -29,8 +29,16 @@ def new_suggestions(
     """Unsaved suggestions for the terms the text names and the report is not tagged with,
     each with its rule, sentence and (from the learned taggers) probability. Those to
     apply at once are marked decided (``AUTOMATIC``): whoever saves them adds their tags
-    too (``add_automatic_tags``). See ``learning.decisions``."""
-    text = report_text(report)
+    too (``add_automatic_tags``). See ``taggers.decisions``."""
+    return new_suggestions_of_many([(report, tagged)], names)
+
+
+def new_suggestions_of_many(
+    reports: list[tuple[Report, set[tuple[str, int]]]], names: Vocabulary | None = None
+) -> list[TagSuggestion]:
+    """``new_suggestions`` for many (report, its tags) at once, as an import makes them."""
+    texts = [report_text(report) for report, _ in reports]
+    decided = taggers.decisions_of_many(texts, names or current())
     return [
         TagSuggestion.objects.for_term(
             report,
@@ -42,7 +50,8 @@ def new_suggestions(
             decision=decision,
             probability=probability,
         )
-        for found, decision, probability in learning.decisions(text, names or current())
+        for (report, tagged), text, made in zip(reports, texts, decided, strict=True)
+        for found, decision, probability in made
         if (found.entry.facet, found.entry.pk) not in tagged
     ]
 

@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..editing import learning
+from ..editing import taggers
 from ..facets import FACETS, TERMS
 from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
@@ -270,7 +270,7 @@ def health(request):
         if staff:
             detail["published_reports"] = Report.objects.published().count()
             # Whether the learned taggers are in use, and if not why (staff only).
-            detail["taggers"] = learning.loaded(vocabulary.current())[1]
+            detail["taggers"] = taggers.loaded(vocabulary.current())[1]
     except Exception:  # the monitor needs an answer, not a 500
         log.exception("health: the database cannot be read")
         body.update(status="error", database="unavailable")

@@ -15,7 +15,7 @@ from ...common.text import short_slug
 from ...facets import FACETS, TERMS
 from ...models import IndexChange, Report, ReportVersion, TagSuggestion
 from ...names.vocabulary import current as current_vocabulary
-from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions
+from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions_of_many
 from .files import read_file
 from .records import ImportedRecord, RecordProblem
 
@@ -313,10 +313,13 @@ def _store(pending: list[tuple[Report, dict]], result: FileResult) -> None:
     # The terms the text names: tagged at once by an automatic rule, or for an editor to
     # accept or reject.
     names = current_vocabulary()
-    suggestions = []
-    for report, (_, terms) in zip(reports, pending, strict=True):
-        tagged = {(f.name, t.pk) for f in SUGGESTED for t in terms[f.report_field]}
-        suggestions += new_suggestions(report, tagged, names)
+    suggestions = new_suggestions_of_many(
+        [
+            (report, {(f.name, t.pk) for f in SUGGESTED for t in terms[f.report_field]})
+            for report, (_, terms) in zip(reports, pending, strict=True)
+        ],
+        names,
+    )
     TagSuggestion.objects.bulk_create(suggestions)
     automatic = add_automatic_tags(suggestions, queue=False)  # all are queued below
     result.tagged_automatically += automatic

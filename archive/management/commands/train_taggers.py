@@ -9,7 +9,7 @@ import joblib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.editing import evaluation, learning
+from archive.editing import evaluation, learning, taggers
 from archive.editing.tagging import report_text, tags_of
 from archive.models import Report, TagSuggestion
 from archive.names.vocabulary import current
@@ -78,8 +78,8 @@ class Command(BaseCommand):
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         model = {
-            "format": learning.FORMAT,
-            "vocabulary": learning.fingerprint(names),
+            "format": taggers.FORMAT,
+            "vocabulary": taggers.fingerprint(names),
             "about": about,
             "topics": topics,
             "trained_on": {"sample": sample, "decided": decided},
