@@ -6,6 +6,8 @@ province, or the reverse), as an editor browsing by place would not mind."""
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from ..facets import TERMS
 from ..names.vocabulary import current
 from .findings import RULES, findings, report_text, scanned_text
@@ -124,7 +126,7 @@ def _agreement(names):
     return agree
 
 
-SAMPLE = "tests/data/tagged_sample.jsonl"
+SAMPLE = settings.BASE_DIR / "tests" / "data" / "tagged_sample.jsonl"
 
 
 def sample_cases(path=SAMPLE, splits=("test",)) -> list[Case]:
@@ -151,7 +153,7 @@ def _scanned(entry: dict) -> str:
     from .importers.jsonl import parse_record
 
     fields = ("id", "title", "date", "body")
-    record = parse_record(json.dumps({k: entry[k] for k in fields}), SAMPLE, 1)
+    record = parse_record(json.dumps({k: entry[k] for k in fields}), str(SAMPLE), 1)
     return scanned_text(record.headline, record.body)
 
 
