@@ -143,6 +143,7 @@ def test_without_a_fitting_model_tagging_falls_back_on_the_rules_and_staff_see_w
     assert taggers.loaded(current())[1] == "ok"
     assert json.loads(admin_client.get("/health/").content)["taggers"] == "ok"
     assert "taggers" not in json.loads(client.get("/health/").content)
+    assert "The learned taggers decide" in admin_client.get("/admin/").content.decode()
     # A vocabulary changed since training: the model's terms no longer match.
     Region.objects.create(name="Nowhere County", slug="nowhere-county", kind="county")
     model, reason = taggers.loaded(current())
@@ -150,6 +151,8 @@ def test_without_a_fitting_model_tagging_falls_back_on_the_rules_and_staff_see_w
     decided = taggers.decisions(KIM_VISITS, current())
     assert decided and all(probability is None for _, _, probability in decided)
     assert json.loads(admin_client.get("/health/").content)["taggers"] == reason
+    desk = admin_client.get("/admin/").content.decode()
+    assert "The rules alone decide" in desk and "another vocabulary" in desk
     # A corrupt file: imports and saves still work, by the rules.
     settings.ARCHIVE_TAGGER_MODEL.write_bytes(b"not a model")
     model, reason = taggers.loaded(current())

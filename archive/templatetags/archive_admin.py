@@ -5,8 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.urls import reverse
 
-from ..editing import tagging
+from ..editing import taggers, tagging
 from ..models import Report, TagSuggestion
+from ..names.vocabulary import current
 from ..search import indexing
 
 register = template.Library()
@@ -14,8 +15,9 @@ register = template.Library()
 
 @register.inclusion_tag("admin/archive/desk.html", takes_context=True)
 def editors_desk(context):
-    """Reports waiting by status, suggestions waiting by kind, automatic tags, and the
-    search indexer's lag judged as ``/health/`` judges it."""
+    """Reports waiting by status, suggestions waiting by kind, automatic tags, whether the
+    learned taggers decide or the rules alone (and why), and the search indexer's lag
+    judged as ``/health/`` judges it."""
     reports = reverse("admin:archive_report_changelist")
     suggestions = reverse("admin:archive_tagsuggestion_changelist")
     statuses = dict(Report.objects.values_list("status").annotate(n=Count("pk")))
@@ -36,7 +38,10 @@ def editors_desk(context):
                 }
             )
     lag = indexing.status()
+    model, taggers_state = taggers.loaded(current())
     return {
+        "taggers_learned": model is not None,
+        "taggers_state": taggers_state,
         "in_review": statuses.get(Report.Status.IN_REVIEW, 0),
         "in_review_url": f"{reports}?status__exact={Report.Status.IN_REVIEW}",
         "drafts": statuses.get(Report.Status.DRAFT, 0),
