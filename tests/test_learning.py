@@ -61,7 +61,7 @@ def test_a_threshold_is_the_lowest_at_which_what_is_above_reaches_the_target(
 
 def test_the_same_data_gives_the_same_model_and_no_tag_below_its_threshold(vocabularies):
     names = current()
-    agree = evaluation._agreement(names)
+    agree = evaluation.agreement(names)
     cases = evaluation.sample_cases(SAMPLE, ("train",))[:80]
     rows, labels, owners = learning.rows_of(cases, names, agree)
     first = learning.AboutModel(1.0).fit(rows, labels).probabilities(rows)

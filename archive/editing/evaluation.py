@@ -67,7 +67,7 @@ def evaluate(cases, kinds=None, near: bool = False, automatic: bool = False) -> 
     one level off in the tree agrees; ``automatic``: only what would be applied
     without an editor."""
     names = current()
-    agree = _agreement(names) if near else (lambda key, keys: key in keys)
+    agree = agreement(names) if near else (lambda key, keys: key in keys)
     kinds = set(kinds or (f.name for f in SUGGESTED))
     by_facet = {kind: Evaluation(0, 0, 0, [], [], found=0) for kind in sorted(kinds)}
     by_rule = {rule: Evaluation(0, 0, 0, [], []) for rule in RULES}
@@ -104,7 +104,7 @@ def evaluate(cases, kinds=None, near: bool = False, automatic: bool = False) -> 
     )
 
 
-def _agreement(names):
+def agreement(names):
     """Whether a (facet, slug) agrees with one of a set: the same term, or for places
     its parent or a child of it."""
     parent = {

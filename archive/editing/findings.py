@@ -83,13 +83,17 @@ RULES = {
 }
 
 
-def findings(text: str, names: Vocabulary | None = None, kinds=None) -> list[Finding]:
+def findings(
+    text: str, names: Vocabulary | None = None, kinds=None, mentions=None
+) -> list[Finding]:
     """What a text names that is worth suggesting, each with its rule (``RULES``). A
-    foreign country named only once in passing (not in the headline or lead) is left out."""
-    names = names or current()
+    foreign country named only once in passing (not in the headline or lead) is left out.
+    ``mentions``: the text's (``Vocabulary.mentions``), when the caller has them."""
+    if mentions is None:
+        mentions = (names or current()).mentions(text, kinds)
     lead_end = _lead_end(text)
     found: dict[tuple[str, int], Finding] = {}
-    for mention in names.mentions(text, kinds):
+    for mention in mentions:
         key = (mention.entry.facet, mention.entry.pk)
         finding = found.setdefault(key, Finding(mention.entry, mention.words, mention.start))
         finding.mentions += 1

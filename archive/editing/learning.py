@@ -12,6 +12,7 @@ words and word pairs), with the topic's trigger phrases as features of their own
 Everything here is deterministic: the same data gives the same model and tags.
 """
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -45,11 +46,12 @@ class Candidate:
 
 def candidates(text: str, names, kinds=NAME_KINDS) -> list[Candidate]:
     """The findings of a text (every rule's, as suggestions), each with its features."""
-    found = findings(text, names, set(kinds))
+    every = names.mentions(text, set(kinds))  # read once: the findings and their contexts
+    found = findings(text, names, set(kinds), mentions=every)
     if not found:
         return []
     mentions: dict[tuple[str, int], list] = {}
-    for mention in names.mentions(text, set(kinds)):
+    for mention in every:
         mentions.setdefault((mention.entry.facet, mention.entry.pk), []).append(mention)
     headline_end = text.find("\n") if "\n" in text else len(text)
     words = [(m.start(), m.group().lower()) for m in TEXT_WORD_RE.finditer(text)]
@@ -95,8 +97,6 @@ def candidates(text: str, names, kinds=NAME_KINDS) -> list[Candidate]:
 def _context(features: dict, words, starts, start: int, named: str) -> None:
     """The words before and after a mention: single words near it, and the two words
     right before ("member of", "visited the") and the one right after."""
-    import bisect
-
     at = bisect.bisect_left(starts, start)
     length = len(TEXT_WORD_RE.findall(named)) or 1
     before = [w for _, w in words[max(0, at - CONTEXT) : at]]

@@ -36,7 +36,7 @@ def loaded(names) -> tuple[dict | None, str]:
     try:
         stat = path.stat()
     except OSError:
-        return None, "no model file: tagging by the rules alone (run train_taggers)"
+        return None, "no model file yet (run train_taggers)"
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     with _lock:
         if _loaded["key"] != key:

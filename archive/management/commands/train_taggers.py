@@ -51,7 +51,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         names = current()
-        agree = evaluation._agreement(names)
+        agree = evaluation.agreement(names)
         try:
             training = evaluation.sample_cases(options["sample"], ("train",))
         except (OSError, ValueError, KeyError) as exc:
