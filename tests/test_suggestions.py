@@ -48,6 +48,15 @@ def test_a_place_written_in_syllables_inside_a_name_is_not_the_place(vocabularie
     assert "jongju" in suggested("Floods hit Jongju last week.")
 
 
+def test_a_province_named_with_its_kind_in_running_text_is_the_province(vocabularies):
+    # "South Hamgyong" has a one-word listed spelling ("Hamgyeongnam-do"), so the
+    # two-word form was once read as syllables running on into "Province".
+    sentence = "The people of South Hamgyong Province represent the spirit of the times."
+    assert "south-hamgyong" in suggested(sentence)
+    assert "north-hamgyong" in suggested("Floods in North Hamgyong Province hit the harvest.")
+    assert "jongju" not in suggested("Among them was Jong Ju Yong, a businessman.")
+
+
 def test_a_body_named_only_in_someones_post_is_not_suggested(vocabularies):
     post = "Kim Jong Un, vice-chairman of the National Defence Commission, visited a farm."
     assert "national-defence-commission" not in suggested(post)

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from .. import facets
 from ..models import Alias
-from .romanization import alias_key, fold
+from .romanization import GENERIC, alias_key, fold
 from .types import (
     TEXT_WORD_RE,
     KnownTerm,
@@ -95,7 +95,10 @@ class Mentions:
                 e.person or len(spelled(typed, generic=False)) > len(spelled(n.text, False))
                 for e, n in candidates
             )
-            if split and _runs_on(lines, matches, end):
+            # "South Hamgyong Province": the word for a kind of place does not lengthen it.
+            if split and _runs_on(
+                lines, matches, end, places=not any(e.person for e, _ in candidates)
+            ):
                 i = end
                 continue
             if _in_a_title(text, matches[i].start()):  # "vice-chairman of the NDC": a post
@@ -287,14 +290,17 @@ class _Lines:
         return self.running[number]
 
 
-def _runs_on(lines: _Lines, matches: list, end: int) -> bool:
+def _runs_on(lines: _Lines, matches: list, end: int, places: bool = False) -> bool:
     """Whether the name ending before word ``end`` runs on into another capitalised
-    word of the same name, outside a line in title case (a headline)."""
+    word of the same name, outside a line in title case (a headline). A place's name
+    (``places``) followed by a kind of place ("Province", "County") does not."""
     if end >= len(matches):
         return False
     following = matches[end]
     gap = lines.text[matches[end - 1].end() : following.start()]
     word = following.group()
     if gap not in (" ", "-") or not word[0].isupper() or word.lower() in NOT_NAME_WORDS:
+        return False
+    if places and word.lower() in GENERIC:
         return False
     return lines.is_running_text(following.start())
