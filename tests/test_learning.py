@@ -158,3 +158,25 @@ def test_without_a_fitting_model_tagging_falls_back_on_the_rules_and_staff_see_w
     model, reason = taggers.loaded(current())
     assert model is None and "cannot be read" in reason
     assert all(p is None for _, _, p in taggers.decisions(KIM_VISITS, current()))
+
+
+def test_a_country_named_by_its_people_or_in_passing_is_weighed_by_the_model_only(
+    vocabularies,
+):
+    from archive.editing.findings import findings
+
+    names = current()
+    text = (
+        "Russian Paper Praises Songun Politics\n"
+        "The Russian paper Patriot carried an article.\n"
+        "It said south Korean warmongers and their masters stood condemned, as did a "
+        "Foundation of China."
+    )
+    rows = {row.key: row for row in learning.candidates(text, names)}
+    assert rows[("region", "russia")].features["in_headline"] == 1.0
+    assert rows[("region", "russia")].features["how=demonym"] == 1.0
+    assert ("region", "south-korea") in rows and ("region", "china") in rows
+    # The rules suggest the country in the headline, never one named once in passing.
+    by_rules = {f.entry.slug: f.rule for f in findings(text, names, {"region"})}
+    assert by_rules == {"russia": "country"}
+    assert rows[("region", "china")].finding.rule == "passing"

@@ -3,6 +3,7 @@ where it is named, and the rule that says what to do with it (``RULES``). The
 importer, the admin's suggestions, the evaluation and the learned taggers all start
 from ``findings``."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Region, Report
 from ..names.known import Vocabulary
-from ..names.types import KnownTerm
+from ..names.types import KnownTerm, Mention
 from ..names.vocabulary import current
 
 # "Pyongyang, August 15 (KCNA) -- ": where a wire story was filed, not what it is about.
@@ -78,19 +79,21 @@ RULES = {
     "abbreviation": Rule(_("a body named only by its abbreviation"), False),
     "person": Rule(_("a person named in full"), False),
     "country": Rule(_("a foreign country in the headline or lead, or named twice"), False),
+    "passing": Rule(_("a foreign country named once in passing (the learned taggers only)"), False),
     "topic": Rule(_("a topic's phrases three times, or in the headline or lead"), False),
     "learned": Rule(_("the learned taggers: a topic read from the whole text"), False),
 }
 
 
 def findings(
-    text: str, names: Vocabulary | None = None, kinds=None, mentions=None
+    text: str, names: Vocabulary | None = None, kinds=None, mentions=None, passing=False
 ) -> list[Finding]:
     """What a text names that is worth suggesting, each with its rule (``RULES``). A
-    foreign country named only once in passing (not in the headline or lead) is left out.
-    ``mentions``: the text's (``Vocabulary.mentions``), when the caller has them."""
+    foreign country named only once in passing (not in the headline or lead) is left out
+    unless ``passing`` (the learned taggers weigh it). ``mentions``: the text's
+    (``read_mentions``), when the caller has them."""
     if mentions is None:
-        mentions = (names or current()).mentions(text, kinds)
+        mentions = read_mentions(text, names or current(), kinds)
     lead_end = _lead_end(text)
     found: dict[tuple[str, int], Finding] = {}
     for mention in mentions:
@@ -103,15 +106,54 @@ def findings(
     kept = []
     for finding in found.values():
         finding.rule = _rule(finding)
-        if finding.rule:
+        if finding.rule and (passing or finding.rule != "passing"):
             kept.append(finding)
     return kept
+
+
+# What a country's people or things are called: "a Russian paper", "south Korean
+# warmongers". Not names of the country (a search for "Russian" is not widened to
+# Russia), but a report about Russia often names it only so.
+DEMONYMS = {
+    "south-korea": ("South Korean", "south Korean"),
+    "russia": ("Russian",),
+    "china": ("Chinese",),
+    "malaysia": ("Malaysian",),
+}
+DEMONYM_RE = re.compile(
+    r"\b(" + "|".join(sorted({re.escape(w) for ws in DEMONYMS.values() for w in ws})) + r")s?\b"
+)
+_DEMONYM_OF = {word: slug for slug, words in DEMONYMS.items() for word in words}
+
+
+def read_mentions(text: str, names: Vocabulary, kinds=None) -> list[Mention]:
+    """Every mention of a term in the text (``Vocabulary.mentions``) and of a country by
+    what its people are called (``DEMONYMS``, how "demonym"), in order."""
+    found = names.mentions(text, kinds)
+    if kinds is not None and "region" not in kinds:
+        return found
+    countries = _countries(names)
+    more = [
+        Mention(countries[slug], match.group(1), "demonym", match.start(), False)
+        for match in DEMONYM_RE.finditer(text)
+        if (slug := _DEMONYM_OF[match.group(1)]) in countries
+    ]
+    return sorted(found + more, key=lambda m: m.start) if more else found
+
+
+@functools.lru_cache(maxsize=4)
+def _countries(names: Vocabulary) -> dict[str, KnownTerm]:
+    return {
+        entry.slug: entry
+        for (facet, _), entry in names.entries.items()
+        if facet == "region" and entry.kind == Region.Kind.COUNTRY
+    }
 
 
 def _rule(finding: Finding) -> str:
     entry, prominent = finding.entry, finding.in_lead or finding.mentions >= 2
     if entry.facet == "region" and entry.kind == Region.Kind.COUNTRY:
-        return "country" if prominent else ""
+        return "country" if prominent else "passing"
     if entry.facet == "person":
         return "person"
     if entry.facet == "topic":

@@ -26,7 +26,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from ..models import TagSuggestion
 from ..names.types import TEXT_WORD_RE
-from .findings import Finding, findings
+from .findings import Finding, findings, read_mentions
 
 NAME_KINDS = ("region", "agency", "person")
 CONTEXT = 4  # words each side of a mention that are read
@@ -46,8 +46,8 @@ class Candidate:
 
 def candidates(text: str, names, kinds=NAME_KINDS) -> list[Candidate]:
     """The findings of a text (every rule's, as suggestions), each with its features."""
-    every = names.mentions(text, set(kinds))  # read once: the findings and their contexts
-    found = findings(text, names, set(kinds), mentions=every)
+    every = read_mentions(text, names, set(kinds))  # read once: findings and contexts
+    found = findings(text, names, set(kinds), mentions=every, passing=True)
     if not found:
         return []
     mentions: dict[tuple[str, int], list] = {}
