@@ -102,6 +102,34 @@ def test_accept_everywhere_accepts_the_same_term_found_by_the_same_words(
     assert "hyesan" not in regions(third)  # found by other words: still waiting
 
 
+def test_the_queue_opens_on_what_a_decision_teaches_most_with_its_group_and_track_record(
+    client, editor, vocabularies
+):
+    for n in range(4):
+        make_report(f"Report {n}", body=f"Police were busy.\n\nTraders in Hyesan sold {n} goats.")
+    for report in Report.objects.order_by("pk"):
+        tagging.suggest(report)
+    hyesan = TagSuggestion.objects.filter(term_id=Region.objects.get(slug="hyesan").pk)
+    first, second, third, fourth = hyesan.order_by("pk")
+    for suggestion, probability in [(first, 0.75), (second, 0.45), (third, 0.25)]:
+        TagSuggestion.objects.filter(pk=suggestion.pk).update(probability=probability)
+    tagging.decide_many(TagSuggestion.objects.filter(pk=fourth.pk), TagSuggestion.Decision.ACCEPTED)
+
+    response = client.get(REVIEW, {"decision__exact": "pending"})
+    shown = [s.pk for s in response.context["cl"].result_list if s.term_id == first.term_id]
+    # Nearest an even chance first; 0.75 and 0.25 tie, then by age; the rules'
+    # suggestion, without a probability, comes last among them.
+    assert shown == [second.pk, first.pk, third.pk]
+    html = page(client, REVIEW + "?decision__exact=pending")
+    assert "45%" in html and "editors kept 100% of 1" in html  # Hyesan's and the rule's
+    row = re.search(r"<tr>.*?Hyesan.*?</tr>", html).group()
+    assert '<td class="field-group">3</td>' in row  # three wait in its group
+
+    client.post(REVIEW, {"action": "reject_everywhere", "_selected_action": [second.pk]})
+    assert not hyesan.filter(decision=PENDING).exists()
+    assert hyesan.filter(decision=TagSuggestion.Decision.REJECTED).count() == 3
+
+
 def test_bulk_decisions_reach_the_search_index(client, editor, vocabularies):
     report = make_report("Report", body="Police were busy.\n\nTraders in Hyesan were fined.")
     tagging.suggest(report)

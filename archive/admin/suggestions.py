@@ -2,18 +2,18 @@
 or rejecting in bulk (also everywhere the same words were found)."""
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ..editing import tagging
+from ..editing import review, tagging
 from ..facets import FACETS
-from ..models import (
-    TagSuggestion,
-)
+from ..models import Retagging, TagSuggestion
 from .base import rule_description
 
 
@@ -98,29 +98,60 @@ class SuggestedTermFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewList(ChangeList):
+    """The page's suggestions, with what the screen knows beyond each row: its group's
+    size and editors' measured precision of its rule and term (a query each, a page)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        self.groups = review.group_sizes(rows)
+        self.precision = review.editors_precision({(s.term_type_id, s.term_id) for s in rows})
+        for row in rows:
+            row.review = self
+
+
 @admin.register(TagSuggestion)
 class TagSuggestionAdmin(admin.ModelAdmin):
     """The review screen: suggestions across reports, decided a selection at a time.
 
-    Filter by decision, kind of term, rule and term (each with its count);
-    every row shows the sentence the term was found in. Accepting tags the
-    reports, rejecting an accepted or automatic suggestion untags them, and
-    "accept everywhere" accepts every waiting suggestion of the same term
-    found by the same words.
+    The queue opens on what a decision teaches most (a probability nearest an even
+    chance, ``review.UNCERTAINTY``). Filter by decision, kind of term, rule and term
+    (each with its count); every row shows the sentence the term was found in, how
+    many waiting suggestions share its term and words (its group), and how often
+    editors kept what its rule and its term suggested. Accepting tags the reports,
+    rejecting an accepted or automatic suggestion untags them, and "everywhere"
+    decides every waiting suggestion of the same group.
     """
 
-    list_display = ["term_name", "kind", "found_in", "report_link", "why", "decision"]
+    list_display = [
+        "term_name",
+        "kind",
+        "found_in",
+        "report_link",
+        "likely",
+        "group",
+        "why",
+        "decision",
+    ]
     list_filter = ["decision", SuggestedKindFilter, SuggestedRuleFilter, SuggestedTermFilter]
     search_fields = ["evidence", "context", "report__headline"]
     list_select_related = ["report", "term_type"]
     list_per_page = 100
-    actions = ["accept", "reject", "accept_everywhere"]
+    actions = ["accept", "reject", "accept_everywhere", "reject_everywhere"]
 
     class Media:
         css = {"all": ["archive/admin.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("term")
+        queryset = super().get_queryset(request).prefetch_related("term")
+        return queryset.annotate(uncertainty=review.UNCERTAINTY)
+
+    def get_ordering(self, request):
+        return [F("uncertainty").asc(), "pk"]  # what a decision teaches most first
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewList
 
     def filtered_elsewhere(self, request, leave_out: str):
         """The suggestions as the other filters of the page narrow them (for counts)."""
@@ -146,7 +177,24 @@ class TagSuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("term"))
     def term_name(self, suggestion):
-        return str(suggestion.term)
+        kept = _page(suggestion, "precision")
+        kept = kept and kept.by_term.get((suggestion.term_type_id, suggestion.term_id))
+        if not kept:
+            return str(suggestion.term)
+        return format_html("{}<br><small>{}</small>", suggestion.term, kept)
+
+    @admin.display(description=_("likely"), ordering="probability")
+    def likely(self, suggestion):
+        """How likely the taggers think an editor is to tag it."""
+        return "—" if suggestion.probability is None else f"{suggestion.probability:.0%}"
+
+    @admin.display(description=_("waiting alike"))
+    def group(self, suggestion):
+        """Waiting suggestions of the same term found by the same words."""
+        groups = _page(suggestion, "groups") or {}
+        return (
+            f"{groups.get((suggestion.term_type_id, suggestion.term_id, suggestion.evidence), 0):,}"
+        )
 
     @admin.display(description=_("kind"))
     def kind(self, suggestion):
@@ -167,7 +215,11 @@ class TagSuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("why"), ordering="rule")
     def why(self, suggestion):
-        return rule_description(suggestion)
+        kept = _page(suggestion, "precision")
+        kept = kept and kept.by_rule.get(suggestion.rule)
+        if not kept:
+            return rule_description(suggestion)
+        return format_html("{}<br><small>{}</small>", rule_description(suggestion), kept)
 
     @admin.action(
         description=_("Accept the selected suggestions (tag the reports)"), permissions=["change"]
@@ -188,13 +240,51 @@ class TagSuggestionAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def accept_everywhere(self, request, queryset):
-        same = models.Q(pk__in=[])
-        for type_id, term_id, evidence in queryset.values_list(
-            "term_type", "term_id", "evidence"
-        ).distinct():
-            same |= models.Q(term_type=type_id, term_id=term_id, evidence=evidence)
-        waiting = TagSuggestion.objects.filter(same, decision=TagSuggestion.Decision.PENDING)
-        done = tagging.decide_many(waiting, TagSuggestion.Decision.ACCEPTED)
+        done = tagging.decide_many(_groups_of(queryset), TagSuggestion.Decision.ACCEPTED)
         self.message_user(
             request, _("%(n)s suggestion(s) accepted across the archive.") % {"n": f"{done:,}"}
         )
+
+    @admin.action(
+        description=_(
+            "Reject everywhere: every waiting suggestion of these terms, found by the same words"
+        ),
+        permissions=["change"],
+    )
+    def reject_everywhere(self, request, queryset):
+        done = tagging.decide_many(_groups_of(queryset), TagSuggestion.Decision.REJECTED)
+        self.message_user(
+            request, _("%(n)s suggestion(s) rejected across the archive.") % {"n": f"{done:,}"}
+        )
+
+
+def _groups_of(queryset):
+    """Every waiting suggestion in the groups of these (the same term, the same words)."""
+    same = models.Q(pk__in=[])
+    for type_id, term_id, evidence in queryset.values_list(
+        "term_type", "term_id", "evidence"
+    ).distinct():
+        same |= models.Q(term_type=type_id, term_id=term_id, evidence=evidence)
+    return TagSuggestion.objects.filter(same, decision=TagSuggestion.Decision.PENDING)
+
+
+def _page(suggestion, what: str):
+    """What the review page worked out for its rows (``ReviewList``), if it did."""
+    page = getattr(suggestion, "review", None)
+    return getattr(page, what, None)
+
+
+@admin.register(Retagging)
+class RetaggingAdmin(admin.ModelAdmin):
+    """The runs of ``manage.py retag``, read only: undo one with ``retag --undo``."""
+
+    list_display = ["__str__", "reports", "made", "applied", "withdrawn", "undone", "model"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

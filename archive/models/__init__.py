@@ -13,7 +13,7 @@ from .alerts import CheckedReport, QueuedMail, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .people import Person, PersonAlias, Position
 from .reports import Correction, Report, web_address
-from .suggestions import TagSuggestion
+from .suggestions import Retagging, TagSuggestion
 from .terms import (
     Agency,
     AgencyAlias,
@@ -44,6 +44,7 @@ __all__ = [
     "RegionAlias",
     "Report",
     "ReportVersion",
+    "Retagging",
     "Source",
     "Subscription",
     "TagSuggestion",

@@ -20,6 +20,28 @@ class TagSuggestionManager(models.Manager):
         )
 
 
+class Retagging(models.Model):
+    """One run of ``manage.py retag``: the learned taggers asked again about reports
+    already in the archive. What it made or changed points back to it, and ``retag
+    --undo`` puts that back as it was (editors' decisions made since are kept)."""
+
+    started = models.DateTimeField(_("started"), auto_now_add=True)
+    model = models.CharField(_("model"), max_length=200, help_text=_("What the taggers were."))
+    reports = models.PositiveIntegerField(_("reports read"), default=0)
+    made = models.PositiveIntegerField(_("suggestions made"), default=0)
+    applied = models.PositiveIntegerField(_("tags applied"), default=0)
+    withdrawn = models.PositiveIntegerField(_("automatic tags withdrawn"), default=0)
+    undone = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("retagging")
+        verbose_name_plural = _("retaggings")
+
+    def __str__(self):
+        return f"Retagging {self.pk} ({self.started:%Y-%m-%d %H:%M})"
+
+
 class TagSuggestion(models.Model):
     """A term the text names, awaiting an editor's decision, or applied by a rule.
 
@@ -66,6 +88,17 @@ class TagSuggestion(models.Model):
         help_text=_("How likely an editor is to tag it, by the learned taggers (none: rules)."),
     )
     created = models.DateTimeField(_("suggested"), auto_now_add=True)
+    retagging = models.ForeignKey(
+        Retagging,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("last retagged by"),
+    )
+    # As it was before that retagging: "" if the retagging made it.
+    decision_before = models.CharField(max_length=10, blank=True)
+    probability_before = models.FloatField(null=True, blank=True)
 
     objects = TagSuggestionManager()
 
@@ -73,6 +106,11 @@ class TagSuggestion(models.Model):
         ordering = ["pk"]
         verbose_name = _("tag suggestion")
         verbose_name_plural = _("tag suggestions")
+        indexes = [  # a group: the same term found by the same words
+            models.Index(
+                fields=["term_type", "term_id", "evidence", "decision"], name="suggestion_group"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "term_type", "term_id"], name="unique_tag_suggestion"
