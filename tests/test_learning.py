@@ -56,7 +56,17 @@ def test_the_sample_is_split_by_id_and_tagged_with_known_terms(vocabularies):
 def test_a_threshold_is_the_lowest_at_which_what_is_above_reaches_the_target(
     probabilities, labels, threshold
 ):
-    assert learning.threshold_for(probabilities, labels, 0.95) == threshold
+    assert learning.threshold_for(probabilities, labels, 0.95, floor=0) == threshold
+
+
+def test_a_precision_measured_on_few_reports_sets_no_threshold_until_it_is_sure():
+    # 19 right of 20 is 0.95, but could well be 0.8: nothing is applied on it.
+    few = [1.0 - i / 100 for i in range(20)], [1] * 9 + [0] + [1] * 10
+    assert learning.threshold_for(*few, 0.95) == 1.01
+    # 60 right of 60 is surely above 0.85: the threshold is the lowest of them.
+    many = [1.0 - i / 100 for i in range(60)], [1] * 60
+    assert learning.threshold_for(*many, 0.95) == pytest.approx(0.41)
+    assert learning.lower_bound(60, 60) > learning.FLOOR > learning.lower_bound(19, 20)
 
 
 def test_the_same_data_gives_the_same_model_and_no_tag_below_its_threshold(vocabularies):
@@ -180,3 +190,19 @@ def test_a_country_named_by_its_people_or_in_passing_is_weighed_by_the_model_onl
     by_rules = {f.entry.slug: f.rule for f in findings(text, names, {"region"})}
     assert by_rules == {"russia": "country"}
     assert rows[("region", "china")].finding.rule == "passing"
+
+
+def test_the_curve_starts_from_the_rules_and_trains_on_the_decisions_alone(vocabularies):
+    from archive.editing import simulation
+
+    names = current()
+    agree = evaluation.agreement(names)
+    training = evaluation.sample_cases(SAMPLE, ("train",))[:120]
+    test = evaluation.sample_cases(SAMPLE, ("test",))[:40]
+    points = simulation.curve(training, test, names, agree, steps=(0, 20, 200))
+    assert [decided for decided, _ in points] == [0, 20, 200]
+    rules = evaluation.evaluate(test, kinds=learning.NAME_KINDS, near=True, automatic=True)
+    assert points[0][1]["region"][0] == rules.by_facet["region"].suggested
+    # Twenty decisions are too few to measure a threshold on: nothing is applied.
+    assert all(applied == 0 for applied, _, _ in points[1][1].values())
+    assert sum(applied for applied, _, _ in points[2][1].values()) > 0

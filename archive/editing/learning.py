@@ -180,16 +180,37 @@ def topic_entries(names) -> list:
     return sorted((e for e in names.entries.values() if e.facet == "topic"), key=lambda e: e.slug)
 
 
-def threshold_for(probabilities, labels, target: float = TARGET_PRECISION) -> float:
+# Measured precision must be TARGET_PRECISION, and at least this surely (the lower end
+# of a one-sided 95% interval): 19 right of 20 is not yet a precision of 0.95.
+FLOOR, Z = 0.85, 1.645
+
+
+def lower_bound(right, count, z: float = Z):
+    """The Wilson score interval's lower end for a proportion ``right / count``: with
+    few items, a precision measured on them promises less."""
+    count = np.maximum(count, 1)
+    share = right / count
+    centre = share + z * z / (2 * count)
+    spread = z * np.sqrt(share * (1 - share) / count + z * z / (4 * count * count))
+    return (centre - spread) / (1 + z * z / count)
+
+
+def threshold_for(
+    probabilities, labels, target: float = TARGET_PRECISION, floor: float | None = None
+) -> float:
     """The lowest probability at which what is above it is right at least ``target`` of
-    the time (1.01: no such threshold, nothing is applied)."""
+    the time, and surely (``lower_bound``) at least ``floor`` (1.01: no such threshold,
+    nothing is applied)."""
+    floor = FLOOR if floor is None else floor
     order = np.argsort(-np.asarray(probabilities), kind="stable")
     p, y = np.asarray(probabilities)[order], np.asarray(labels, dtype=float)[order]
     right = np.cumsum(y)
-    precision = right / np.arange(1, len(y) + 1)
+    counts = np.arange(1, len(y) + 1)
+    precision, surely = right / counts, lower_bound(right, counts)
     best = 1.01
     for i in range(len(p)):
-        if precision[i] >= target and (i + 1 == len(p) or p[i + 1] < p[i]):
+        sure = precision[i] >= target and surely[i] >= floor
+        if sure and (i + 1 == len(p) or p[i + 1] < p[i]):
             best = float(p[i])
     return best
 

@@ -17,6 +17,10 @@ Prints one line per new article: stratum, split, id, date, title. With
 - Stratum ``named`` (300): ``random.Random(22)`` likewise, over the eligible
   articles not yet chosen that name a North Korean place or a person (the
   same rough match as the first 60's).
+- Stratum ``more-train`` (800, picked later to train on more): ``random.Random(23)``
+  over the eligible articles not yet chosen, in file order, kept only if their id
+  falls in the training split; the test and holdout halves stay as they were.
+  ``--more`` picks these instead of the first 600.
 - Split, by the id alone (so adding reports never moves one): the first 60
   are ``train`` (the rules were tuned on them); of the rest, SHA-1 of the id
   modulo 10: 0-4 ``train``, 5-7 ``test``, 8-9 ``holdout``.
@@ -75,6 +79,26 @@ def pick_more(corpus_path=CORPUS):
     return [("random", a) for a in first] + [("named", a) for a in second]
 
 
+N_MORE, SEED_MORE = 800, 23
+
+
+def pick_train_more(corpus_path=CORPUS):
+    """``N_MORE`` more articles for the training half only (stratum ``more-train``)."""
+    old, *_ = pick(corpus_path)
+    taken = {a["id"] for _, a in old} | {a["id"] for _, a in pick_more(corpus_path)}
+    with open(corpus_path, encoding="utf-8") as fh:
+        articles = [json.loads(line) for line in fh if line.strip()]
+    eligible = [
+        a
+        for a in articles
+        if len(a["body"].split()) >= MIN_WORDS
+        and a["id"] not in taken
+        and split_of(a["id"], "more-train") == "train"
+    ]
+    chosen = {a["id"] for a in random.Random(SEED_MORE).sample(eligible, N_MORE)}
+    return [("more-train", a) for a in eligible if a["id"] in chosen]
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     batches = None
@@ -82,8 +106,11 @@ if __name__ == "__main__":
         at = args.index("--batches")
         batches = (Path(args[at + 1]), int(args[at + 2]))
         del args[at : at + 3]
+    more = "--more" in args
+    if more:
+        args.remove("--more")
     path = Path(args[0]) if args else CORPUS
-    sample = pick_more(path)
+    sample = pick_train_more(path) if more else pick_more(path)
     for stratum, a in sample:
         print(stratum, split_of(a["id"], stratum), a["id"], a["date"], a["title"], sep="\t")
     if batches:

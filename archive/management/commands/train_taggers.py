@@ -9,7 +9,7 @@ import joblib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.editing import evaluation, learning, taggers
+from archive.editing import evaluation, learning, simulation, taggers
 from archive.editing.tagging import report_text, tags_of
 from archive.models import Report, TagSuggestion
 from archive.names.vocabulary import current
@@ -47,6 +47,13 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=str(settings.ARCHIVE_TAGGER_MODEL))
         parser.add_argument("--target", type=float, default=learning.TARGET_PRECISION)
         parser.add_argument("--evaluate", action="store_true")
+        parser.add_argument(
+            "--curve",
+            action="store_true",
+            help="Also print the automatic tags on the test half after 0, 100, 300 and "
+            "1,000 editors' decisions simulated from the training half (no model written "
+            "from them).",
+        )
 
     def handle(self, *args, **options):
         started = time.monotonic()
@@ -73,6 +80,8 @@ class Command(BaseCommand):
         if options["evaluate"]:
             for split in ("test", "holdout"):
                 self._evaluate(options["sample"], split, names, agree, about, topics)
+        if options["curve"]:
+            self._curve(training, evaluation.sample_cases(options["sample"]), names, agree)
 
     def _save(self, output, about, topics, names, sample, decided) -> None:
         path = Path(output)
@@ -102,6 +111,20 @@ class Command(BaseCommand):
                 f"{kind:<8}{old.precision if old.suggested else 0:>9.2f}{old.recall:>7.2f}"
                 f"{applied:>9}{precision:>7.2f}{recall:>7.2f}"
             )
+
+    def _curve(self, training, test, names, agree) -> None:
+        self.stdout.write(
+            f"\nAutomatic tags on the test half ({len(test)} reports) after simulated "
+            "decisions (0: the rules); applied, precision, recall"
+        )
+        kinds = learning.NAME_KINDS
+        self.stdout.write(f"{'order':<12}{'decided':>8}" + "".join(f"{k:>22}" for k in kinds))
+        for order in ("uncertainty", "shuffled"):
+            for decided, figures in simulation.curve(training, test, names, agree, order=order):
+                cells = "".join(
+                    f"{figures[k][0]:>10}{figures[k][1]:>6.2f}{figures[k][2]:>6.2f}" for k in kinds
+                )
+                self.stdout.write(f"{order:<12}{decided:>8}{cells}")
 
 
 def _one(topics) -> dict:
