@@ -164,6 +164,25 @@ def test_a_report_by_its_slug(client, demo):
     assert data["api_url"] == f"http://testserver/api/v1/reports/{BORDER}/"
 
 
+def test_a_tag_says_whether_an_editor_or_the_taggers_put_it_there(client, vocabularies):
+    from archive.editing import tagging
+
+    hyesan = Region.objects.get(slug="hyesan")
+    report = make_report("Arrests in North Hamgyong", body="Police were busy.", regions=[hyesan])
+    tagging.suggest(report)  # North Hamgyong, in the headline, is tagged automatically
+    index_now()
+    data = client.get(f"/api/v1/reports/{report.slug}/").json()
+    ReportSchema.model_validate(data)
+    assert {r["slug"]: r["automatic"] for r in data["regions"]} == {
+        "hyesan": False,
+        "north-hamgyong": True,
+    }
+    hit = client.get("/api/v1/search/?q=arrests").json()["results"][0]
+    assert {r["slug"]: r["automatic"] for r in hit["regions"]}["north-hamgyong"] is True
+    row = client.get("/search/export.csv?q=arrests").getvalue().decode("utf-8-sig")
+    assert "regions.automatic" in row.splitlines()[0]
+
+
 def test_missing_withdrawn_and_unpublished_reports_answer_json(client, demo):
     draft = make_report("Secret draft", status=Report.Status.DRAFT, slug="secret-draft")
     withdrawn = Report.objects.get(slug=BORDER)

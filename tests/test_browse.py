@@ -171,7 +171,7 @@ def test_about_page_explains_tags_names_dates_and_credits(client, demo):
     html = page(client, "/about/")
     assert f"holds {Report.objects.published().count()} published reports" in html
     for words in (
-        "97% precise",
+        "Not every report is fully tagged",
         "Hamkyung",
         "Bowibu",
         "Date unknown",

@@ -206,3 +206,15 @@ def test_the_curve_starts_from_the_rules_and_trains_on_the_decisions_alone(vocab
     # Twenty decisions are too few to measure a threshold on: nothing is applied.
     assert all(applied == 0 for applied, _, _ in points[1][1].values())
     assert sum(applied for applied, _, _ in points[2][1].values()) > 0
+
+
+def test_the_about_page_gives_the_taggers_figures_measured_on_reports_they_never_saw(
+    trained, client
+):
+    measured = trained["measured"]
+    assert measured["reports"] == 60 and set(measured["kinds"]) == {*learning.NAME_KINDS, "topic"}
+    html = client.get("/about/").content.decode()
+    assert "On 60 more reports tagged by hand and never trained on" in html
+    applied, _, recall = measured["kinds"]["person"]
+    assert f"<th>Person</th><td>{applied}</td>" in html
+    assert f"{round(recall * 100)}%</td></tr>" in html

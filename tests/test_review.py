@@ -175,3 +175,23 @@ def test_saving_an_unchanged_report_records_no_revision(client, editor, vocabula
     assert client.post(change, data).status_code == 302
     assert LogEntry.objects.latest("pk").get_change_message() == "No fields changed."
     assert Version.objects.get_for_object(report).count() == before
+
+
+def test_a_term_page_says_how_many_of_its_reports_were_tagged_automatically_and_how(
+    client, vocabularies
+):
+    for n in range(3):
+        report = make_report(f"Arrests in North Hamgyong {n}", body="Police were busy.")
+        tagging.suggest(report)  # the headline's province: applied by the rule "place"
+    learned = TagSuggestion.objects.filter(decision=AUTOMATIC).first()
+    TagSuggestion.objects.filter(pk=learned.pk).update(probability=0.97)  # as the taggers do
+    draft = make_report("Arrests in North Hamgyong", body="Busy.", status=Report.Status.DRAFT)
+    tagging.suggest(draft)  # a draft's tag is nobody's business
+    index_now()
+    html = page(client, "/regions/north-hamgyong/")
+    assert "3 reports were tagged North Hamgyong automatically, not by an editor:" in html
+    assert 'href="/about/#rule-place"' in html and 'href="/about/#rule-learned"' in html
+    assert re.search(r"listed, in the headline or lead, or twice</a> \(2\)", html)
+    about = page(client, "/about/")
+    assert 'id="rule-place"' in about and 'id="rule-learned"' in about
+    assert "The learned taggers are not in use on this site" in about

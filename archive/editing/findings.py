@@ -81,7 +81,9 @@ RULES = {
     "country": Rule(_("a foreign country in the headline or lead, or named twice"), False),
     "passing": Rule(_("a foreign country named once in passing (the learned taggers only)"), False),
     "topic": Rule(_("a topic's phrases three times, or in the headline or lead"), False),
-    "learned": Rule(_("the learned taggers: a topic read from the whole text"), False),
+    "learned": Rule(
+        _("the learned taggers, trained on hand-tagged reports and editors' decisions"), False
+    ),
 }
 
 

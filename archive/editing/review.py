@@ -5,10 +5,11 @@ words), and the order in which decisions teach the taggers most."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.functions import Abs, Coalesce
 
-from ..models import TagSuggestion
+from ..models import Report, TagSuggestion
 
 ACCEPTED, REJECTED = TagSuggestion.Decision.ACCEPTED, TagSuggestion.Decision.REJECTED
 
@@ -80,3 +81,25 @@ def group_sizes(suggestions) -> dict[tuple[int, int, str], int]:
 # chance first (a decision there teaches the taggers most); the rules' suggestions,
 # which carry none, after them.
 UNCERTAINTY = Abs(Coalesce(F("probability"), Value(2.0), output_field=FloatField()) - Value(0.5))
+
+
+def automatic_by_rule(term) -> list[tuple[str, int]]:
+    """(rule, published reports) for the tags of this term applied without an editor,
+    most first: what a term page says of how it was tagged. What the learned taggers
+    applied (it carries their probability) counts as the rule "learned"."""
+    rows = (
+        TagSuggestion.objects.filter(
+            term_type=ContentType.objects.get_for_model(term),
+            term_id=term.pk,
+            decision=TagSuggestion.Decision.AUTOMATIC,
+            report__in=Report.objects.published(),
+        )
+        .annotate(learned=ExpressionWrapper(Q(probability__isnull=False), BooleanField()))
+        .values_list("rule", "learned")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[str, int] = {}
+    for rule, learned, n in rows:
+        key = "learned" if learned else rule
+        counts[key] = counts.get(key, 0) + n
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

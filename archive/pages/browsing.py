@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from django.shortcuts import render
 from django.urls import reverse
 
+from ..editing import taggers
+from ..editing.findings import RULES
 from ..facets import FACETS, TERMS
 from ..models import Alias, Report
+from ..names import vocabulary
 from ..search.running import ArchiveQuery, search
 from .cards import term_links
 
@@ -109,11 +112,19 @@ def _letter(label: str) -> str:
 
 def about(request):
     """What the archive holds and how it works. Context: ``reports`` (published),
-    ``vocabularies`` ((title, index page, terms published reports carry) for each)."""
+    ``vocabularies`` ((title, index page, terms published reports carry) for each),
+    ``rules`` (the tagging rules, by name) and ``taggers`` (the learned taggers'
+    measured figures, when they are in use; see ``train_taggers``)."""
     values = search(ArchiveQuery(sort="newest", per_page=1), suggest=False)
     vocabularies = [
         (facet.plural, reverse(f"archive:{facet.name}-index"), len(values.facets[facet.name]))
         for facet in TERMS
     ]
-    context = {"reports": Report.objects.published().count(), "vocabularies": vocabularies}
+    model, _ = taggers.loaded(vocabulary.current())
+    context = {
+        "reports": Report.objects.published().count(),
+        "vocabularies": vocabularies,
+        "rules": [(name, rule) for name, rule in RULES.items() if name != "learned"],
+        "taggers": model and model.get("measured"),
+    }
     return render(request, "archive/about.html", context)

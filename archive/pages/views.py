@@ -12,7 +12,8 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..editing import taggers
+from ..editing import review, taggers
+from ..editing.findings import RULES
 from ..facets import FACETS, TERMS
 from ..models import Agency, Person, Report, TreeNode
 from ..names import vocabulary
@@ -114,6 +115,19 @@ def _blocks(report, terms) -> list[tuple[bool, str]]:
     ]
 
 
+def _automatic(term, facet) -> dict | None:
+    """How many of the term's reports were tagged with it automatically, and by what."""
+    if not facet.suggested:
+        return None
+    rules = review.automatic_by_rule(term)
+    if not rules:
+        return None
+    return {
+        "total": sum(n for _, n in rules),
+        "rules": [(rule, RULES[rule].description, n) for rule, n in rules if rule in RULES],
+    }
+
+
 def term_detail(request, slug, model):
     """A term of any vocabulary: its description, reports and neighbours.
 
@@ -171,6 +185,7 @@ def term_detail(request, slug, model):
         "related": neighbours,
         "search_url": reverse("archive:search") + url_with(search_params),
         "posts": _posts(term, facet),
+        "automatic": _automatic(term, facet),
         **known_names(term),
     }
     context.update(

@@ -10,11 +10,12 @@ shows is included: never editors' notes, status or import keys.
 text and the corrections, as the report's page shows them.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 
 from ..common.paths import path
 from ..facets import TERMS, fetch_terms
-from ..models import Report, web_address
+from ..models import Report, TagSuggestion, web_address
 
 
 def prefetch(reports: list[Report], full: bool = False) -> list[Report]:
@@ -24,9 +25,26 @@ def prefetch(reports: list[Report], full: bool = False) -> list[Report]:
     and description took half an export's time.
     """
     fetch_terms(reports)
+    automatic = automatic_tags(reports)
+    for report in reports:
+        report.__dict__[AUTOMATIC] = automatic.get(report.pk, set())
     if full:
         prefetch_related_objects(reports, "corrections")
     return reports
+
+
+AUTOMATIC = "_automatic_tags"  # where ``prefetch`` leaves a report's automatic tags
+
+
+def automatic_tags(reports: list[Report]) -> dict[int, set[tuple[int, int]]]:
+    """Each report's tags applied without an editor: (term type, term id) pairs."""
+    found: dict[int, set[tuple[int, int]]] = {}
+    rows = TagSuggestion.objects.filter(
+        report__in=[r.pk for r in reports], decision=TagSuggestion.Decision.AUTOMATIC
+    ).values_list("report_id", "term_type_id", "term_id")
+    for report_id, type_id, term_id in rows:
+        found.setdefault(report_id, set()).add((type_id, term_id))
+    return found
 
 
 def term(value, base: str) -> dict:
@@ -67,9 +85,19 @@ def summary(report: Report, base: str) -> dict:
         "photo_caption": report.photo_caption,
         "archive_published_at": report.publish_at.isoformat(),
     }
+    automatic = report.__dict__.get(AUTOMATIC)
+    if automatic is None:
+        automatic = automatic_tags([report]).get(report.pk, set())
     for facet in TERMS:
-        terms = [term(t, base) for t in facet.terms_of(report)]
-        record[facet.report_field] = terms if facet.many else (terms[0] if terms else None)
+        if not facet.many:
+            terms = [term(t, base) for t in facet.terms_of(report)]
+            record[facet.report_field] = terms[0] if terms else None
+            continue
+        type_id = ContentType.objects.get_for_model(facet.model).pk
+        record[facet.report_field] = [
+            {**term(t, base), "automatic": (type_id, t.pk) in automatic}
+            for t in facet.terms_of(report)
+        ]
     return record
 
 

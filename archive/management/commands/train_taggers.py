@@ -70,7 +70,14 @@ class Command(BaseCommand):
         about = learning.AboutModel(c).fit(rows, labels)
         about.thresholds = thresholds
         topics = learning.fit_topics(cases, names, options["target"])
-        self._save(options["output"], about, topics, names, len(training), len(decisions))
+        test = evaluation.sample_cases(options["sample"], ("test",))
+        measured = {
+            "reports": len(test),
+            "kinds": learning.measure(
+                test, learning.applied_tags(test, names, about, topics), agree
+            ),
+        }
+        self._save(options["output"], about, topics, names, len(training), len(decisions), measured)
         self.stdout.write(
             f"Trained on {len(training)} sample reports and {len(decisions)} decided ones "
             f"({len(rows)} named terms) in {time.monotonic() - started:.0f} s: C {c}, "
@@ -83,7 +90,7 @@ class Command(BaseCommand):
         if options["curve"]:
             self._curve(training, evaluation.sample_cases(options["sample"]), names, agree)
 
-    def _save(self, output, about, topics, names, sample, decided) -> None:
+    def _save(self, output, about, topics, names, sample, decided, measured) -> None:
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         model = {
@@ -92,6 +99,7 @@ class Command(BaseCommand):
             "about": about,
             "topics": topics,
             "trained_on": {"sample": sample, "decided": decided},
+            "measured": measured,  # on the test half: kind -> (applied, precision, recall)
         }
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as file:
             joblib.dump(model, file)

@@ -27,6 +27,13 @@ class TermRef(Schema):
     url: str = Field(description="The term's page.")
 
 
+class TagRef(TermRef):
+    automatic: bool = Field(
+        description="Tagged by the archive's rules or learned taggers, not by an editor "
+        "(editors can remove it; see /about/#tags)."
+    )
+
+
 class ReportDate(Schema):
     """Only what the report states: a part it does not state is null, never guessed."""
 
@@ -62,7 +69,7 @@ class _ReportFields(Schema):
 def _with_tags(name: str, base: type) -> type:
     fields = {
         facet.report_field: (
-            (list[TermRef], Field(description=f"{facet.plural}."))
+            (list[TagRef], Field(description=f"{facet.plural}."))
             if facet.many
             else (TermRef | None, Field(description=f"{facet.title}, or null."))
         )
