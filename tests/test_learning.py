@@ -104,6 +104,7 @@ def test_train_taggers_writes_a_model_for_this_vocabulary_and_measures_it(
     assert "test: 25 reports" in printed and "holdout: 25 reports" in printed
     for kind in ("region", "agency", "person", "topic"):
         assert f"\n{kind}" in printed
+    assert "by rule" in printed and "\nplace " in printed
 
 
 @pytest.fixture
@@ -218,3 +219,31 @@ def test_the_about_page_gives_the_taggers_figures_measured_on_reports_they_never
     applied, _, recall = measured["kinds"]["person"]
     assert f"<th>Person</th><td>{applied}</td>" in html
     assert f"{round(recall * 100)}%</td></tr>" in html
+
+
+def test_a_finding_is_described_by_where_and_how_it_is_named_and_the_words_around_it(
+    vocabularies,
+):
+    rows = {row.key: row.features for row in learning.candidates(KIM_VISITS, current())}
+    kim, county = rows[("person", "kim-jong-un")], rows[("region", "taehongdan-county")]
+    assert kim["in_headline"] == 1.0 and kim["thrice"] == 1.0
+    assert kim["after:inspected"] >= 1 and kim["just_after:visited"] == 1.0
+    assert kim["term=person:kim-jong-un"] == 1.0 and kim["rule=person"] == 1.0
+    assert county["just_before:farm_in"] == 1.0 and county["in_headline"] == 0.0
+    # Ryanggang is named, and a place inside it too: a sign the report is about it.
+    assert rows[("region", "ryanggang")]["place_inside_named"] == 1.0
+    assert "place_inside_named" in county and county["place_inside_named"] == 0.0
+
+
+def test_coverage_is_the_share_of_published_reports_carrying_each_kind(vocabularies, capsys):
+    from archive.models import Region, Report
+
+    from .factories import make_report
+
+    make_report("One", regions=[Region.objects.get(slug="hyesan")])
+    make_report("Two")
+    make_report("Draft", status=Report.Status.DRAFT, regions=[Region.objects.get(slug="hyesan")])
+    call_command("suggest_tags", coverage=True)
+    printed = capsys.readouterr().out
+    assert "2 published reports" in printed and "region             50.0%" in printed
+    assert "topic               0.0%" in printed

@@ -186,3 +186,18 @@ def hand_tagged_cases(tags_path, texts_path) -> list[Case]:
         )
         for entry in hand
     ]
+
+
+def coverage(reports) -> dict[str, float]:
+    """The share of these reports (a queryset) carrying at least one tag of each kind, and
+    of an agency or person."""
+    from django.db.models import Q
+
+    total = reports.count() or 1
+    shares = {}
+    for facet in SUGGESTED:
+        tagged = reports.filter(**{f"{facet.report_field}__isnull": False}).distinct()
+        shares[facet.name] = tagged.count() / total
+    either = reports.filter(Q(agencies__isnull=False) | Q(people__isnull=False)).distinct()
+    shares["agency or person"] = either.count() / total
+    return shares

@@ -53,8 +53,19 @@ class Command(BaseCommand):
             help="Measure only what is applied without an editor, not every suggestion.",
         )
         parser.add_argument("--quiet-misses", action="store_true", help="Print the figures only.")
+        parser.add_argument(
+            "--coverage",
+            action="store_true",
+            help="Change nothing: print the share of published reports carrying each kind of tag.",
+        )
 
     def handle(self, *slugs, **options):
+        if options["coverage"]:
+            reports = Report.objects.published()
+            self.stdout.write(f"{reports.count():,} published reports; carrying at least one")
+            for kind, share in evaluation.coverage(reports).items():
+                self.stdout.write(f"  {kind:<17} {share:6.1%}")
+            return
         measure = {"near": options["near"], "automatic": options["automatic"]}
         if options["sample"]:
             if not options["evaluate"]:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.editing import evaluation, learning, simulation, taggers
+from archive.editing.findings import RULES
 from archive.editing.tagging import report_text, tags_of
 from archive.models import Report, TagSuggestion
 from archive.names.vocabulary import current
@@ -109,15 +110,28 @@ class Command(BaseCommand):
 
     def _evaluate(self, sample, split, names, agree, about, topics) -> None:
         cases = evaluation.sample_cases(sample, (split,))
-        learned = learning.measure(cases, learning.applied_tags(cases, names, about, topics), agree)
-        rules = evaluation.evaluate(cases, near=True, automatic=True).by_facet
+        applied = learning.applied_tags(cases, names, about, topics)
+        learned = learning.measure(cases, applied, agree)
+        by_rules = evaluation.evaluate(cases, near=True, automatic=True)
+        rules = by_rules.by_facet
         self.stdout.write(f"\n{split}: {len(cases)} reports; automatic tags, rules then learned")
         self.stdout.write(f"{'':<8}{'rules P':>9}{'R':>7}{'learned':>9}{'P':>7}{'R':>7}")
-        for kind, (applied, precision, recall) in learned.items():
+        for kind, (count, precision, recall) in learned.items():
             old = rules.get(kind)
             self.stdout.write(
                 f"{kind:<8}{old.precision if old.suggested else 0:>9.2f}{old.recall:>7.2f}"
-                f"{applied:>9}{precision:>7.2f}{recall:>7.2f}"
+                f"{count:>9}{precision:>7.2f}{recall:>7.2f}"
+            )
+        self.stdout.write(f"{'by rule':<22}{'rules':>6}{'P':>7}{'learned':>9}{'P':>7}")
+        learned_rules = learning.measure_by_rule(cases, applied, agree)
+        for rule in RULES:
+            old, new = by_rules.by_rule.get(rule), learned_rules.get(rule)
+            if old is None and new is None:
+                continue
+            self.stdout.write(
+                f"{rule:<22}{old.suggested if old else 0:>6}"
+                f"{old.precision if old else 0:>7.2f}"
+                f"{new[0] if new else 0:>9}{new[1] if new else 0:>7.2f}"
             )
 
     def _curve(self, training, test, names, agree) -> None:
