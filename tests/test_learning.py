@@ -1,5 +1,6 @@
 """The learned taggers: thresholds, determinism, the model file and its measurement."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -32,6 +33,11 @@ def test_the_sample_is_split_by_id_and_tagged_with_known_terms(vocabularies):
     assert len(entries) >= 600
     assert {e["split"] for e in entries} == {"train", "test", "holdout"}
     assert all(e["notes"].strip() for e in entries)
+    # The split is the id's: adding reports never moves one to another half.
+    for e in entries:
+        if e["stratum"] != "first-60":
+            bucket = int(hashlib.sha1(e["id"].encode()).hexdigest(), 16) % 10
+            assert e["split"] == ("train" if bucket < 5 else "test" if bucket < 8 else "holdout")
     known = {(facet, entry.slug) for (facet, _), entry in current().entries.items()}
     fields = {"regions": "region", "agencies": "agency", "people": "person", "topics": "topic"}
     unknown = [
