@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from archive.editing import evaluation, learning, taggers
 from archive.names.vocabulary import current
@@ -253,3 +254,23 @@ def test_coverage_is_the_share_of_published_reports_carrying_each_kind(vocabular
     printed = capsys.readouterr().out
     assert "2 published reports" in printed and "region             50.0%" in printed
     assert "topic               0.0%" in printed
+
+
+def test_only_published_reports_decisions_train_the_taggers(vocabularies):
+    from archive.editing import tagging
+    from archive.management.commands.train_taggers import decided_cases
+    from archive.models import Report, TagSuggestion
+
+    from .factories import make_report
+
+    draft = make_report(
+        "Arrests in North Hamgyong", body="Police in Hyesan.", status=Report.Status.DRAFT
+    )
+    tagging.suggest(draft)
+    tagging.decide_many(draft.tag_suggestions.all(), TagSuggestion.Decision.ACCEPTED)
+    names = current()
+    assert decided_cases(names) == []  # an editor decided, but nobody may read it yet
+    draft.publish(timezone.now())
+    draft.save()
+    (case,) = decided_cases(names)
+    assert case.slug == draft.slug and ("region", "hyesan") in case.truth
