@@ -45,6 +45,8 @@ test-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk \
 			postgresql >/dev/null; }
 
+# Links in mails, feeds, the sitemap and the API use this address (set it for production).
+serve: export ARCHIVE_SITE_URL ?= http://$(HOST):$(PORT)
 serve: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -52,7 +54,7 @@ serve: $(VENV)/.installed-runtime
 	@# The learned taggers (about 40 s), unless a model newer than the labelled sample is there.
 	[ var/models/taggers.joblib -nt tests/data/tagged_sample.jsonl ] || \
 		$(BIN)/python manage.py train_taggers --output var/models/taggers.joblib
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/). Stop with Ctrl-C."
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/; links written as $$ARCHIVE_SITE_URL). Stop with Ctrl-C."
 	@# The search indexer runs beside gunicorn and stops with it. gunicorn reads the rest
 	@# of its settings (threaded workers, timeouts) from gunicorn.conf.py.
 	$(BIN)/python manage.py run_indexer & INDEXER=$$!; \

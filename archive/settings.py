@@ -18,9 +18,10 @@ environment, with defaults that are safe for local use:
 - ``ARCHIVE_HEALTH_MAX_LAG`` (seconds, 300) and ``ARCHIVE_HEALTH_MAX_PENDING``
   (changes, 1,000): how far behind the search indexer may fall before
   ``/health/`` says "degraded".
-- ``ARCHIVE_SITE_URL``: the site's address as mails link to it (search
-  alerts are sent by a command, with no request to take it from); defaults
-  to ``http://127.0.0.1:8000``.
+- ``ARCHIVE_SITE_URL``: the site's address, which every absolute link the
+  archive writes starts with (mails, feeds, the sitemap, the API, citations;
+  see ``common.paths.site``); defaults to ``http://127.0.0.1:8000``, and
+  ``make serve`` sets it from ``HOST`` and ``PORT``.
 - Mail (search alerts): with ``DJANGO_EMAIL_HOST`` set, mail goes by SMTP
   to that host: ``DJANGO_EMAIL_PORT`` (587), ``DJANGO_EMAIL_USER``,
   ``DJANGO_EMAIL_PASSWORD``, ``DJANGO_EMAIL_SECURITY`` ("starttls", the

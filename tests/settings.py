@@ -40,3 +40,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 ARCHIVE_API_RATE = ""
 ARCHIVE_EXPORT_RATE = ""
 ARCHIVE_DIFF_RATE = ""
+# Absolute links are written with the configured address; tests ask as "testserver".
+ARCHIVE_SITE_URL = "http://testserver"

@@ -38,7 +38,7 @@ def subscribe(client, address=ADDRESS, ip="203.0.113.5", **search):
 
 def link(mail, kind: str) -> str:
     """The path of the confirmation or unsubscribe link in a mail."""
-    return re.search(rf"http://127\.0\.0\.1:8000(/alerts/{kind}/[\w-]+/)", mail.body).group(1)
+    return re.search(rf"http://testserver(/alerts/{kind}/[\w-]+/)", mail.body).group(1)
 
 
 def confirmed(client, mailoutbox, **search) -> Subscription:
@@ -59,7 +59,7 @@ def test_nothing_is_mailed_before_the_reader_confirms(client, mailoutbox):
     assert "a message is on its way" in response.content.decode()
     (mail,) = mailoutbox
     assert mail.to == [ADDRESS] and mail.subject == "Confirm your alert: “smuggling”"
-    unsubscribe = f"http://127.0.0.1:8000{link(mail, 'unsubscribe')}"
+    unsubscribe = f"http://testserver{link(mail, 'unsubscribe')}"
     assert unsubscribe in mail.body
     assert mail.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -105,12 +105,11 @@ def test_new_published_matches_are_mailed_once_newest_first(client, mailoutbox):
     headlines = ["Smuggling in Hyesan", "Smuggling in 2001", "Smuggling, date unknown"]
     places = [mail.body.index(h) for h in headlines]
     assert places == sorted(places)  # newest first, undated last
-    assert f"http://127.0.0.1:8000/reports/{recent.slug}/" in mail.body
+    assert f"http://testserver/reports/{recent.slug}/" in mail.body
     for other in ("Smuggling before", "Weather", "Draft on smuggling"):
         assert other not in mail.body
     assert (
-        mail.extra_headers["List-Unsubscribe"]
-        == f"<http://127.0.0.1:8000{link(mail, 'unsubscribe')}>"
+        mail.extra_headers["List-Unsubscribe"] == f"<http://testserver{link(mail, 'unsubscribe')}>"
     )
     send_alerts()
     assert len(mailoutbox) == 1  # mailed once

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from ..common.dates import DatePrecision
+from ..common.paths import absolute
 from ..common.text import xml_safe
 from ..facets import ON_CARDS, TERMS, fetch_terms
 from ..models import Correction, Report
@@ -84,8 +85,13 @@ class LatestReportsFeed(Feed):
     title = "NK Security Reports Archive: latest reports"
     description = "Reports on North Korea's security agencies, newest in the archive first."
 
+    url_name = "archive:latest-rss"
+
     def link(self):
-        return reverse("archive:home")
+        return absolute(reverse("archive:home"))
+
+    def feed_url(self):
+        return absolute(reverse(self.url_name))
 
     def items(self):
         reports = fetch_terms(
@@ -121,8 +127,8 @@ class LatestReportsFeed(Feed):
     def item_link(self, item):
         if isinstance(item, Correction):
             changes = reverse("archive:report-changes", kwargs={"slug": item.report.slug})
-            return f"{changes}#correction-{item.pk}"
-        return item.get_absolute_url()
+            return absolute(f"{changes}#correction-{item.pk}")
+        return absolute(item.get_absolute_url())
 
     def item_pubdate(self, item):
         """A report is dated by its own publication date, not by when the archive got it.
@@ -171,6 +177,7 @@ def _appeared(item) -> datetime.datetime:
 
 class LatestReportsAtom(LatestReportsFeed):
     feed_type = SafeAtom
+    url_name = "archive:latest-atom"
     subtitle = LatestReportsFeed.description
 
 
@@ -184,14 +191,14 @@ class SearchFeed(LatestReportsFeed):
 
     def feed_url(self, parsed):
         # The feed's own address (atom:link rel="self") with the search it follows.
-        return reverse(self.url_name) + url_with(parsed.params).rstrip("?")
+        return absolute(reverse(self.url_name) + url_with(parsed.params).rstrip("?"))
 
     def title(self, parsed):
         text = parsed.query.text or "all reports"
         return f"NK Security Reports Archive: search for {text}"
 
     def link(self, parsed):
-        return reverse("archive:search") + url_with(parsed.params).rstrip("?")
+        return absolute(reverse("archive:search") + url_with(parsed.params).rstrip("?"))
 
     def description(self, parsed):
         return "Reports matching a search in the NK Security Reports Archive."

@@ -1,11 +1,24 @@
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from ..common.paths import site
 from ..facets import TERMS
 from ..models import Report, TreeNode
 
 
-class ReportSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on the configured site (``ARCHIVE_SITE_URL``), not the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(site()).scheme
+
+    def get_domain(self, site_=None):
+        return urlsplit(site()).netloc
+
+
+class ReportSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -15,7 +28,7 @@ class ReportSitemap(Sitemap):
         return report.updated
 
 
-class TermSitemap(Sitemap):
+class TermSitemap(SiteSitemap):
     """Terms with at least one published report (others have no public page)."""
 
     changefreq = "weekly"
@@ -34,7 +47,7 @@ class TermSitemap(Sitemap):
         return terms
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     """The pages for browsing: each vocabulary's index, the dates, About."""
 
     changefreq = "weekly"

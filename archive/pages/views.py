@@ -12,6 +12,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..common.paths import absolute, site
 from ..editing import review, taggers
 from ..editing.findings import RULES
 from ..facets import FACETS, TERMS
@@ -98,7 +99,7 @@ def _render_report(request, report, preview=False):
         "corrections": report.corrections.all(),
         # What the citation names; a preview is not a version readers saw.
         "version": None if preview else report.version,
-        "permalink": request.build_absolute_uri(report.get_absolute_url()),
+        "permalink": absolute(report.get_absolute_url()),
         "accessed": timezone.now(),
     }
     return render(request, "archive/report_detail.html", context)
@@ -343,12 +344,12 @@ def search_page(request):
 
 def opensearch(request):
     """Lets browsers add the archive as a search engine."""
-    context = {"base": request.build_absolute_uri("/").rstrip("/")}
+    context = {"base": site()}
     return render(
         request, "opensearch.xml", context, content_type="application/opensearchdescription+xml"
     )
 
 
 def robots(request):
-    context = {"base": request.build_absolute_uri("/").rstrip("/")}
+    context = {"base": site()}
     return render(request, "robots.txt", context, content_type="text/plain")

@@ -20,7 +20,6 @@ import datetime
 import logging
 from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -32,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from ..common.paths import absolute
 from ..facets import FACETS
 from ..models import (
     CheckedReport,
@@ -79,11 +79,6 @@ def describe(query: str, text_limit: int | None = None) -> str:
     return " · ".join(parts) or _("all reports")
 
 
-def site_url(path: str) -> str:
-    """An absolute address for mails (``ARCHIVE_SITE_URL``): no request to take it from."""
-    return settings.ARCHIVE_SITE_URL.rstrip("/") + path
-
-
 # --- Asking and confirming ------------------------------------------------------
 
 
@@ -113,7 +108,7 @@ def request_alert(address: str, query: str, client: str) -> str:
         if token is None:  # already confirmed: nothing mailed, the slot stays free
             cache.delete(slot)
             return "sent"
-        confirm_url = site_url(reverse("archive:alert-confirm", args=[token]))
+        confirm_url = absolute(reverse("archive:alert-confirm", args=[token]))
         message = _mail(
             subscription,
             _("Confirm your alert: %(search)s") % {"search": describe(query, MAILED_TEXT)},
@@ -167,13 +162,13 @@ def failure(exc: Exception) -> str:
 
 
 def _mail(subscription: Subscription, subject: str, template: str, context: dict):
-    unsubscribe = site_url(
+    unsubscribe = absolute(
         reverse("archive:alert-unsubscribe", args=[subscription.unsubscribe_token])
     )
     context = {
         **context,
         "search": describe(subscription.query, MAILED_TEXT),
-        "search_url": site_url(reverse("archive:search") + "?" + subscription.query),
+        "search_url": absolute(reverse("archive:search") + "?" + subscription.query),
         "unsubscribe_url": unsubscribe,
     }
     return EmailMessage(
@@ -235,7 +230,7 @@ def send_alerts() -> Outcome:
                 _("New reports: %(search)s") % {"search": describe(subscription.query)},
                 "archive/mail/alert_reports.txt",
                 {
-                    "reports": [(r, site_url(r.get_absolute_url())) for r in found[:LISTED]],
+                    "reports": [(r, absolute(r.get_absolute_url())) for r in found[:LISTED]],
                     "more": max(0, len(found) - LISTED),
                 },
             ).send()

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel
 
+from ..common.paths import site
 from ..models import Report
 from ..search.form import ParsedSearch, parse_search
 from ..search.links import url_with
@@ -209,7 +210,7 @@ def search_export(request, fmt: str):
         raise Http404("No such format.")
     extension, content_type = FORMATS[fmt]
     first = first_batch(parse_search(request.GET).query)
-    base = request.build_absolute_uri("/").rstrip("/")
+    base = site()
     write = csv_lines if fmt == "csv" else jsonl_lines
     lines = write(matching_reports(first), base)
     return attachment(lines, content_type, filename("search", extension), first)

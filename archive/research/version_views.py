@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..common.paths import absolute
 from ..models import Report
 from ..responses import not_public
 from .throttling import AnonymousRate, too_many
@@ -44,7 +45,7 @@ def report_version(request, slug, number):
         "version": version,
         "text": text_of(version),
         "current": report.version,
-        "permalink": request.build_absolute_uri(request.path),
+        "permalink": absolute(request.path),
         "accessed": timezone.now(),
     }
     return render(request, "archive/report_version.html", context)

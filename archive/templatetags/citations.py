@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from ..common.paths import absolute
 from ..research.citations import Citation
 from ..research.citations.embedded import coins, meta_tags
 from ..research.citations.styles import apa, chicago
@@ -29,11 +30,10 @@ class Cited:
 @register.simple_tag(takes_context=True)
 def citation(context, report) -> Cited:
     """``{% citation report as cited %}``: a report's citations, for its page."""
-    request = context["request"]
     accessed = context.get("accessed") or timezone.now()
     cited = Citation.of(
         report,
-        request.build_absolute_uri(report.get_absolute_url()),
+        absolute(report.get_absolute_url()),
         timezone.localdate(accessed),
         version=True,
     )
@@ -47,6 +47,5 @@ def citation(context, report) -> Cited:
 @register.simple_tag(takes_context=True)
 def coins_title(context, report) -> str:
     """``<span class="Z3988" title="{% coins_title report %}">``: an OpenURL for connectors."""
-    request = context["request"]
-    permalink = request.build_absolute_uri(report.get_absolute_url())
+    permalink = absolute(report.get_absolute_url())
     return coins(Citation.of(report, permalink, timezone.localdate(), keywords=False))

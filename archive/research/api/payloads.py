@@ -8,6 +8,7 @@ messages. Links are absolute, so a client can follow them as they are.
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
+from ...common import paths
 from ...facets import FACETS, TERMS
 from ...search.form import ParsedSearch
 from ...search.links import FacetLink, facet_link, url_with
@@ -18,7 +19,7 @@ from ..exports import download_links
 
 def site(request: HttpRequest) -> str:
     """The site's address without the final slash, e.g. ``https://example.org``."""
-    return request.build_absolute_uri("/").rstrip("/")
+    return paths.site()
 
 
 def search_payload(request: HttpRequest, parsed: ParsedSearch, results: ArchiveResults) -> dict:

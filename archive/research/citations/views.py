@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from django.http import HttpResponse
 from django.utils import timezone
 
-from ...common.paths import path
+from ...common.paths import absolute, path
 from ...models import Report
 from ...responses import not_public
 from ...search.form import parse_search
@@ -23,7 +23,7 @@ FORMATS = {  # name -> (extension, content type)
 
 
 def citation_of(request, report: Report, version: bool = False) -> Citation:
-    permalink = request.build_absolute_uri("/").rstrip("/") + path("archive:report", report.slug)
+    permalink = absolute(path("archive:report", report.slug))
     return Citation.of(report, permalink, timezone.now().date(), version=version)
 
 
