@@ -206,6 +206,25 @@ def test_create_editor_command(monkeypatch, client):
         call_command("create_editor", "sam")
 
 
+def test_create_editor_at_a_terminal_asks_again_after_a_short_password(monkeypatch, capsys):
+    import getpass
+
+    from django.contrib.auth.models import User
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.delenv("DJANGO_EDITOR_PASSWORD", raising=False)
+    typed = iter(["short", "a-long-enough-passphrase", "a-long-enough-passphrase"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(typed))
+    call_command("create_editor", "kim", verbosity=0)
+    assert "too short" in capsys.readouterr().err
+    assert User.objects.get(username="kim").check_password("a-long-enough-passphrase")
+
+    typed = iter(["short", "also", "nope"])
+    with pytest.raises(CommandError, match="no good password in 3 tries"):
+        call_command("create_editor", "lee")
+    assert not User.objects.filter(username="lee").exists()
+
+
 def test_list_filters_by_region(client, editor, demo):
     from archive.models import Region
 

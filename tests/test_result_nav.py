@@ -56,14 +56,17 @@ def test_report_from_a_search_links_back_and_to_its_neighbours(client, many):
         "prev": many[0].get_absolute_url(),
         "next": many[2].get_absolute_url(),
     }
-    assert 'href="/search/?q=quarry&sort=newest">← Back to results' in nav
+    back = f'href="/search/?q=quarry&sort=newest#r-{many[1].slug}">← Back to results'
+    assert back in nav
+    # The card it goes back to is there, on that page.
+    assert f'id="r-{many[1].slug}"' in html_of(client, "/search/?q=quarry&sort=newest")
     # The address with the search is the report's page for search engines too.
     assert f'<link rel="canonical" href="http://testserver{many[1].get_absolute_url()}">' in html
     # The next one knows it is third, and the 21st sends readers back to page 2.
     nav = nav_of(html_of(client, next(u for u, r in links.items() if r == "next")))
     assert "3 of 25" in nav
     nav = nav_of(html_of(client, result_urls(client, "/search/?q=quarry&sort=newest&page=2")[0]))
-    assert "21 of 25" in nav and 'href="/search/?page=2&q=quarry&sort=newest"' in nav
+    assert "21 of 25" in nav and 'href="/search/?page=2&q=quarry&sort=newest#r-' in nav
 
 
 def test_the_first_and_last_results_have_one_neighbour(client, many):

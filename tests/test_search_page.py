@@ -1,5 +1,6 @@
 """The search page: facets, chips, sorting, paging, histogram and bad parameters."""
 
+import re
 from html import unescape
 
 import pytest
@@ -279,3 +280,30 @@ def test_phones_see_an_ellipsis_where_they_leave_out_pages(client, thirty):
     html = page(client, "/search/?q=quarry&page=3")
     gap = '<span class="gap phone-gap" aria-hidden="true">…</span>'
     assert gap + '<a href="?page=5&q=quarry" class="far">5</a>' in html
+
+
+def test_a_chosen_years_months_do_not_push_other_years_behind_show_all(client, site):
+    from .factories import make_report
+
+    for year in range(2011, 2021):
+        for month in range(1, 13):
+            make_report(f"Monthly {year} {month}", pub_year=year, pub_month=month)
+    index_now()
+    boxes = client.get("/search/?year=2020").context["facets"]
+    years = next(box for box in boxes if box.name == "year")
+    top_years = [link.label for link in years.top if link.depth == 0]
+    top_months = [link.label for link in years.top if link.depth == 1]
+    assert len(top_years) == 8 and "2020" in top_years  # eight years, as without a choice
+    assert len(top_months) == 12  # and 2020's months under it
+
+
+def test_on_a_phone_the_latest_years_label_is_never_the_one_left_out(client, site):
+    from .factories import make_report
+
+    for year in range(2011, 2025):  # fourteen years: every other label is hidden on phones
+        make_report(f"Yearly {year}", pub_year=year)
+    index_now()
+    html = page(client, "/search/?q=yearly")
+    labels = re.findall(r'class="bar-label( alternate)?">(\d{4})</text>', html)
+    assert labels[-1] == ("", "2024")  # the last bar keeps its label
+    assert [year for hidden, year in labels if hidden] == [str(y) for y in range(2011, 2024, 2)]

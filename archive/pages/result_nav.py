@@ -35,6 +35,11 @@ class ResultNav:
     terms: list  # the search's words and phrases, as the engine matched them
 
 
+def card_anchor(report: Report) -> str:
+    """The id of a report's card on a page of results (``report_card.html``)."""
+    return f"r-{report.slug}"
+
+
 def result_link(report: Report, params: QueryDict, position: int) -> str:
     """The address of a report as a search's result number ``position``."""
     found = urlencode({"from": url_with(params, drop=("page",)).lstrip("?"), "n": position})
@@ -75,6 +80,7 @@ def result_nav(report: Report, data: QueryDict) -> ResultNav | None:
     back = reverse("archive:search") + url_with(
         params, page=str(results_page) if results_page > 1 else None
     )
+    back += f"#{card_anchor(report)}"  # back to the report's card, not the page's top
     previous, following = found.get(position - 1), found.get(position + 1)
     return ResultNav(
         back_url=back,

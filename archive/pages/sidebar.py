@@ -88,6 +88,8 @@ def facet_boxes(
         if not links and not find:
             continue
         cut = SHOWN_REGIONS if name == "region" else SHOWN_VALUES
+        if name == "year":  # a chosen year's months are shown with it, not instead of years
+            cut = _past_top_level(links, cut)
         # Never hide a chosen value behind "show all".
         while any(link.selected for link in links[cut:]) and cut < len(links):
             cut += 1
@@ -134,6 +136,17 @@ def _tree(values: list[FacetValue], params: QueryDict) -> list[FacetLink]:
 
     walk(None, 0)
     return links
+
+
+def _past_top_level(links: list[FacetLink], count: int) -> int:
+    """How many links hold the first ``count`` top-level ones and what nests in them."""
+    seen = 0
+    for number, link in enumerate(links):
+        if link.depth == 0:
+            seen += 1
+            if seen > count:
+                return number
+    return len(links)
 
 
 def _years_and_months(years, months, params: QueryDict) -> list[FacetLink]:

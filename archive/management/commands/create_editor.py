@@ -24,19 +24,38 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(username=username).exists():
             raise CommandError(f"There is already an account called “{username}”.")
-        password = os.environ.get("DJANGO_EDITOR_PASSWORD") or self.ask_password()
         user = User(username=username, email=email, is_staff=True)
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
+        password = os.environ.get("DJANGO_EDITOR_PASSWORD")
+        if password:  # not at a terminal: nobody to ask again
+            problem = self.problem(password, user)
+            if problem:
+                raise CommandError(problem)
+        else:
+            password = self.ask_password(user)
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=EDITORS))
         self.stdout.write(self.style.SUCCESS(f"Editor “{username}” can now sign in at /admin/."))
 
-    def ask_password(self) -> str:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
-            raise CommandError("The passwords differ.")
-        return password
+    TRIES = 3
+
+    def ask_password(self, user) -> str:
+        """Ask until a password is good enough and typed the same twice (three tries)."""
+        for _try in range(self.TRIES):
+            password = getpass.getpass("Password: ")
+            problem = self.problem(password, user)
+            if not problem and password != getpass.getpass("Password (again): "):
+                problem = "The passwords differ."
+            if not problem:
+                return password
+            self.stderr.write(f"{problem} Try again.")
+        raise CommandError(f"No account made: no good password in {self.TRIES} tries.")
+
+    @staticmethod
+    def problem(password: str, user) -> str:
+        """What is wrong with a password (Django's validators), or ""."""
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        return ""
