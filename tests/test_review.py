@@ -141,9 +141,25 @@ def test_bulk_decisions_reach_the_search_index(client, editor, vocabularies):
     assert client.get("/regions/hyesan/").context["results"].total == 1
     accepted = report.tag_suggestions.filter(decision=TagSuggestion.Decision.ACCEPTED)
     chosen = list(accepted.values_list("pk", flat=True))
-    client.post(REVIEW, {"action": "reject", "_selected_action": chosen})
+    # As from the screen showing accepted suggestions (it opens on undecided ones).
+    client.post(
+        REVIEW + "?decision__exact=accepted", {"action": "reject", "_selected_action": chosen}
+    )
     index_now()
     assert client.get("/regions/hyesan/").status_code == 404
+
+
+def test_the_review_screen_opens_on_what_waits_and_all_is_a_choice(client, editor, vocabularies):
+    report = make_report("Arrests in North Hamgyong", body="Police were busy.\n\nHyesan was quiet.")
+    tagging.suggest(report)  # North Hamgyong applied, Hyesan and Ryanggang waiting
+    shown = client.get(REVIEW).context["cl"]
+    assert {s.decision for s in shown.result_list} == {PENDING}
+    html = page(client, REVIEW)
+    assert re.search(r'<li class="selected">\s*<a href="\?decision__exact=pending"', html)
+    everything = client.get(REVIEW, {"decision__exact": "all"}).context["cl"]
+    assert {s.decision for s in everything.result_list} == {PENDING, AUTOMATIC}
+    assert "Regions (3)" in page(client, REVIEW + "?decision__exact=all")
+    assert "Regions (2)" in html  # the counts follow the decision shown
 
 
 def test_the_admin_home_shows_what_waits_and_the_search_lag(client, editor, vocabularies):

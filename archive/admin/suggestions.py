@@ -17,6 +17,39 @@ from ..models import Retagging, TagSuggestion
 from .base import rule_description
 
 
+class DecisionFilter(admin.SimpleListFilter):
+    """Undecided first: the screen opens on what waits; "All" is a choice of its own."""
+
+    title = _("decision")
+    parameter_name = "decision__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*TagSuggestion.Decision.choices, (self.ALL, _("All"))]
+
+    def value(self):
+        return super().value() or TagSuggestion.Decision.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(decision=self.value())
+
+
+def chosen_decision(request) -> str | None:
+    """The decision the review screen shows (None: all)."""
+    value = request.GET.get(DecisionFilter.parameter_name) or TagSuggestion.Decision.PENDING
+    return None if value == DecisionFilter.ALL else value
+
+
 class SuggestedKindFilter(admin.SimpleListFilter):
     """Regions, agencies, people or topics, with how many suggestions each."""
 
@@ -134,7 +167,7 @@ class TagSuggestionAdmin(admin.ModelAdmin):
         "why",
         "decision",
     ]
-    list_filter = ["decision", SuggestedKindFilter, SuggestedRuleFilter, SuggestedTermFilter]
+    list_filter = [DecisionFilter, SuggestedKindFilter, SuggestedRuleFilter, SuggestedTermFilter]
     search_fields = ["evidence", "context", "report__headline"]
     list_select_related = ["report", "term_type"]
     list_per_page = 100
@@ -156,7 +189,7 @@ class TagSuggestionAdmin(admin.ModelAdmin):
     def filtered_elsewhere(self, request, leave_out: str):
         """The suggestions as the other filters of the page narrow them (for counts)."""
         queryset = TagSuggestion.objects.all()
-        decision = request.GET.get("decision__exact")
+        decision = chosen_decision(request)
         if decision:
             queryset = queryset.filter(decision=decision)
         for filter_class in (SuggestedKindFilter, SuggestedRuleFilter, SuggestedTermFilter):
