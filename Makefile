@@ -51,7 +51,7 @@ serve: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_initial_data --if-empty
-	@# The learned taggers (about 40 s), unless a model newer than the labelled sample is there.
+	@# The learned taggers (about 70 s), unless a model newer than the labelled sample is there.
 	[ var/models/taggers.joblib -nt tests/data/tagged_sample.jsonl ] || \
 		$(BIN)/python manage.py train_taggers --output var/models/taggers.joblib
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/; links written as $$ARCHIVE_SITE_URL). Stop with Ctrl-C."

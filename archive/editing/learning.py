@@ -44,9 +44,14 @@ class Candidate:
     features: dict
 
 
-def candidates(text: str, names, kinds=NAME_KINDS) -> list[Candidate]:
-    """The findings of a text (every rule's, as suggestions), each with its features."""
-    every = read_mentions(text, names, set(kinds))  # read once: findings and contexts
+def candidates(text: str, names, kinds=NAME_KINDS, mentions=None) -> list[Candidate]:
+    """The findings of a text (every rule's, as suggestions), each with its features.
+    ``mentions``: the text's (``read_mentions``), when the caller has them (others'
+    kinds are left out)."""
+    if mentions is None:
+        every = read_mentions(text, names, set(kinds))  # read once: findings and contexts
+    else:
+        every = [m for m in mentions if m.entry.facet in kinds]
     found = findings(text, names, set(kinds), mentions=every, passing=True)
     if not found:
         return []
@@ -311,8 +316,8 @@ def measure(cases, applied, agree, kinds=(*NAME_KINDS, "topic")) -> dict:
 
 
 # Topics' regularisation, chosen by five-fold cross-validation on the training half alone
-# (1,173 reports): topic tags right at the target precision, of 634, for C = 1, 4, 16,
-# 64, 256, 1024: 118, 160, 183, 194, 216, 177.
+# (then 1,173 reports): topic tags right at the target precision, of 634, for C = 1, 4,
+# 16, 64, 256, 1024: 118, 160, 183, 194, 216, 177.
 TOPIC_C = 256.0
 
 

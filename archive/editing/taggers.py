@@ -10,8 +10,8 @@ from pathlib import Path
 import joblib
 from django.conf import settings
 
-from .findings import Finding, findings
-from .learning import AUTOMATIC, PENDING, candidates, topic_entries
+from .findings import Finding, findings, read_mentions
+from .learning import AUTOMATIC, NAME_KINDS, PENDING, candidates, topic_entries
 
 FORMAT = 1
 
@@ -81,18 +81,21 @@ def decisions_of_many(texts: list[str], names) -> list[list[tuple[Finding, str, 
         ]
     about, topics = model["about"], model["topics"]
     decided: list[list] = [[] for _ in texts]
-    rows, owners = [], []
+    rows, owners, topics_named = [], [], []
     for number, text in enumerate(texts):
-        found = candidates(text, names)
+        every = read_mentions(text, names, {*NAME_KINDS, "topic"})  # one reading a text
+        found = candidates(text, names, mentions=every)
         rows += found
         owners += [number] * len(found)
+        topic_mentions = [m for m in every if m.entry.facet == "topic"]
+        topics_named.append(findings(text, names, {"topic"}, mentions=topic_mentions))
     for row, probability, owner in zip(rows, about.probabilities(rows), owners, strict=True):
         threshold = about.thresholds[row.key[0]]
         decided[owner] += _decision(row.finding, float(probability), threshold)
     entries = {entry.slug: entry for entry in topic_entries(names)}
     by_topic = topics.probabilities(texts) if texts else {}
     for number, text in enumerate(texts):
-        named = {f.entry.slug: f for f in findings(text, names, {"topic"})}
+        named = {f.entry.slug: f for f in topics_named[number]}
         headline = text.split("\n", 1)[0]
         for slug, probabilities in by_topic.items():
             probability = float(probabilities[number])

@@ -20,7 +20,9 @@ Prints one line per new article: stratum, split, id, date, title. With
 - Stratum ``more-train`` (800, picked later to train on more): ``random.Random(23)``
   over the eligible articles not yet chosen, in file order, kept only if their id
   falls in the training split; the test and holdout halves stay as they were.
-  ``--more`` picks these instead of the first 600.
+  A second round, ``more-train-2`` (800, ``random.Random(24)``), likewise over
+  what no earlier round chose. ``--more STRATUM`` picks a round instead of the
+  first 600.
 - Split, by the id alone (so adding reports never moves one): the first 60
   are ``train`` (the rules were tuned on them); of the rest, SHA-1 of the id
   modulo 10: 0-4 ``train``, 5-7 ``test``, 8-9 ``holdout``.
@@ -79,13 +81,17 @@ def pick_more(corpus_path=CORPUS):
     return [("random", a) for a in first] + [("named", a) for a in second]
 
 
-N_MORE, SEED_MORE = 800, 23
+# Rounds of training articles picked later: stratum -> (how many, seed), in order.
+MORE = {"more-train": (800, 23), "more-train-2": (800, 24)}
 
 
-def pick_train_more(corpus_path=CORPUS):
-    """``N_MORE`` more articles for the training half only (stratum ``more-train``)."""
+def pick_train_more(corpus_path=CORPUS, stratum="more-train"):
+    """A round of more articles for the training half only (``MORE``), none of them
+    chosen before (by the first 600 or an earlier round)."""
     old, *_ = pick(corpus_path)
     taken = {a["id"] for _, a in old} | {a["id"] for _, a in pick_more(corpus_path)}
+    for earlier in list(MORE)[: list(MORE).index(stratum)]:
+        taken |= {a["id"] for _, a in pick_train_more(corpus_path, earlier)}
     with open(corpus_path, encoding="utf-8") as fh:
         articles = [json.loads(line) for line in fh if line.strip()]
     eligible = [
@@ -93,10 +99,11 @@ def pick_train_more(corpus_path=CORPUS):
         for a in articles
         if len(a["body"].split()) >= MIN_WORDS
         and a["id"] not in taken
-        and split_of(a["id"], "more-train") == "train"
+        and split_of(a["id"], stratum) == "train"
     ]
-    chosen = {a["id"] for a in random.Random(SEED_MORE).sample(eligible, N_MORE)}
-    return [("more-train", a) for a in eligible if a["id"] in chosen]
+    count, seed = MORE[stratum]
+    chosen = {a["id"] for a in random.Random(seed).sample(eligible, count)}
+    return [(stratum, a) for a in eligible if a["id"] in chosen]
 
 
 if __name__ == "__main__":
@@ -106,11 +113,13 @@ if __name__ == "__main__":
         at = args.index("--batches")
         batches = (Path(args[at + 1]), int(args[at + 2]))
         del args[at : at + 3]
-    more = "--more" in args
-    if more:
-        args.remove("--more")
+    more = None
+    if "--more" in args:
+        at = args.index("--more")
+        more = args[at + 1]
+        del args[at : at + 2]
     path = Path(args[0]) if args else CORPUS
-    sample = pick_train_more(path) if more else pick_more(path)
+    sample = pick_train_more(path, more) if more else pick_more(path)
     for stratum, a in sample:
         print(stratum, split_of(a["id"], stratum), a["id"], a["date"], a["title"], sep="\t")
     if batches:
