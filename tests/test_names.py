@@ -180,7 +180,7 @@ def _leave_out_link(html: str, name: str) -> str:
     return match.group(1)
 
 
-def test_as_named_at_the_time_keeps_the_new_name_out_of_earlier_years(client, vocabularies):
+def test_as_named_at_the_time_dates_the_other_names_never_the_readers_own(client, vocabularies):
     police = Agency.objects.get(slug="ministry-of-social-security")
 
     def dated(slug, year, body):
@@ -194,16 +194,49 @@ def test_as_named_at_the_time_keeps_the_new_name_out_of_earlier_years(client, vo
     index_now()
     every = {"old-name-then", "new-name-now", "new-name-before", "old-name-after", "undated"}
     assert found(police.name) == every
-    assert found(police.name, at_the_time=True) == {"old-name-then", "new-name-now", "undated"}
-    html = page(client, "/search/?q=Ministry+of+Social+Security")
-    toggle = links(html, "name-switches")["As named at the time"]
-    response = client.get("/search/" + toggle)
-    assert {r.slug for r in response.context["results"].reports} == {
+    # The name typed is found in any year (a primary source may use it before the
+    # vocabulary's date); the other names only in the years they were in use.
+    typed_new = {"old-name-then", "new-name-now", "new-name-before", "undated"}
+    assert found(police.name, at_the_time=True) == typed_new
+    old_name = "Ministry of People's Security"
+    assert found(old_name, at_the_time=True) == {
         "old-name-then",
+        "old-name-after",
         "new-name-now",
         "undated",
     }
-    assert "Each name searched in the years it was in use" in unescape(response.content.decode())
+    html = page(client, "/search/?q=Ministry+of+Social+Security")
+    toggle = links(html, "name-switches")["As named at the time"]
+    response = client.get("/search/" + toggle)
+    assert {r.slug for r in response.context["results"].reports} == typed_new
+    explained = "Each other name searched in the years it was in use"
+    assert explained in unescape(response.content.decode())
+
+
+def test_name_dates_follow_the_reports_using_a_name_when_an_editor_applies_them(
+    vocabularies, capsys
+):
+    from django.core.management import call_command
+
+    from archive.models import AgencyAlias
+
+    make_report(
+        "Visit", slug="visit-2012", pub_year=2012, body="He visited the Ministry of State Security."
+    )
+    make_report(
+        "Arrests", slug="arrests-2018", pub_year=2018, body="Bowibu agents arrested traders."
+    )
+    index_now()
+    assert found("Bowibu", at_the_time=True) == {"arrests-2018"}  # the MSS counts from 2016
+    call_command("name_dates")
+    listed = capsys.readouterr().out
+    assert "! Ministry of State Security (from 2016): used from 2012 (visit-2012)" in listed
+    assert AgencyAlias.objects.filter(name="Ministry of State Security").count() == 0
+
+    call_command("name_dates", apply=True, name=["Ministry of State Security"])
+    alias = AgencyAlias.objects.get(name="Ministry of State Security")
+    assert alias.used_from == 2012 and "visit-2012" in alias.note  # where the year came from
+    assert found("Bowibu", at_the_time=True) == {"arrests-2018", "visit-2012"}
 
 
 def test_a_person_page_gives_birth_and_posts_and_a_body_lists_its_holders(client, vocabularies):

@@ -101,6 +101,8 @@ class Expanding:
         if self.at_the_time:
             for entry in entries:
                 for name in names:
+                    if name_words(name) == name_words(typed):
+                        continue  # the reader's own words are searched in every year
                     years = entry.in_use(_matching(name, entry.years))
                     if years is not None:
                         self.dated[name] = years

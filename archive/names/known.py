@@ -163,8 +163,9 @@ class Vocabulary(Mentions):
 
         The reader decides: names in ``without`` are not added; ``means``
         ("region:kangwon") picks the meaning of a name two terms share;
-        ``at_the_time`` searches each name of a renamed body only in reports
-        of the years it was in use (``Expansion.dated``).
+        ``at_the_time`` searches each other name of a renamed body only in
+        reports of the years it was in use (``Expansion.dated``); the words
+        the reader typed are searched in every year.
         """
         state = Expanding(self, visible, without, means, at_the_time)
         pieces, position = [], 0

@@ -57,13 +57,14 @@ def forget() -> None:
 
 def _years_of_names(entry: KnownTerm) -> dict[str, tuple[int | None, int | None]]:
     """Names with the years they were the term's: former names as recorded, and the
-    current name from the year the last former name went out of use."""
+    current name from the year the last former name went out of use, unless an alias
+    of the same words dates it (the evidence of the reports: ``name_dates``)."""
     years = {
         n.text: (n.used_from, n.used_until) for n in entry.names if n.used_from or n.used_until
     }
     ends = [until for _, until in years.values() if until]
     if ends:
-        years[entry.name] = (max(ends), None)
+        years.setdefault(entry.name, (max(ends), None))
     return years
 
 

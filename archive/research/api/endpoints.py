@@ -150,7 +150,8 @@ def search_parameters() -> list[dict]:
         ),
         param(
             "at_the_time",
-            "1: a renamed body's names each only in reports of the years it was in use.",
+            "1: a renamed body's other names each only in reports of the years it was in use "
+            "(the words typed in every year).",
             {"type": "string"},
         ),
     ]
