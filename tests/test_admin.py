@@ -1,6 +1,7 @@
 """The admin pages an editor uses day to day, and what editors may do."""
 
 import datetime
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -266,3 +267,27 @@ def test_admin_refuses_a_body_over_the_limit_with_a_message(client, editor):
     assert response.status_code == 200
     assert "at most 200,000 characters" in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_adding_a_report_the_archive_has_already_warns_with_a_link(client, editor):
+    from .factories import make_report
+
+    text = (
+        "Several smugglers were fined in Hyesan last week after the border guards caught them "
+        "carrying mobile phones and medicine across the river at night."
+    )
+    there = make_report(
+        "Smugglers fined", slug="old-one", body=text, original_url="https://x.org/a"
+    )
+    response = add_report(
+        client,
+        slug="new-one",
+        body=text.replace("last week", "on Friday"),
+        original_url="https://x.org/a",
+    )
+    page = unescape(response.content.decode())
+    assert "This may be the same story as a report already in the archive" in page
+    assert f'<a href="/admin/archive/report/{there.pk}/change/">old-one</a>' in page
+    assert Report.objects.filter(slug="new-one").exists()  # warned, not refused
+    other = add_report(client, slug="other", headline="Traders fined", body="Rain fell.")
+    assert "same story" not in other.content.decode()

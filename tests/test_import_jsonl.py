@@ -88,7 +88,7 @@ def test_unknown_topics_are_kept_as_the_sources_sections_not_invented(write_file
     known = Topic.objects.create(name="Border control", slug="border-control")
     records = [
         {**GOOD, "id": "a", "topics": ["Top News", "Border control"], "sections": ["Korea"]},
-        {**GOOD, "id": "b", "topics": ["Top News", "World"]},
+        {**GOOD, "id": "b", "topics": ["Top News", "World"], "body": "Another story."},
     ]
     run_import(write_file("sections.jsonl", jsonl(*records)))
     assert list(Topic.objects.all()) == [known]
@@ -104,7 +104,9 @@ def test_the_summary_says_which_fields_sent_reports_to_review(write_file, capsys
     undated = {**GOOD, "id": "u", "source": "Daily NK"}
     undated.pop("date")
     run_import(
-        write_file("review.jsonl", jsonl(undated, {**undated, "id": "v"})), "--status", "published"
+        write_file("review.jsonl", jsonl(undated, {**undated, "id": "v", "body": "Another."})),
+        "--status",
+        "published",
     )
     out = capsys.readouterr().out
     assert "2 sent to review" in out
@@ -140,6 +142,37 @@ def test_same_address_with_a_revised_text_keeps_both_versions(write_file):
     revised = {**GOOD, "id": "a2", "body": "A corrected text."}
     run_import(write_file("revised.jsonl", jsonl(first, revised)), verbosity=0)
     assert Report.objects.count() == 2
+
+
+STORY = (
+    "Kim Jong Un inspected the new tactical missile launchers at a ceremony on Sunday. "
+    "He said the weapons would strengthen the country's defence, and praised the workers "
+    "of the munitions industry who made them in record time. Senior officials of the party "
+    "and the army were present, and the launchers were handed over to the units."
+)
+
+
+def test_the_same_story_under_another_id_is_named_and_skipped_unless_kept(write_file, capsys):
+    first = {**GOOD, "id": "k1", "title": "Ceremony Held", "body": STORY}
+    again = {**first, "id": "k2", "body": STORY.replace("on Sunday", "on August 4")}
+    other = {**first, "id": "k3", "title": "Another Story", "body": "Rain fell in Hyesan."}
+    run_import(write_file("kcna.jsonl", jsonl(first, again, other)), verbosity=0)
+    assert sorted(Report.objects.values_list("import_key", flat=True)) == ["id::k1", "id::k3"]
+    captured = capsys.readouterr()
+    assert "kcna.jsonl:2: the same story as line 1 (same source address, texts " in captured.err
+    assert "; skipped (--keep-duplicates imports it)" in captured.err
+    assert "kcna.jsonl:3: imported; compare line 1 (same source address, texts 0% alike)" in (
+        captured.err
+    )
+    assert "1 skipped as the same story as another report" in captured.out
+
+    # Later, the same story under a new id and address, with its headline and day.
+    moved = {**again, "id": "k4", "url": "https://example.org/elsewhere"}
+    run_import(write_file("later.jsonl", jsonl(moved)), verbosity=0)
+    report = Report.objects.get(import_key="id::k1")
+    assert f"the same story as {report.slug} (same headline and date" in capsys.readouterr().err
+    run_import(write_file("later.jsonl", jsonl(moved)), verbosity=0, keep_duplicates=True)
+    assert Report.objects.filter(import_key="id::k4").exists()
 
 
 def test_repeated_record_within_a_file_is_skipped_and_reported(write_file, capsys):
@@ -207,7 +240,7 @@ BAD_FILES = {
     ),
     "duplicate slug in file": (
         "slugs.jsonl",
-        jsonl({**GOOD, "slug": "same"}, {**GOOD, "url": "", "slug": "same"}),
+        jsonl({**GOOD, "slug": "same"}, {**GOOD, "url": "", "slug": "same", "body": "Other."}),
         "slugs.jsonl:2: duplicate slug “same”",
     ),
     "unknown region": (

@@ -1,18 +1,19 @@
 """What every admin page of the archive shares: text fields that take pasted text
-(control characters dropped, the editor told), and the reason a suggestion was made."""
+(control characters dropped, the editor told), the reason a suggestion was made, and
+the warning that a report added may be one the archive has already."""
 
 from django import forms
 from django.contrib import messages
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from ..common.text import xml_safe
-from ..editing import tagging
-from ..models import (
-    TagSuggestion,
-)
+from ..editing import duplicates, tagging
+from ..models import Report, TagSuggestion
 
 
 class TextareaField(forms.CharField):
@@ -69,6 +70,31 @@ class PastedTextAdmin(VersionAdmin):
                 % {"fields": ", ".join(removed)},
                 messages.WARNING,
             )
+
+
+def warn_of_duplicates(model_admin, request, report) -> None:
+    """Tell the editor who added a report that the archive may have its story already."""
+    found = duplicates.of_report(report)
+    if not found:
+        return
+    links = format_html_join(
+        "; ",
+        '<a href="{}">{}</a> ({})',
+        (
+            (reverse("admin:archive_report_change", args=[pk]), slug, f"{m.why}, {m.likeness:.0%}")
+            for m in found
+            for pk, slug in Report.objects.filter(slug=m.label).values_list("pk", "slug")
+        ),
+    )
+    model_admin.message_user(
+        request,
+        format_html(
+            "This may be the same story as a report already in the archive: {}. If so, keep "
+            "one (withdraw or delete the other).",
+            links,
+        ),
+        messages.WARNING,
+    )
 
 
 def rule_description(suggestion: TagSuggestion) -> str:

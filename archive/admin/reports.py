@@ -22,7 +22,7 @@ from ..models import (
     TagSuggestion,
 )
 from ..search import indexing
-from .base import FORM_FIELDS, PastedTextAdmin, PastedTextForm, rule_description
+from .base import FORM_FIELDS, PastedTextAdmin, PastedTextForm, rule_description, warn_of_duplicates
 
 
 class TagSuggestionInline(admin.TabularInline):
@@ -293,6 +293,8 @@ class ReportAdmin(PastedTextAdmin):
         super().save_related(request, form, formsets, change)
         # An automatic tag the editor took off the form is rejected, not made again.
         tagging.note_removed_tags(form.instance)
+        if not change:
+            warn_of_duplicates(self, request, form.instance)
         added = tagging.suggest(form.instance)
         if added:
             self.message_user(

@@ -15,6 +15,7 @@ from ...common.text import short_slug
 from ...facets import FACETS, TERMS
 from ...models import IndexChange, Report, ReportVersion, TagSuggestion
 from ...names.vocabulary import current as current_vocabulary
+from .. import duplicates
 from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions_of_many
 from .files import read_file
 from .records import ImportedRecord, RecordProblem
@@ -40,6 +41,7 @@ class FileResult:
     path: str
     created: int = 0
     skipped: int = 0
+    duplicates: int = 0  # the same story as a report there already, or earlier in the file
     in_review: int = 0
     tagged_automatically: int = 0
     review_reasons: collections.Counter = field(default_factory=collections.Counter)
@@ -158,15 +160,17 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     follow_symlinks: bool = False,
     create_topics: bool = False,
+    keep_duplicates: bool = False,
 ) -> FileResult:
     """Import one file: everything in it, or (on any problem) nothing. Topic names the
     archive does not have become new topics with ``create_topics``, and are otherwise
-    kept as the source's sections."""
+    kept as the source's sections. A record that is the same story as a report already
+    there (``duplicates``) is skipped and named, unless ``keep_duplicates``."""
     result = FileResult(path=str(path))
     records, result.problems = read_file(path, follow_symlinks=follow_symlinks)
     try:
         with transaction.atomic():
-            _write(records, result, status, progress, create_topics)
+            _write(records, result, status, progress, create_topics, keep_duplicates)
             if result.problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -177,14 +181,19 @@ def import_file(
     return result
 
 
-def _write(records, result: FileResult, status: str, progress, create_topics=False) -> None:
-    resolver, slugs = TagResolver(create_topics), SlugBook()
+def _write(
+    records, result: FileResult, status: str, progress, create_topics=False, keep=False
+) -> None:
+    resolver, slugs, seen = TagResolver(create_topics), SlugBook(), duplicates.Seen()
     keys = set(Report.objects.filter(import_key__isnull=False).values_list("import_key", flat=True))
     first_of_key: dict[str, ImportedRecord] = {}
     pending: list[tuple[Report, dict]] = []
     for done, record in enumerate(records, start=1):
         if progress:
             progress(done, len(records))
+        where = f"{record.path}:{record.line}" if record.line else record.path
+        if record.import_key not in keys and _repeats(record, seen, result, where, keep):
+            continue
         if record.import_key in keys:
             result.skipped += 1
             first = first_of_key.get(record.import_key)
@@ -209,7 +218,7 @@ def _write(records, result: FileResult, status: str, progress, create_topics=Fal
             continue
         keys.add(record.import_key)
         first_of_key[record.import_key] = record
-        where = f"{record.path}:{record.line}" if record.line else record.path
+        seen.add(f"line {record.line}" if record.line else record.path, *_identity(record))
         result.notices += [f"{where}: {notice}" for notice in record.notices]
         report = _report(record, slug, status, terms["source"])
         if report.status == Report.Status.IN_REVIEW:
@@ -220,6 +229,29 @@ def _write(records, result: FileResult, status: str, progress, create_topics=Fal
             _flush(pending, result)
     _flush(pending, result)
     result.created = len(first_of_key)
+
+
+def _identity(record: ImportedRecord) -> tuple:
+    date = (record.date.year, record.date.month, record.date.day)
+    return record.original_url, record.headline, date, record.body
+
+
+def _repeats(record: ImportedRecord, seen, result: FileResult, where: str, keep: bool) -> bool:
+    """Whether the record is the same story as one seen (then it is skipped, unless
+    ``keep``); either way, a likely repeat is named in the notices."""
+    matches = seen.matches(*_identity(record))
+    if not matches:
+        return False
+    best = matches[0]
+    if best.same_story and not keep:
+        result.duplicates += 1
+        result.notices.append(
+            f"{where}: the same story as {best}; skipped (--keep-duplicates imports it)"
+        )
+        return True
+    what = "imported although it is the same story as" if best.same_story else "imported; compare"
+    result.notices.append(f"{where}: {what} {best}")
+    return False
 
 
 def _too_long(record: ImportedRecord, create_topics: bool = False) -> list[str]:

@@ -36,12 +36,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Read paths that are symbolic links (to regular files); refused by default.",
         )
+        parser.add_argument(
+            "--keep-duplicates",
+            action="store_true",
+            help="Import a record even when it is the same story as a report already there "
+            "(the same source address and texts 40%% alike, or the same headline and date "
+            "and texts 90%% alike); by default it is skipped and named.",
+        )
 
     def handle(self, *paths, **options):
         failed = 0
         totals = {
             "created": 0,
             "skipped": 0,
+            "duplicates": 0,
             "in_review": 0,
             "suggested": 0,
             "tagged_automatically": 0,
@@ -55,6 +63,7 @@ class Command(BaseCommand):
                 progress=self.progress_bar(path) if options["verbosity"] else None,
                 follow_symlinks=options["follow_symlinks"],
                 create_topics=options["create_topics"],
+                keep_duplicates=options["keep_duplicates"],
             )
             for notice in result.notices:
                 self.stderr.write(self.style.WARNING(notice))
@@ -71,6 +80,7 @@ class Command(BaseCommand):
             sections.update(result.sections_kept)
             self.stdout.write(
                 f"{path}: {result.created} new, {result.skipped} already in the archive"
+                + (f", {result.duplicates} the same story as another" if result.duplicates else "")
                 + (f", {result.in_review} sent to review" if result.in_review else "")
             )
         if reasons:
@@ -91,6 +101,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{totals['created']} report(s) {verb}, {totals['skipped']} skipped as already "
                 f"present, {totals['in_review']} in review; {failed} file(s) failed."
+                + (
+                    f" {totals['duplicates']:,} skipped as the same story as another report "
+                    "(named above; --keep-duplicates imports them)."
+                    if totals["duplicates"]
+                    else ""
+                )
                 + (
                     f" {totals['tagged_automatically']:,} tag(s) applied automatically."
                     if totals["tagged_automatically"]
