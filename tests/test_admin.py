@@ -291,3 +291,36 @@ def test_adding_a_report_the_archive_has_already_warns_with_a_link(client, edito
     assert Report.objects.filter(slug="new-one").exists()  # warned, not refused
     other = add_report(client, slug="other", headline="Traders fined", body="Rain fell.")
     assert "same story" not in other.content.decode()
+
+
+def test_a_raw_report_pasted_in_the_admin_is_cleaned_shown_then_made_a_draft(client, editor):
+    from pathlib import Path
+
+    from archive.models import Report
+
+    raw = (Path(__file__).parent / "data" / "seeds" / "000_e8dc7ec1720bde61.txt").read_text()
+    paste = reverse("admin:archive_report_paste")
+    assert (
+        "Add from pasted text"
+        in client.get(reverse("admin:archive_report_changelist")).content.decode()
+    )
+    preview = unescape(client.post(paste, {"text": raw, "preview": "1"}).content.decode())
+    assert "Removed as page furniture (2 lines)" in preview
+    assert "<del>Read in Korean</del>" in preview and "#Korea #reforms" in preview
+    assert "Body (13 paragraphs)" in preview and "— none: the draft goes to review" in preview
+    assert not Report.objects.exists()  # nothing saved by a preview
+
+    response = client.post(paste, {"text": raw, "create": "1"}, follow=True)
+    report = Report.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:archive_report_change", args=[report.pk]
+    )
+    assert report.status != Report.Status.PUBLISHED
+    assert report.body.count("\n\n") == 12  # single newlines kept as paragraphs
+    assert "Read in Korean" not in report.body and "#Korea" not in report.body
+    again = client.post(paste, {"text": raw, "create": "1"}, follow=True)
+    assert "This text is in the archive already." in again.content.decode()
+    assert Report.objects.count() == 1
+
+    furniture = client.post(paste, {"text": "Read in Korean\n#Korea #news", "preview": "1"})
+    assert "no report body" in furniture.content.decode()

@@ -7,7 +7,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..search import indexing
 from .base import FORM_FIELDS, PastedTextAdmin, PastedTextForm, rule_description, warn_of_duplicates
+from .pasting import paste_view
 
 
 class TagSuggestionInline(admin.TabularInline):
@@ -307,6 +308,10 @@ class ReportAdmin(PastedTextAdmin):
                 % {"n": added},
                 messages.INFO,
             )
+
+    def get_urls(self):
+        paste = self.admin_site.admin_view(lambda request: paste_view(self, request))
+        return [path("paste/", paste, name="archive_report_paste"), *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
         """The list, with the search indexer's lag so editors know when search catches up."""

@@ -17,6 +17,7 @@ from ...models import IndexChange, Report, ReportVersion, TagSuggestion
 from ...names.vocabulary import current as current_vocabulary
 from .. import duplicates
 from ..tagging import SUGGESTED, add_automatic_tags, new_suggestions_of_many
+from . import scraped
 from .files import read_file
 from .records import ImportedRecord, RecordProblem
 
@@ -166,8 +167,34 @@ def import_file(
     archive does not have become new topics with ``create_topics``, and are otherwise
     kept as the source's sections. A record that is the same story as a report already
     there (``duplicates``) is skipped and named, unless ``keep_duplicates``."""
-    result = FileResult(path=str(path))
-    records, result.problems = read_file(path, follow_symlinks=follow_symlinks)
+    records, problems = read_file(path, follow_symlinks=follow_symlinks)
+    return _import(
+        FileResult(path=str(path), problems=problems),
+        records,
+        status,
+        dry_run,
+        progress,
+        create_topics,
+        keep_duplicates,
+    )
+
+
+def import_text(text: str, name: str, status: str = Report.Status.DRAFT) -> FileResult:
+    """Import one raw report given as text (pasted in the admin), as a scraped text file
+    is imported: the same cleaning, fields, tags, suggestions and duplicate checks."""
+    records, problems = scraped.parse(text, name)
+    return _import(FileResult(path=name, problems=problems), records, status)
+
+
+def _import(
+    result: FileResult,
+    records,
+    status: str,
+    dry_run=False,
+    progress=None,
+    create_topics=False,
+    keep_duplicates=False,
+) -> FileResult:
     try:
         with transaction.atomic():
             _write(records, result, status, progress, create_topics, keep_duplicates)
