@@ -94,9 +94,15 @@ def test_accept_everywhere_accepts_the_same_term_found_by_the_same_words(
     for report in (first, second, third):
         tagging.suggest(report)
     one = first.tag_suggestions.get(term_id=Region.objects.get(slug="hyesan").pk)
-    response = client.post(
-        REVIEW, {"action": "accept_everywhere", "_selected_action": [one.pk]}, follow=True
-    )
+    asked = {"action": "accept_everywhere", "_selected_action": [one.pk]}
+    # First the group and a few of its sentences; nothing is decided yet.
+    confirm = client.post(REVIEW, asked)
+    shown = re.sub(r"\s+", " ", unescape(confirm.content.decode()))
+    assert "This tags 2 reports" in shown
+    assert "found as “Hyesan”, 2 waiting" in shown
+    assert shown.count("Traders in <mark>Hyesan</mark> were fined.") == 2
+    assert "hyesan" not in regions(first)
+    response = client.post(REVIEW, {**asked, "confirm": "1", "index": "0"}, follow=True)
     assert "2 suggestion(s) accepted across the archive." in response.content.decode()
     assert "hyesan" in regions(first) and "hyesan" in regions(second)
     assert "hyesan" not in regions(third)  # found by other words: still waiting
@@ -125,7 +131,8 @@ def test_the_queue_opens_on_what_a_decision_teaches_most_with_its_group_and_trac
     row = re.search(r"<tr>.*?Hyesan.*?</tr>", html).group()
     assert '<td class="field-group">3</td>' in row  # three wait in its group
 
-    client.post(REVIEW, {"action": "reject_everywhere", "_selected_action": [second.pk]})
+    rejecting = {"action": "reject_everywhere", "_selected_action": [second.pk], "confirm": "1"}
+    client.post(REVIEW, rejecting)
     assert not hyesan.filter(decision=PENDING).exists()
     assert hyesan.filter(decision=TagSuggestion.Decision.REJECTED).count() == 3
 
@@ -211,3 +218,15 @@ def test_a_term_page_says_how_many_of_its_reports_were_tagged_automatically_and_
     about = page(client, "/about/")
     assert 'id="rule-place"' in about and 'id="rule-learned"' in about
     assert "The learned taggers are not in use on this site" in about
+
+
+def test_a_row_shows_the_words_found_in_a_window_of_their_sentence():
+    from archive.admin.suggestions import AROUND, marked
+
+    long = "word " * 60 + "Traders in Hyesan sold goats" + " more" * 60
+    row = TagSuggestion(evidence="Hyesan", context=long.strip())
+    shown = str(marked(row))
+    assert shown.startswith("…") and shown.endswith("…") and "<mark>Hyesan</mark>" in shown
+    assert len(shown) <= 2 * AROUND + len("<mark>Hyesan</mark>") + 2
+    short = TagSuggestion(evidence="Hyesan", context="Traders in Hyesan.")
+    assert str(marked(short)) == "Traders in <mark>Hyesan</mark>."

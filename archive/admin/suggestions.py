@@ -3,132 +3,24 @@ or rejecting in bulk (also everywhere the same words were found)."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..editing import review, tagging
-from ..facets import FACETS
 from ..models import Retagging, TagSuggestion
 from .base import rule_description
-
-
-class DecisionFilter(admin.SimpleListFilter):
-    """Undecided first: the screen opens on what waits; "All" is a choice of its own."""
-
-    title = _("decision")
-    parameter_name = "decision__exact"
-    ALL = "all"
-
-    def lookups(self, request, model_admin):
-        return [*TagSuggestion.Decision.choices, (self.ALL, _("All"))]
-
-    def value(self):
-        return super().value() or TagSuggestion.Decision.PENDING
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == self.ALL:
-            return queryset
-        return queryset.filter(decision=self.value())
-
-
-def chosen_decision(request) -> str | None:
-    """The decision the review screen shows (None: all)."""
-    value = request.GET.get(DecisionFilter.parameter_name) or TagSuggestion.Decision.PENDING
-    return None if value == DecisionFilter.ALL else value
-
-
-class SuggestedKindFilter(admin.SimpleListFilter):
-    """Regions, agencies, people or topics, with how many suggestions each."""
-
-    title = _("kind of term")
-    parameter_name = "kind"
-
-    def lookups(self, request, model_admin):
-        counts = dict(
-            model_admin.filtered_elsewhere(request, self.parameter_name)
-            .values_list("term_type")
-            .annotate(n=models.Count("pk"))
-        )
-        found = []
-        for facet in tagging.SUGGESTED:
-            type_id = ContentType.objects.get_for_model(facet.model).pk
-            found.append((facet.name, f"{facet.plural} ({counts.get(type_id, 0):,})"))
-        return found
-
-    def queryset(self, request, queryset):
-        facet = FACETS.get(self.value() or "")
-        if facet is None or facet not in tagging.SUGGESTED:
-            return queryset
-        return queryset.filter(term_type=ContentType.objects.get_for_model(facet.model))
-
-
-class SuggestedRuleFilter(admin.SimpleListFilter):
-    """Which rule made the suggestion (or applied the tag)."""
-
-    title = _("rule")
-    parameter_name = "rule"
-
-    def lookups(self, request, model_admin):
-        counts = dict(
-            model_admin.filtered_elsewhere(request, self.parameter_name)
-            .values_list("rule")
-            .annotate(n=models.Count("pk"))
-        )
-        return [
-            (name, f"{capfirst(str(rule.description))} ({counts.get(name, 0):,})")
-            for name, rule in tagging.RULES.items()
-        ]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(rule=self.value()) if self.value() else queryset
-
-
-class SuggestedTermFilter(admin.SimpleListFilter):
-    """The terms with the most suggestions, with their counts: decide a term at a time."""
-
-    title = _("term (most suggested)")
-    parameter_name = "term"
-    shown = 40
-
-    def lookups(self, request, model_admin):
-        rows = (
-            model_admin.filtered_elsewhere(request, self.parameter_name)
-            .values_list("term_type", "term_id")
-            .annotate(n=models.Count("pk"))
-            .order_by("-n")[: self.shown]
-        )
-        models_by_type = {
-            ContentType.objects.get_for_model(f.model).pk: f.model for f in tagging.SUGGESTED
-        }
-        names = {}
-        for type_id, model in models_by_type.items():
-            ids = [term_id for t, term_id, _n in rows if t == type_id]
-            names[type_id] = dict(model.objects.filter(pk__in=ids).values_list("pk", "name"))
-        return [
-            (f"{type_id}:{term_id}", f"{names[type_id].get(term_id, '?')} ({n:,})")
-            for type_id, term_id, n in rows
-            if type_id in names
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value() or ""
-        type_id, _colon, term_id = value.partition(":")
-        if type_id.isdigit() and term_id.isdigit():
-            return queryset.filter(term_type_id=int(type_id), term_id=int(term_id))
-        return queryset
+from .review_filters import (
+    DecisionFilter,
+    SuggestedKindFilter,
+    SuggestedRuleFilter,
+    SuggestedTermFilter,
+    chosen_decision,
+)
 
 
 class ReviewList(ChangeList):
@@ -159,7 +51,6 @@ class TagSuggestionAdmin(admin.ModelAdmin):
 
     list_display = [
         "term_name",
-        "kind",
         "found_in",
         "report_link",
         "likely",
@@ -212,9 +103,10 @@ class TagSuggestionAdmin(admin.ModelAdmin):
     def term_name(self, suggestion):
         kept = _page(suggestion, "precision")
         kept = kept and kept.by_term.get((suggestion.term_type_id, suggestion.term_id))
+        kind = capfirst(suggestion.term_type.model_class()._meta.verbose_name)
         if not kept:
-            return str(suggestion.term)
-        return format_html("{}<br><small>{}</small>", suggestion.term, kept)
+            return format_html("{}<br><small>{}</small>", suggestion.term, kind)
+        return format_html("{}<br><small>{} · {}</small>", suggestion.term, kind, kept)
 
     @admin.display(description=_("likely"), ordering="probability")
     def likely(self, suggestion):
@@ -229,17 +121,9 @@ class TagSuggestionAdmin(admin.ModelAdmin):
             f"{groups.get((suggestion.term_type_id, suggestion.term_id, suggestion.evidence), 0):,}"
         )
 
-    @admin.display(description=_("kind"))
-    def kind(self, suggestion):
-        return capfirst(suggestion.term_type.model_class()._meta.verbose_name)
-
     @admin.display(description=_("found in"))
     def found_in(self, suggestion):
-        text, words = suggestion.context or suggestion.evidence, suggestion.evidence
-        at = text.find(words)
-        if at < 0:
-            return text
-        return format_html("{}<mark>{}</mark>{}", text[:at], words, text[at + len(words) :])
+        return marked(suggestion)
 
     @admin.display(description=_("report"), ordering="report__headline")
     def report_link(self, suggestion):
@@ -273,6 +157,8 @@ class TagSuggestionAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def accept_everywhere(self, request, queryset):
+        if "confirm" not in request.POST:
+            return confirm_everywhere(self, request, queryset, "accept_everywhere")
         done = tagging.decide_many(_groups_of(queryset), TagSuggestion.Decision.ACCEPTED)
         self.message_user(
             request, _("%(n)s suggestion(s) accepted across the archive.") % {"n": f"{done:,}"}
@@ -285,10 +171,69 @@ class TagSuggestionAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def reject_everywhere(self, request, queryset):
+        if "confirm" not in request.POST:
+            return confirm_everywhere(self, request, queryset, "reject_everywhere")
         done = tagging.decide_many(_groups_of(queryset), TagSuggestion.Decision.REJECTED)
         self.message_user(
             request, _("%(n)s suggestion(s) rejected across the archive.") % {"n": f"{done:,}"}
         )
+
+
+PENDING = TagSuggestion.Decision.PENDING
+AROUND = 90  # characters of the sentence shown each side of the words found
+
+
+def marked(suggestion) -> str:
+    """The words found, marked, in as much of their sentence as a row has room for."""
+    text, words = suggestion.context or suggestion.evidence, suggestion.evidence
+    at = text.find(words)
+    if at < 0:
+        return text[: 2 * AROUND]
+    start, end = max(0, at - AROUND), at + len(words) + AROUND
+    if start:  # whole words only
+        start = text.find(" ", start, at) + 1 or start
+    if end < len(text):
+        end = text.rfind(" ", at + len(words), end) if " " in text[at + len(words) : end] else end
+    before = ("…" if start else "") + text[start:at]
+    after = text[at + len(words) : end] + ("…" if end < len(text) else "")
+    return format_html("{}<mark>{}</mark>{}", before, words, after)
+
+
+SAMPLES = 5  # sentences shown of each group before deciding it everywhere
+
+
+def confirm_everywhere(model_admin, request, queryset, action: str):
+    """Before an "everywhere" decision: each group it covers, how many wait in it, and
+    a few of the sentences its words were found in."""
+    groups = []
+    for type_id, term_id, evidence in queryset.values_list(
+        "term_type", "term_id", "evidence"
+    ).distinct()[:20]:
+        waiting = TagSuggestion.objects.filter(
+            term_type=type_id, term_id=term_id, evidence=evidence, decision=PENDING
+        )
+        samples = list(waiting.select_related("report").order_by("pk")[:SAMPLES])
+        first = samples[0] if samples else queryset.filter(term_id=term_id).first()
+        groups.append(
+            {
+                "term": first.term if first else "?",
+                "words": evidence,
+                "waiting": waiting.count(),
+                "samples": [(marked(s), s.report.title) for s in samples],
+            }
+        )
+    accepting = action == "accept_everywhere"
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Accept everywhere?") if accepting else _("Reject everywhere?"),
+        "groups": groups,
+        "action": action,
+        "accepting": accepting,
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        "total": sum(g["waiting"] for g in groups),
+    }
+    return TemplateResponse(request, "admin/archive/tagsuggestion/everywhere.html", context)
 
 
 def _groups_of(queryset):
