@@ -36,7 +36,7 @@ from django.db.models.signals import (
 
 from . import facets
 from .editing import roles
-from .models import IndexChange, Report, ReportVersion, VocabularyState
+from .models import IndexChange, Report, ReportVersion, VocabularyState, WrongName
 
 
 def connect() -> None:
@@ -60,6 +60,8 @@ def connect() -> None:
             uid = f"archive-names-{model._meta.model_name}"
             post_save.connect(names_changed, sender=model, dispatch_uid=f"{uid}-saved")
             post_delete.connect(names_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    post_save.connect(names_changed, sender=WrongName, dispatch_uid="archive-wrong-name-saved")
+    post_delete.connect(names_changed, sender=WrongName, dispatch_uid="archive-wrong-name-deleted")
 
 
 # --- The search index ----------------------------------------------------

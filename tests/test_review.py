@@ -230,3 +230,42 @@ def test_a_row_shows_the_words_found_in_a_window_of_their_sentence():
     assert len(shown) <= 2 * AROUND + len("<mark>Hyesan</mark>") + 2
     short = TagSuggestion(evidence="Hyesan", context="Traders in Hyesan.")
     assert str(marked(short)) == "Traders in <mark>Hyesan</mark>."
+
+
+def test_words_that_do_not_name_a_term_are_rejected_by_a_pattern_and_stop_at_the_source(
+    client, editor, vocabularies
+):
+    from archive.models import WrongName
+
+    def suggested_places(report) -> set[str]:
+        return {s.term.slug for s in report.tag_suggestions.all()}
+
+    texts = [
+        "Lunch was served.\n\nWorkers dined at the Yonggwang Street Restaurant on Sunday.",
+        "Lunch was served.\n\nCooks of the Yonggwang Street Restaurant won a prize.",
+        "Rain fell.\n\nFarmers in Yonggwang County brought in the harvest.",
+    ]
+    reports = [make_report(f"Report {n}", body=text) for n, text in enumerate(texts)]
+    for report in reports:
+        tagging.suggest(report)
+    assert all("yonggwang-county" in suggested_places(r) for r in reports)
+    restaurant = reports[0].tag_suggestions.get(
+        term_id=Region.objects.get(slug="yonggwang-county").pk
+    )
+    asked = {"action": "reject_by_pattern", "_selected_action": [restaurant.pk], "index": "0"}
+    preview = client.post(REVIEW, {**asked, "pattern": "… Street Restaurant"})
+    shown = re.sub(r"\s+", " ", unescape(preview.content.decode()))
+    assert "“… Street Restaurant” matches 2 waiting suggestions" in shown
+    client.post(REVIEW, {**asked, "pattern": "… Street Restaurant", "confirm": "1"})
+    county = Region.objects.get(slug="yonggwang-county").pk
+    decided = TagSuggestion.objects.filter(term_id=county).order_by("report_id")
+    assert [s.decision for s in decided] == ["rejected", "rejected", "pending"]
+    assert WrongName.objects.get().pattern == "… Street Restaurant"
+
+    # From now on the words suggest nothing; the county named as itself still does.
+    later = make_report("Later", body="Rain fell.\n\nA new Yonggwang Street Restaurant opened.")
+    tagging.suggest(later)
+    assert "yonggwang-county" not in suggested_places(later)
+    again = make_report("Again", body="Rain fell.\n\nYonggwang County farmers met.")
+    tagging.suggest(again)
+    assert "yonggwang-county" in suggested_places(again)

@@ -100,3 +100,36 @@ def test_suggestions_on_the_hand_checked_kcna_sample(vocabularies):
     assert result.by_facet["person"].recall == 1.0
     # The automatic rule: a place named as listed, in the headline or lead, or twice.
     assert result.by_rule["place"].precision >= 0.95, result.by_rule["place"].extras
+
+
+@pytest.mark.parametrize(
+    "slug, words, wrong, right",
+    [
+        (
+            "tongsin-county",
+            "Minjok Thongsin",
+            "Minjok Thongsin reported it.",
+            "Floods hit Tongsin County.",
+        ),
+        (
+            "ryongchon-county",
+            "… Farm in …",
+            "The Ryongchon Farm in Hwangju County did well.",
+            "Floods hit Ryongchon County.",
+        ),
+    ],
+)
+def test_words_editors_marked_as_not_naming_a_term_suggest_nothing(
+    vocabularies, slug, words, wrong, right
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    from archive.models import Region, WrongName
+
+    place = Region.objects.get(slug=slug)
+    assert slug in suggested(wrong)
+    WrongName.objects.create(
+        term_type=ContentType.objects.get_for_model(Region), term_id=place.pk, pattern=words
+    )
+    assert slug not in suggested(wrong)
+    assert slug in suggested(right)

@@ -21,6 +21,7 @@ from .review_filters import (
     SuggestedTermFilter,
     chosen_decision,
 )
+from .wrong_names import reject_by_pattern
 
 
 class ReviewList(ChangeList):
@@ -62,7 +63,7 @@ class TagSuggestionAdmin(admin.ModelAdmin):
     search_fields = ["evidence", "context", "report__headline"]
     list_select_related = ["report", "term_type"]
     list_per_page = 100
-    actions = ["accept", "reject", "accept_everywhere", "reject_everywhere"]
+    actions = ["accept", "reject", "accept_everywhere", "reject_everywhere", "reject_by_pattern"]
 
     class Media:
         css = {"all": ["archive/admin.css"]}
@@ -177,6 +178,13 @@ class TagSuggestionAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(n)s suggestion(s) rejected across the archive.") % {"n": f"{done:,}"}
         )
+
+    @admin.action(
+        description=_("Reject by a pattern: the words these were found in do not name the term"),
+        permissions=["change"],
+    )
+    def reject_by_pattern(self, request, queryset):
+        return reject_by_pattern(self, request, queryset)
 
 
 PENDING = TagSuggestion.Decision.PENDING

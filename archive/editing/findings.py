@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Region, Report
 from ..names.known import Vocabulary
-from ..names.types import KnownTerm, Mention
+from ..names.types import KnownTerm, Mention, stop_pattern
 from ..names.vocabulary import current
 
 # "Pyongyang, August 15 (KCNA) -- ": where a wire story was filed, not what it is about.
@@ -131,7 +131,7 @@ _DEMONYM_OF = {word: slug for slug, words in DEMONYMS.items() for word in words}
 def read_mentions(text: str, names: Vocabulary, kinds=None) -> list[Mention]:
     """Every mention of a term in the text (``Vocabulary.mentions``) and of a country by
     what its people are called (``DEMONYMS``, how "demonym"), in order."""
-    found = names.mentions(text, kinds)
+    found = [m for m in names.mentions(text, kinds) if not _misread(text, m)]
     if kinds is not None and "region" not in kinds:
         return found
     countries = _countries(names)
@@ -141,6 +141,24 @@ def read_mentions(text: str, names: Vocabulary, kinds=None) -> list[Mention]:
         if (slug := _DEMONYM_OF[match.group(1)]) in countries
     ]
     return sorted(found + more, key=lambda m: m.start) if more else found
+
+
+STOP_WINDOW = 300  # characters each side of a mention its wrong readings are looked for in
+
+
+def _misread(text: str, mention: Mention) -> bool:
+    """Whether the mention stands inside words that do not name its term ("Minjok
+    Thongsin" for Tongsin County; see ``WrongName``)."""
+    if not mention.entry.stops:
+        return False
+    begin = max(0, mention.start - STOP_WINDOW)
+    window = text[begin : mention.start + STOP_WINDOW]
+    at = mention.start - begin
+    return any(
+        match.start() <= at < match.end()
+        for words in mention.entry.stops
+        for match in stop_pattern(words).finditer(window)
+    )
 
 
 @functools.lru_cache(maxsize=4)

@@ -13,7 +13,7 @@ from .alerts import CheckedReport, QueuedMail, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .people import Person, PersonAlias, Position
 from .reports import Correction, Report, web_address
-from .suggestions import Retagging, TagSuggestion
+from .suggestions import Retagging, TagSuggestion, WrongName
 from .terms import (
     Agency,
     AgencyAlias,
@@ -53,5 +53,6 @@ __all__ = [
     "TopicAlias",
     "TreeNode",
     "VocabularyState",
+    "WrongName",
     "web_address",
 ]

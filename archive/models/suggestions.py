@@ -119,3 +119,36 @@ class TagSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.term} ({self.evidence})"
+
+
+class WrongName(models.Model):
+    """Words in which a term's name does not name it: "Minjok Thongsin" is a newspaper,
+    not Tongsin County; "Yonggwang Street Restaurant" is not Yonggwang County. A
+    mention inside such words is not a finding (``editing.findings.read_mentions``):
+    editors make these from the review screen ("Reject by a pattern")."""
+
+    term_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of term")
+    )
+    term_id = models.PositiveBigIntegerField(_("term id"))
+    term = GenericForeignKey("term_type", "term_id")
+    pattern = models.CharField(
+        _("words"),
+        max_length=200,
+        help_text=_("“…” stands for up to four words: “… Street Restaurant”, “… Farm in …”."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created = models.DateTimeField(_("made"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("wrong reading of a name")
+        verbose_name_plural = _("wrong readings of names")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term_type", "term_id", "pattern"], name="unique_wrong_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pattern} (not {self.term})"

@@ -47,6 +47,7 @@ class KnownTerm:
     triggers: list[str] = field(default_factory=list)  # words that suggest it; not names
     born: str = ""  # a person's, as known
     years: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    stops: tuple[str, ...] = ()  # words in which its name does not name it (``WrongName``)
 
     @property
     def person(self) -> bool:
@@ -180,3 +181,21 @@ def without_redundant(names: list[str]) -> list[str]:
 def _contains(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
     n = len(part)
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+WORDS_OF_A_WILDCARD = 4  # what "…" stands for in a wrong reading's words
+
+
+@functools.lru_cache(maxsize=1024)
+def stop_pattern(words: str) -> re.Pattern:
+    """A wrong reading's words as a pattern: case and spacing as they come, "…" (or
+    "...") for one to four words."""
+    word = r"[^\W_][\w'’.-]*"
+    wildcard = rf"{word}(?:\W+{word}){{0,{WORDS_OF_A_WILDCARD - 1}}}"
+    pieces = []
+    for token in re.split(r"(…|\.\.\.)", words):
+        if token in ("…", "..."):
+            pieces.append(wildcard)
+        elif token.split():
+            pieces.append(r"\b" + r"\s+".join(map(re.escape, token.split())) + r"\b")
+    return re.compile(r"\W+".join(pieces), re.IGNORECASE)

@@ -55,6 +55,16 @@ def forget() -> None:
         _loaded.update(version=None, vocabulary=None, checked=0.0)
 
 
+def _wrong_names(model) -> list[tuple[int, str]]:
+    """(term id, words) of the wrong readings of this vocabulary's names."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..models import WrongName
+
+    kind = ContentType.objects.get_for_model(model)
+    return list(WrongName.objects.filter(term_type=kind).values_list("term_id", "pattern"))
+
+
 def _years_of_names(entry: KnownTerm) -> dict[str, tuple[int | None, int | None]]:
     """Names with the years they were the term's: former names as recorded, and the
     current name from the year the last former name went out of use, unless an alias
@@ -105,6 +115,9 @@ def _load() -> Vocabulary:
             entry.names.append(
                 TermName(alias.name, alias.kind, alias.ambiguous, alias.used_from, alias.used_until)
             )
+        for term_id, words in _wrong_names(facet.model):
+            if term_id in by_pk:
+                by_pk[term_id].stops += (words,)
         for entry in by_pk.values():
             entry.years = _years_of_names(entry)
         entries += by_pk.values()
