@@ -278,3 +278,25 @@ def test_a_long_name_is_understood_whole_not_by_the_body_named_inside_it(vocabul
         expansion = names.expand(text)
         assert len(expansion.terms) == 1, text
         assert "Workers' Party of Korea" not in [t.name for t in expansion.terms]
+
+
+def test_narrowing_by_a_term_says_how_many_more_reports_name_it_untagged(client, vocabularies):
+    mss = Agency.objects.get(slug="ministry-of-state-security")
+    make_report("Tagged", slug="tagged", body="Bowibu agents came.", agencies=[mss])
+    make_report("Named", slug="named", body="The Ministry of State Security arrested him.")
+    make_report("Other", slug="other", body="Rain fell.")
+    index_now()
+    html = page(client, "/search/?agency=ministry-of-state-security")
+    assert "Showing the 1 tagged Ministry of State Security; 1 more report names it" in html
+    link = re.search(r'<a href="([^"]+)">Show every report naming Ministry of State Security', html)
+    everyone = client.get("/search/" + unescape(link.group(1)))
+    assert {r.slug for r in everyone.context["results"].reports} == {"tagged", "named"}
+    narrowed = page(client, "/search/?q=bowibu&agency=ministry-of-state-security")
+    assert "1 more report names it without the tag" in narrowed
+    term = page(client, "/agencies/ministry-of-state-security/")
+    assert "1 more report names Ministry of State Security without being tagged with it" in term
+    # Nothing to say when every report naming it is tagged.
+    make_report("Named", slug="named-2", body="Bowibu again.", agencies=[mss])
+    Report.objects.filter(slug="named").delete()
+    index_now()
+    assert "more report" not in page(client, "/search/?agency=ministry-of-state-security")

@@ -23,6 +23,7 @@ from ..responses import not_public
 from ..search import indexing
 from ..search.form import page_number, parse_display, parse_search
 from ..search.links import hidden_inputs, url_with
+from ..search.narrowing import named_too, only_named
 from ..search.related import related
 from ..search.request import run_parsed
 from ..search.running import ArchiveQuery, search
@@ -185,6 +186,8 @@ def term_detail(request, slug, model):
         "undated": results.undated,
         "related": neighbours,
         "search_url": reverse("archive:search") + url_with(search_params),
+        "only_named": only_named(model, term),
+        "named_url": reverse("archive:search") + url_with(QueryDict(), q=f'"{term.name}"'),
         "posts": _posts(term, facet),
         "automatic": _automatic(term, facet),
         **known_names(term),
@@ -325,6 +328,7 @@ def search_page(request):
         "dates_hidden": hidden_inputs(params, ("from", "to", "page")),
         "alert_hidden": hidden_inputs(params, ("page", "sort")),
         "chips": chips(results, params),
+        "named_too": named_too(results, params, parsed.visible),
         "names": name_controls(results, params),
         "bars": histogram(results, params),
         "undated": results.undated,
