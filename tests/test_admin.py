@@ -290,7 +290,7 @@ def test_adding_a_report_the_archive_has_already_warns_with_a_link(client, edito
     assert f'<a href="/admin/archive/report/{there.pk}/change/">old-one</a>' in page
     assert Report.objects.filter(slug="new-one").exists()  # warned, not refused
     other = add_report(client, slug="other", headline="Traders fined", body="Rain fell.")
-    assert "same story" not in other.content.decode()
+    assert "This may be the same story" not in other.content.decode()
 
 
 def test_a_raw_report_pasted_in_the_admin_is_cleaned_shown_then_made_a_draft(client, editor):
@@ -324,3 +324,34 @@ def test_a_raw_report_pasted_in_the_admin_is_cleaned_shown_then_made_a_draft(cli
 
     furniture = client.post(paste, {"text": "Read in Korean\n#Korea #news", "preview": "1"})
     assert "no report body" in furniture.content.decode()
+
+
+def test_merging_duplicates_keeps_the_first_with_every_tag_and_leads_the_others_to_it(
+    client, editor, vocabularies
+):
+    from archive.models import Region
+
+    from .conftest import index_now
+    from .factories import make_report
+
+    hyesan, kangwon = Region.objects.get(slug="hyesan"), Region.objects.get(slug="kangwon")
+    first = make_report("Guards fined", slug="first", regions=[hyesan])
+    again = make_report("Guards fined again", slug="again", regions=[kangwon])
+    Report.objects.filter(pk=first.pk).update(first_published=first.publish_at)
+    client.post(
+        reverse("admin:archive_report_changelist"),
+        {"action": "merge_duplicates", "_selected_action": [again.pk, first.pk]},
+    )
+    first.refresh_from_db()
+    again.refresh_from_db()
+    assert {r.slug for r in first.regions.all()} == {"hyesan", "kangwon"}
+    assert again.merged_into == first and again.status == Report.Status.WITHDRAWN
+    assert "Merged with again: the same story." in first.editor_notes
+    index_now()
+    page = client.get("/reports/again/")
+    assert page.status_code == 301 and page["Location"] == "/reports/first/"
+    assert client.get("/reports/again/v1/").status_code == 301
+    assert client.get("/reports/again/changes/").status_code == 301
+    assert client.get("/api/v1/reports/again/").json()["slug"] == "first"
+    found = client.get("/search/?q=guards").context["results"].reports
+    assert [r.slug for r in found] == ["first"]

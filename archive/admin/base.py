@@ -3,8 +3,9 @@
 the warning that a report added may be one the archive has already."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
 from ..common.text import xml_safe
-from ..editing import duplicates, tagging
+from ..editing import duplicates, merging, tagging
 from ..models import Report, TagSuggestion
 
 
@@ -89,11 +90,31 @@ def warn_of_duplicates(model_admin, request, report) -> None:
     model_admin.message_user(
         request,
         format_html(
-            "This may be the same story as a report already in the archive: {}. If so, keep "
-            "one (withdraw or delete the other).",
+            "This may be the same story as a report already in the archive: {}. If so, "
+            "merge them: select both in the list of reports, “Merge the selected reports”.",
             links,
         ),
         messages.WARNING,
+    )
+
+
+@admin.action(
+    description=_("Merge the selected reports (the same story): keep the first published"),
+    permissions=["change"],
+)
+def merge_duplicates(model_admin, request, queryset):
+    """One story imported twice: the first published (else the oldest) is kept and gains
+    the others' tags; the others lead to it (``editing.merging.merge_reports``)."""
+    chosen = list(queryset.order_by(F("first_published").asc(nulls_last=True), "pk"))
+    if len(chosen) < 2:
+        model_admin.message_user(request, _("Choose two reports or more to merge."), messages.ERROR)
+        return
+    keep, *others = chosen
+    done = merging.merge_reports(keep, others)
+    model_admin.message_user(
+        request,
+        _("%(n)s report(s) merged into “%(kept)s”; their addresses now lead to it.")
+        % {"n": done, "kept": keep.title},
     )
 
 

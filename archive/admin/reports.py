@@ -22,7 +22,14 @@ from ..models import (
     TagSuggestion,
 )
 from ..search import indexing
-from .base import FORM_FIELDS, PastedTextAdmin, PastedTextForm, rule_description, warn_of_duplicates
+from .base import (
+    FORM_FIELDS,
+    PastedTextAdmin,
+    PastedTextForm,
+    merge_duplicates,
+    rule_description,
+    warn_of_duplicates,
+)
 from .pasting import paste_view
 
 
@@ -197,7 +204,7 @@ class ReportAdmin(PastedTextAdmin):
     class Media:
         css = {"all": ["archive/admin.css"]}
 
-    actions = ["send_to_review", "publish", "unpublish", "withdraw"]
+    actions = ["send_to_review", "publish", "unpublish", "withdraw", merge_duplicates]
     fieldsets = [
         (None, {"fields": ["headline", "headline_supplied", "slug", "dek"]}),
         (_("Text"), {"fields": ["body", "photo_caption"]}),

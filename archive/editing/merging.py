@@ -1,4 +1,5 @@
-"""Merging duplicate terms: one survives, the others become its aliases."""
+"""Merging duplicates: of terms (one survives, the others become its aliases) and of
+reports (one story imported twice: one is kept, the others lead to it)."""
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -72,3 +73,31 @@ def _move_suggestions(term, keep) -> None:
     duplicate = TagSuggestion.objects.filter(term_type=kind, term_id=keep.pk).values("report")
     suggestions.filter(report__in=duplicate).delete()
     suggestions.update(term_id=keep.pk)
+
+
+def merge_reports(keep, others) -> int:
+    """Fold duplicate reports into ``keep``: it gains their tags; each of them is
+    withdrawn and marked ``merged_into`` it, so that its page, versions, citations and
+    API address lead to ``keep`` (``responses.not_public``). Their texts, versions,
+    corrections and decisions stay with them, in the admin. One change: one version."""
+    from ..facets import TERMS
+    from ..models import Report
+    from .tagging import retag
+
+    others = [report for report in others if report.pk != keep.pk]
+    if not others:
+        return 0
+    with ReportVersion.objects.one_change():
+        for facet in (f for f in TERMS if f.many):
+            through = getattr(Report, facet.report_field).through
+            column = f"{Report._meta.get_field(facet.report_field).m2m_reverse_field_name()}_id"
+            ids = through.objects.filter(report__in=others).values_list(column, flat=True)
+            retag(facet.report_field, added=[(keep.pk, term_id) for term_id in set(ids)])
+        slugs = ", ".join(report.slug for report in others)
+        note = f"Merged with {slugs}: the same story."
+        keep.editor_notes = f"{keep.editor_notes}\n{note}".strip()
+        keep.save(update_fields=["editor_notes"])
+        Report.objects.filter(pk__in=[r.pk for r in others]).update(
+            status=Report.Status.WITHDRAWN, merged_into=keep
+        )
+    return len(others)

@@ -30,6 +30,11 @@ class ReportQuerySet(models.QuerySet):
         withdrawn = self.filter(slug=slug, status=Report.Status.WITHDRAWN).first()
         return withdrawn is not None and withdrawn.was_public
 
+    def merged_into(self, slug: str):
+        """The public report that the report at this address was merged into, or None."""
+        merged = self.filter(slug=slug, merged_into__isnull=False).first()
+        return self.published().filter(pk=merged.merged_into_id).first() if merged else None
+
     def tagged_with(self, term):
         """Reports tagged with a term; for a region, with it or any place inside it."""
         return self.filter(pk__in=term.tagged_reports().values("pk"))
@@ -245,6 +250,16 @@ class Report(PublicText, FeedSafeText, models.Model):
         blank=True,
         editable=False,
         help_text=_("When it first went public: a withdrawn report that never did is not “gone”."),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_reports",
+        verbose_name=_("merged into"),
+        help_text=_("The same story, kept: this report's addresses lead there."),
     )
     editor_notes = models.TextField(
         _("editors' notes"),

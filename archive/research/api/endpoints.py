@@ -196,11 +196,15 @@ def search_reports(request):
     response={200: schemas.Report, 404: schemas.Error, 410: schemas.Error},
     url_name="report",
     summary="One published report",
-    description="The same record as each line of an export. A withdrawn report answers 410.",
+    description="The same record as each line of an export. A withdrawn report answers 410; "
+    "one merged into another (the same story) answers with that report's record.",
 )
 def report(request, slug: str):
     found = Report.objects.published().select_related("source").filter(slug=slug)
     found = prefetch(list(found), full=True)
+    kept = Report.objects.merged_into(slug)
+    if not found and kept is not None:  # the same story, kept under another address
+        found = prefetch([kept], full=True)
     if found:
         return Status(200, full(found[0], payloads.site(request)))
     if Report.objects.gone(slug):
