@@ -214,6 +214,8 @@ def test_the_curve_starts_from_the_rules_and_trains_on_the_decisions_alone(vocab
     # Twenty decisions are too few to measure a threshold on: nothing is applied.
     assert all(applied == 0 for applied, _, _ in points[1][1].values())
     assert sum(applied for applied, _, _ in points[2][1].values()) > 0
+    audited = simulation.curve(training, test, names, agree, steps=(0, 200), order="audited")
+    assert [decided for decided, _ in audited] == [0, 200]
 
 
 def test_the_about_page_gives_the_taggers_figures_measured_on_reports_they_never_saw(

@@ -141,7 +141,7 @@ class Command(BaseCommand):
         )
         kinds = learning.NAME_KINDS
         self.stdout.write(f"{'order':<12}{'decided':>8}" + "".join(f"{k:>22}" for k in kinds))
-        for order in ("uncertainty", "shuffled"):
+        for order in ("uncertainty", "audited", "shuffled"):
             for decided, figures in simulation.curve(training, test, names, agree, order=order):
                 cells = "".join(
                     f"{figures[k][0]:>10}{figures[k][1]:>6.2f}{figures[k][2]:>6.2f}" for k in kinds
