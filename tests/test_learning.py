@@ -276,3 +276,18 @@ def test_only_published_reports_decisions_train_the_taggers(vocabularies):
     draft.save()
     (case,) = decided_cases(names)
     assert case.slug == draft.slug and ("region", "hyesan") in case.truth
+
+
+def test_thresholds_are_measured_only_on_the_rows_asked_for():
+    # One feature says yes; the sample (even rows) agrees with it, the decisions (odd
+    # rows) were taken hardest first and mostly contradict it.
+    rows, labels = [], []
+    for i in range(200):
+        says = i % 4 < 2
+        rows.append(learning.Candidate(("region", "x"), None, {"says": float(says)}))
+        labels.append(says if i % 2 == 0 else (says and i % 8 == 1))
+    sample = set(range(0, 200, 2))
+    _, on_sample = learning.choose_c(rows, labels, measured_on=sample)
+    _, on_everything = learning.choose_c(rows, labels)
+    assert on_sample["region"] < 1.01  # the sample alone shows the feature is right
+    assert on_everything["region"] == 1.01  # mixed with the decisions, nothing is sure

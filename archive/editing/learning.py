@@ -329,9 +329,12 @@ def measure(cases, applied, agree, kinds=(*NAME_KINDS, "topic")) -> dict:
 TOPIC_C = 256.0
 
 
-def fit_topics(cases, names, target: float = TARGET_PRECISION, c: float = TOPIC_C) -> TopicModel:
+def fit_topics(
+    cases, names, target: float = TARGET_PRECISION, c: float = TOPIC_C, measured: int | None = None
+) -> TopicModel:
     """Topic models fitted on the cases, with one threshold for every topic: the lowest
-    at which five-fold predictions on these cases reach ``target`` precision."""
+    at which five-fold predictions on these cases (the first ``measured`` of them)
+    reach ``target`` precision."""
     slugs = [entry.slug for entry in topic_entries(names)]
     triggers = trigger_patterns(names)
     texts = [case.text for case in cases]
@@ -344,9 +347,10 @@ def fit_topics(cases, names, target: float = TARGET_PRECISION, c: float = TOPIC_
         )
         for slug, probabilities in model.probabilities([texts[i] for i in test]).items():
             pooled[slug][test] = probabilities
+    kept = slice(0, measured)
     threshold = threshold_for(
-        np.concatenate([pooled[s] for s in slugs]),
-        np.concatenate([[s in t for t in tags] for s in slugs]),
+        np.concatenate([pooled[s][kept] for s in slugs]),
+        np.concatenate([[s in t for t in tags[kept]] for s in slugs]),
         target,
     )
     model = TopicModel(slugs, c).fit(texts, tags, triggers)

@@ -66,11 +66,14 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read the sample: {exc}") from None
         decisions = decided_cases(names)
         cases = training + decisions
-        rows, labels, _ = learning.rows_of(cases, names, agree)
-        c, thresholds = learning.choose_c(rows, labels, options["target"])
+        rows, labels, owners = learning.rows_of(cases, names, agree)
+        # Precision is measured on the sample alone (drawn at random); editors' decisions
+        # come in the queue's order, hardest first, and only teach.
+        sample = {i for i, owner in enumerate(owners) if owner < len(training)}
+        c, thresholds = learning.choose_c(rows, labels, options["target"], measured_on=sample)
         about = learning.AboutModel(c).fit(rows, labels)
         about.thresholds = thresholds
-        topics = learning.fit_topics(cases, names, options["target"])
+        topics = learning.fit_topics(cases, names, options["target"], measured=len(training))
         test = evaluation.sample_cases(options["sample"], ("test",))
         measured = {
             "reports": len(test),
