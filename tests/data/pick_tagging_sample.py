@@ -82,7 +82,7 @@ def pick_more(corpus_path=CORPUS):
 
 
 # Rounds of training articles picked later: stratum -> (how many, seed), in order.
-MORE = {"more-train": (800, 23), "more-train-2": (800, 24)}
+MORE = {"more-train": (800, 23), "more-train-2": (800, 24), "more-train-3": (800, 25)}
 
 
 def pick_train_more(corpus_path=CORPUS, stratum="more-train"):
