@@ -20,9 +20,9 @@ Prints one line per new article: stratum, split, id, date, title. With
 - Stratum ``more-train`` (800, picked later to train on more): ``random.Random(23)``
   over the eligible articles not yet chosen, in file order, kept only if their id
   falls in the training split; the test and holdout halves stay as they were.
-  A second round, ``more-train-2`` (800, ``random.Random(24)``), likewise over
-  what no earlier round chose. ``--more STRATUM`` picks a round instead of the
-  first 600.
+  Further rounds, ``more-train-2`` and ``more-train-3`` (800 each,
+  ``random.Random(24)`` and ``(25)``), likewise over what no earlier round
+  chose. ``--more STRATUM`` picks a round instead of the first 600.
 - Split, by the id alone (so adding reports never moves one): the first 60
   are ``train`` (the rules were tuned on them); of the rest, SHA-1 of the id
   modulo 10: 0-4 ``train``, 5-7 ``test``, 8-9 ``holdout``.
