@@ -154,4 +154,7 @@ class Command(BaseCommand):
 
 def _one(topics) -> dict:
     values = set(topics.thresholds.values())
-    return {"topic": values.pop()} if len(values) == 1 else {}
+    if len(values) == 1:
+        return {"topic": values.pop()}
+    shared = max(values, key=list(topics.thresholds.values()).count)
+    return {"topic (most)": shared} if values else {}
