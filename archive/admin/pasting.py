@@ -55,7 +55,7 @@ def paste_view(model_admin, request):
             record = records[0]
             date = (record.date.year, record.date.month, record.date.day)
             context["paragraphs"] = record.body.split("\n\n")
-            context["repeats"] = duplicates.Seen().matches(
+            context["repeats"] = duplicates.in_archive(
                 record.original_url, record.headline, date, record.body
             )
     return TemplateResponse(request, "admin/archive/report/paste.html", context)

@@ -14,6 +14,8 @@ day are 1% to 38% alike (different messages under one stock headline).
 import re
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from ..models import Report
 
 # How alike (the share of word triples in common, of the shorter text's) a text must be
@@ -65,10 +67,10 @@ class Seen:
             "pk", "slug", "original_url", "headline", "pub_year", "pub_month", "pub_day"
         )
         for pk, slug, url, headline, *date in rows:
-            self._note(url, headline, tuple(date), (slug, pk))
+            self._note(url, headline, tuple(date), (slug, pk, None))  # text read if needed
 
     def add(self, label: str, url: str, headline: str, date: tuple, body: str) -> None:
-        self._note(url, headline, date, (label, body))
+        self._note(url, headline, date, (label, None, body))
 
     def _note(self, url, headline, date, entry) -> None:
         if url:
@@ -84,19 +86,29 @@ class Seen:
         if headline and all(date):
             key = (headline.casefold(), date)
             candidates += [(e, "same headline and date") for e in self.by_title.get(key, [])]
-        for (label, text_or_pk), why in candidates[:20]:  # bounded, whatever a file holds
-            if label in found:
-                continue
-            text = text_or_pk if isinstance(text_or_pk, str) else _body(text_or_pk)
-            found[label] = Match(label, why, alike(body, text))
+        for (label, pk, text), why in candidates[:20]:  # bounded, whatever a file holds
+            if label not in found:
+                found[label] = Match(label, why, alike(body, _body(pk) if text is None else text))
         return sorted(found.values(), key=lambda m: (not m.same_story, -m.likeness))
+
+
+def in_archive(url: str, headline: str, date: tuple, body: str, leave_out=None) -> list[Match]:
+    """``Seen.matches`` for one text against the archive, reading only the reports that
+    share its address or its headline and day (an import reads them all once)."""
+    sharing = Q(original_url=url) if url else Q(pk__in=[])
+    if headline and all(date):
+        year, month, day = date
+        sharing |= Q(headline__iexact=headline, pub_year=year, pub_month=month, pub_day=day)
+    reports = Report.objects.filter(sharing)
+    if leave_out is not None:
+        reports = reports.exclude(pk=leave_out)
+    return Seen(reports).matches(url, headline, date, body)
 
 
 def of_report(report: Report) -> list[Match]:
     """Reports in the archive that a (new) report is likely the same story as."""
-    seen = Seen(Report.objects.exclude(pk=report.pk))
     date = (report.pub_year, report.pub_month, report.pub_day)
-    found = seen.matches(report.original_url, report.headline, date, report.body)
+    found = in_archive(report.original_url, report.headline, date, report.body, report.pk)
     return [match for match in found if match.same_story]
 
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 
 from ..facets import TERMS
 from ..names.vocabulary import current
@@ -191,8 +192,6 @@ def hand_tagged_cases(tags_path, texts_path) -> list[Case]:
 def coverage(reports) -> dict[str, float]:
     """The share of these reports (a queryset) carrying at least one tag of each kind, and
     of an agency or person."""
-    from django.db.models import Q
-
     total = reports.count() or 1
     shares = {}
     for facet in SUGGESTED:

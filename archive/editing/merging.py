@@ -82,15 +82,14 @@ def merge_reports(keep, others) -> int:
     corrections and decisions stay with them, in the admin. One change: one version."""
     from ..facets import TERMS
     from ..models import Report
-    from .tagging import retag
+    from .tagging import retag, tag_table
 
     others = [report for report in others if report.pk != keep.pk]
     if not others:
         return 0
     with ReportVersion.objects.one_change():
         for facet in (f for f in TERMS if f.many):
-            through = getattr(Report, facet.report_field).through
-            column = f"{Report._meta.get_field(facet.report_field).m2m_reverse_field_name()}_id"
+            through, column = tag_table(facet.report_field)
             ids = through.objects.filter(report__in=others).values_list(column, flat=True)
             retag(facet.report_field, added=[(keep.pk, term_id) for term_id in set(ids)])
         slugs = ", ".join(report.slug for report in others)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..models import Report, Retagging, TagSuggestion
 from ..names.vocabulary import current
 from . import taggers
-from .tagging import SUGGESTED, new_suggestions_of_many, retag
+from .tagging import SUGGESTED, new_suggestions_of_many, retag, tag_table
 
 PENDING, AUTOMATIC = TagSuggestion.Decision.PENDING, TagSuggestion.Decision.AUTOMATIC
 EDITORS = (TagSuggestion.Decision.ACCEPTED, TagSuggestion.Decision.REJECTED)
@@ -170,9 +170,7 @@ def _tags_of_many(report_ids: list[int]) -> dict[int, set[tuple[str, int]]]:
     """Each report's tags of the suggested kinds, (facet, term pk), in a query a kind."""
     tags: dict[int, set[tuple[str, int]]] = {}
     for facet in SUGGESTED:
-        field = Report._meta.get_field(facet.report_field)
-        through = field.remote_field.through
-        column = f"{field.m2m_reverse_field_name()}_id"
+        through, column = tag_table(facet.report_field)
         rows = through.objects.filter(report_id__in=report_ids).values_list("report_id", column)
         for report_id, term_id in rows:
             tags.setdefault(report_id, set()).add((facet.name, term_id))

@@ -14,6 +14,7 @@ one decision in five taken at random, on which alone precision is measured.
 import numpy as np
 
 from . import learning
+from .evaluation import evaluate
 
 STEPS = (0, 100, 300, 1000)
 AUDIT = 5  # with ``audited``, one decision in this many is a random one
@@ -22,8 +23,6 @@ AUDIT = 5  # with ``audited``, one decision in this many is a random one
 def curve(training, test, names, agree, steps=STEPS, order: str = "uncertainty") -> list:
     """[(decisions, {kind: (applied, precision, recall)})] at each step: at 0, the rules'
     automatic tags; after, a model trained on that many simulated decisions."""
-    from .evaluation import evaluate
-
     rows, labels, _ = learning.rows_of(training, names, agree)
     shuffled = list(np.random.RandomState(0).permutation(len(rows)))
     decided: list[int] = []

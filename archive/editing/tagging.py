@@ -72,12 +72,16 @@ def add_automatic_tags(suggestions: list[TagSuggestion], queue: bool = True) -> 
     return sum(len(pairs) for pairs in links.values())
 
 
+def tag_table(report_field: str):
+    """The table of one kind of tag, and its column of term ids (``region_id``)."""
+    field_ = Report._meta.get_field(report_field)
+    return field_.remote_field.through, f"{field_.m2m_reverse_field_name()}_id"
+
+
 def retag(report_field: str, added=(), removed=(), queue: bool = True) -> None:
     """Add and remove many (report, term) tags of one kind in bulk: the bulk writes of
     tags, which send no signals, end where the others do (``Report.objects.retagged``)."""
-    field_ = Report._meta.get_field(report_field)
-    through = field_.remote_field.through
-    column = f"{field_.m2m_reverse_field_name()}_id"
+    through, column = tag_table(report_field)
     with transaction.atomic():
         if added:
             through.objects.bulk_create(

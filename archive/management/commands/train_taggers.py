@@ -11,26 +11,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.editing import evaluation, learning, simulation, taggers
 from archive.editing.findings import RULES
-from archive.editing.tagging import report_text, tags_of
 from archive.models import Report, TagSuggestion
 from archive.names.vocabulary import current
 
 
-def decided_cases(names) -> list[evaluation.Case]:
+def decided_cases() -> list[evaluation.Case]:
     """Published reports on which an editor decided a suggestion, their tags as truth.
     Drafts' decisions wait until the report is published."""
     decided = TagSuggestion.objects.filter(
         decision__in=[TagSuggestion.Decision.ACCEPTED, TagSuggestion.Decision.REJECTED]
     ).values("report")
-    reports = Report.objects.published().filter(pk__in=decided).order_by("pk")
-    return [
-        evaluation.Case(
-            report.slug,
-            report_text(report),
-            {(facet, names.entries[(facet, pk)].slug) for facet, pk in tags_of(report)},
-        )
-        for report in reports.prefetch_related("regions", "agencies", "people", "topics")
-    ]
+    return evaluation.cases_of(Report.objects.published().filter(pk__in=decided).order_by("pk"))
 
 
 class Command(BaseCommand):
@@ -64,7 +55,7 @@ class Command(BaseCommand):
             training = evaluation.sample_cases(options["sample"], ("train",))
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(f"Cannot read the sample: {exc}") from None
-        decisions = decided_cases(names)
+        decisions = decided_cases()
         cases = training + decisions
         rows, labels, owners = learning.rows_of(cases, names, agree)
         # Precision is measured on the sample alone (drawn at random); editors' decisions
