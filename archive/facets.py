@@ -29,6 +29,7 @@ class Facet:
     suggested: bool = False  # suggested for reports from their text
     on_cards: bool = False  # shown as tags on lists of reports
     created_by_import: bool = False  # an unknown name in an import adds a term
+    choices: tuple[tuple[str, str], ...] = ()  # a fixed facet's values and their labels
 
     @property
     def is_term(self) -> bool:
@@ -115,11 +116,16 @@ SOURCE = Facet(
     _("Sources"),
     created_by_import=True,
 )
+LANGUAGE = Facet(
+    "language", _("Language"), "language", choices=Report._meta.get_field("language").choices
+)
 YEAR = Facet("year", _("Year"), "year")
 MONTH = Facet("month", _("Month"), "month")
 
 # In the order the search page shows them.
-FACETS: dict[str, Facet] = {f.name: f for f in (REGION, AGENCY, PERSON, TOPIC, SOURCE, YEAR, MONTH)}
+FACETS: dict[str, Facet] = {
+    f.name: f for f in (REGION, AGENCY, PERSON, TOPIC, SOURCE, LANGUAGE, YEAR, MONTH)
+}
 TERMS: tuple[Facet, ...] = tuple(f for f in FACETS.values() if f.is_term)
 ALIASED: tuple[Facet, ...] = tuple(f for f in TERMS if f.alias_model is not None)
 ON_CARDS: tuple[str, ...] = tuple(f.report_field for f in TERMS if f.on_cards)

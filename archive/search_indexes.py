@@ -65,6 +65,7 @@ _TermFields = type(
 class ReportIndex(_TermFields, indexes.Indexable):
     text = indexes.CharField(document=True, use_template=True)
     headline = HeadlineField(model_attr="headline")
+    language = SlugsField()
     year = SlugsField()
     month = SlugsField()
     date_key = SortKeyField()
@@ -115,6 +116,9 @@ class ReportIndex(_TermFields, indexes.Indexable):
             return [term.slug for term in terms]
         ancestry = self._ancestry(facet)
         return sorted({slug for term in terms for slug in ancestry.get(term.pk, (term.slug,))})
+
+    def prepare_language(self, report):
+        return [report.language]
 
     def prepare_year(self, report):
         return [str(report.pub_year)] if report.pub_date else []

@@ -1,6 +1,7 @@
 """The archive's models, by concern: ``terms`` (the vocabularies and their names),
-``people`` (people, their other names and positions), ``reports`` (reports and
-corrections), ``suggestions`` (tags suggested, waiting for an editor),
+``people`` (people, their other names and positions), ``reports`` (reports),
+``corrections`` (notes to readers of a corrected report), ``suggestions`` (tags
+suggested, waiting for an editor),
 ``versions`` (reports as readers saw them), ``alerts`` (saved searches mailed to
 readers) and ``bookkeeping`` (the search outbox, the indexer's state, the
 vocabulary's version).
@@ -11,8 +12,9 @@ queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 
 from .alerts import CheckedReport, QueuedMail, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
+from .corrections import Correction
 from .people import Person, PersonAlias, Position
-from .reports import Correction, Report, web_address
+from .reports import Report, web_address
 from .suggestions import Retagging, TagSuggestion, WrongName
 from .terms import (
     Agency,

@@ -1,4 +1,4 @@
-"""Reports, and the corrections readers are shown."""
+"""Reports: their fields, states and what the public may see of them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -231,6 +231,15 @@ class Report(PublicText, FeedSafeText, models.Model):
         ),
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("en", _("English")), ("ko", _("Korean"))],
+        default="en",
+        db_index=True,
+        help_text=_("The language of the text; Korean is searched as Korean."),
+    )
+
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
     agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
@@ -371,26 +380,3 @@ class Report(PublicText, FeedSafeText, models.Model):
 def web_address(url: str) -> str:
     """The address if it is http(s), else "": a stored "javascript:" link never becomes one."""
     return url if url.lower().startswith(("http://", "https://")) else ""
-
-
-class Correction(models.Model):
-    """A note to readers that a published report was corrected, and how."""
-
-    report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("report")
-    )
-    note = models.TextField(
-        _("correction"),
-        help_text=_(
-            "Shown to readers under the report, e.g. “An earlier version named the wrong county.”"
-        ),
-    )
-    created = models.DateTimeField(_("made"), default=timezone.now)
-
-    class Meta:
-        ordering = ["created"]
-        verbose_name = _("correction")
-        verbose_name_plural = _("corrections")
-
-    def __str__(self):
-        return f"{self.created:%Y-%m-%d}: {self.note[:60]}"

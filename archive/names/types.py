@@ -143,8 +143,10 @@ def abbreviation_word(word: str) -> str:
 
 @functools.lru_cache(maxsize=50_000)
 def person_surname(word: str) -> str:
-    """How a person's first word is looked up when scanning text."""
-    return "person:" + (alias_key(f"{word} x", person=True).split(":")[1] if word else "")
+    """How a person's first word is looked up when scanning text ("person:" alone for a
+    word no name starts with: Hanja, a lone mark)."""
+    key = alias_key(f"{word} x", person=True) if word else ""
+    return "person:" + (key.split(":")[1] if key.count(":") else "")
 
 
 def name_words(name: str) -> tuple[str, ...]:

@@ -87,6 +87,8 @@ def facet_boxes(
         find = finds.get(name, "")
         if not links and not find:
             continue
+        if facet.choices and len(links) < 2 and not any(link.selected for link in links):
+            continue  # one language offers no choice
         cut = SHOWN_REGIONS if name == "region" else SHOWN_VALUES
         if name == "year":  # a chosen year's months are shown with it, not instead of years
             cut = _past_top_level(links, cut)

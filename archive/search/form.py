@@ -29,6 +29,11 @@ from .visibility import VisibleTerms
 FACET_VALUE_PATTERNS = {
     "year": re.compile(r"^\d{4}$"),
     "month": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"),
+    **{
+        facet.name: re.compile("^(" + "|".join(value for value, _ in facet.choices) + ")$")
+        for facet in FACETS.values()
+        if facet.choices
+    },
 }
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -294,7 +294,9 @@ def _snippet(backend, report: Report, terms: list[str]) -> SafeString:
 def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
     facet = FACETS[name]
     slugs = set(counts) | set(selected)
-    if facet.model is None:
+    if facet.choices:
+        labels = {slug: (str(label), None) for slug, label in facet.choices}
+    elif facet.model is None:
         labels = {slug: (slug, None) for slug in slugs}
     else:
         labels = vocabulary.current().labels.get(name, {})
@@ -309,7 +311,7 @@ def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
         for slug in slugs
         if slug in labels  # a slug no longer in the vocabulary is not shown
     ]
-    if facet.model is None:
+    if facet.model is None and not facet.choices:  # dates: the latest first
         return sorted(values, key=lambda v: v.value, reverse=True)
     # The slug last: places that share a name and a count (two Unsan Counties) keep an order.
     return sorted(values, key=lambda v: (-v.count, v.label, v.value))

@@ -11,14 +11,22 @@ a phrase is exact ("Ministry of State Security" is not "Ministry for State
 Security"). Stop words still count for nothing in ranking (``query``). Whoosh chains a
 generator per step; indexing 100,000 reports spends most of its time there,
 so this does the steps in one loop with a cache of stems. The snippets
-(``highlight``) use the same ``indexed_form``.
+(``highlight``) use the same ``indexed_forms``.
+
+A word in Korean script is read by ``korean.forms`` instead: it may give several
+forms (김정일동지께서 → 김정일, 동지), indexed at consecutive positions, or none
+(a lone particle). Any other word outside ASCII is folded first (NFKC: full-width
+digits and letters become ordinary ones).
 """
 
 import functools
 import re
+import unicodedata
 
 from whoosh.analysis import STOP_WORDS, Composable, Token
 from whoosh.lang.porter import stem
+
+from . import korean
 
 TOKEN_RE = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
 WORDS_RE = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the same, for findall
@@ -30,13 +38,24 @@ def stemmed(word: str) -> str:
 
 
 def indexed_form(word: str) -> str:
-    """A word as the body field holds it: lower case, stemmed."""
+    """A word (not Korean) as the body field holds it: lower case, stemmed."""
     return stemmed(word.lower())
 
 
+def indexed_forms(word: str, stem: bool = True) -> tuple[str, ...]:
+    """A written word as the body field holds it: one form, or a Korean word's forms."""
+    if word.isascii():
+        return (stemmed(word.lower()) if stem else word.lower(),)
+    if korean.has_hangul(word):
+        return korean.forms(word)
+    word = unicodedata.normalize("NFKC", word).lower()
+    return (stemmed(word) if stem else word,)
+
+
 def is_stop_word(form: str) -> bool:
-    """A word too common to tell reports apart ("the", "of", single letters)."""
-    return len(form) < 2 or form in STOP_WORDS
+    """A word too common to tell reports apart ("the", "of", single Latin letters);
+    a Korean syllable is a word (당, 도)."""
+    return (len(form) < 2 and not korean.has_hangul(form)) or form in STOP_WORDS
 
 
 class WordAnalyzer(Composable):
@@ -87,12 +106,20 @@ class WordAnalyzer(Composable):
                     token.pos = start_pos + index
                 yield token
                 continue
-            if positions:
-                position = start_pos + index if position is None else position + 1
-                token.pos = position
-            token.text = stemmed(word) if self.stem else word
             token.stopped = False
-            yield token
+            if word.isascii() or not tokenize:
+                if positions:
+                    position = start_pos + index if position is None else position + 1
+                    token.pos = position
+                token.text = stemmed(word) if self.stem else word
+                yield token
+                continue
+            for form in indexed_forms(original, self.stem):  # Korean: none, one or more
+                if positions:
+                    position = start_pos + index if position is None else position + 1
+                    token.pos = position
+                token.text = form
+                yield token
 
 
 class _Whole:

@@ -9,7 +9,7 @@ import numpy as np
 from whoosh import query as wq
 
 from . import spelling
-from .analysis import WORDS_RE, indexed_form, is_stop_word
+from .analysis import WORDS_RE, indexed_forms, is_stop_word
 from .generation import Generation, cross_counts, own_counts
 from .highlight import MAX_CHARACTERS, highlight, mark, tokens
 from .protocol import RawResults
@@ -257,7 +257,7 @@ class Answers:
         return int(self.generation().live.sum())
 
     def indexed_words(self, text: str) -> tuple[str, ...]:
-        return tuple(indexed_form(word) for word in WORDS_RE.findall(text))
+        return tuple(form for word in WORDS_RE.findall(text) for form in indexed_forms(word))
 
 
 def _words_matched(evaluator: Evaluator, query) -> np.ndarray:

@@ -99,10 +99,15 @@ class ArchiveWhooshBackend(Answers, WhooshSearchBackend):
                 "slugs": KEYWORD(lowercase=False, commas=False, scorable=False),
                 "sortkey": NUMERIC(numtype=int, bits=32, sortable=True, signed=False),
                 "stamp": STORED(),
-                "headline": TEXT(analyzer=WordAnalyzer(stoplist=None), phrase=False),
+                "headline": TEXT(
+                    analyzer=WordAnalyzer(stoplist=None), phrase=False, multitoken_query="and"
+                ),
             }.get(field_class.field_type)
             if field_class.document:
-                replacement = TEXT(analyzer=WordAnalyzer(stoplist=None), phrase=True)
+                # A typed Korean word of several forms (김정일동지) is those forms in a row.
+                replacement = TEXT(
+                    analyzer=WordAnalyzer(stoplist=None), phrase=True, multitoken_query="phrase"
+                )
                 replacement.format = ArrayPositions(field_boost=replacement.format.field_boost)
             if replacement is not None:
                 schema.remove(name)

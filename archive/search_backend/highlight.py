@@ -1,13 +1,15 @@
 """Snippets: the best part of a report's text with the searched words in ``<mark>``.
 
 Words are found as the index found them (Whoosh's tokenizer, lower case,
-Porter stems: ``analysis.indexed_form``); a stop word is marked only inside
-a phrase. Rather than analyse
+Porter stems, Korean words' forms: ``analysis.indexed_forms``); a stop word is
+marked only inside a phrase. Rather than analyse
 every word of a report, one regular expression finds the words that start
 like a searched word, and only those are stemmed and compared; a phrase is
-followed from its first word. Only the first ``MAX_CHARACTERS`` of a text
-are read, so a very long report costs no more than an ordinary one: a
-snippet takes a fraction of a millisecond.
+followed from its first word. A Korean form may stand inside a written word
+(동지 in 김정일동지께서) and is folded (노동 for 로동), so a searched Korean word
+is looked for among every word's forms, and the written word holding it is marked.
+Only the first ``MAX_CHARACTERS`` of a text are read, so a very long report
+costs no more than an ordinary one: a snippet takes a fraction of a millisecond.
 """
 
 import re
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from .analysis import TOKEN_RE, indexed_form, is_stop_word
+from . import korean
+from .analysis import TOKEN_RE, indexed_forms, is_stop_word
 
 MAX_CHARACTERS = 20_000
 WINDOW = 240  # characters a fragment spans
@@ -31,12 +34,16 @@ class _Token:
     form: str
 
 
-def tokens(text: str) -> list[_Token]:
-    """Every indexed word of ``text``, in order."""
-    return [
-        _Token(match.start(), match.end(), indexed_form(match.group(0)))
-        for match in TOKEN_RE.finditer(text)
-    ]
+def tokens(text: str, position: int = 0) -> list[_Token]:
+    """Every indexed word of ``text`` from ``position``, in order (a Korean word's
+    forms each span the written word)."""
+    return list(_tokens(text, position))
+
+
+def _tokens(text: str, position: int = 0):
+    for match in TOKEN_RE.finditer(text, position):
+        for form in indexed_forms(match.group(0)):
+            yield _Token(match.start(), match.end(), form)
 
 
 def highlight(text: str, terms: list) -> str:
@@ -63,25 +70,48 @@ def _marks(text: str, terms: list) -> list[_Token]:
     words = {t for t in terms if isinstance(t, str) and not is_stop_word(t)}
     phrases = [t for t in terms if isinstance(t, tuple) and t]
     starts = words | {phrase[0] for phrase in phrases}
-    if not starts:
-        return []
-    prefixes = sorted({re.escape(_prefix(w)) for w in starts})
-    starting = "|".join(prefixes)
-    pattern = re.compile(rf"(?<!\w)(?:{starting})\w*(?:\.?\w+)*", re.IGNORECASE | re.UNICODE)
-    marked: list[_Token] = []
-    for match in pattern.finditer(text):
-        form = indexed_form(match.group(0))
-        if form in words:
-            marked.append(_Token(match.start(), match.end(), form))
-        for phrase in phrases:
-            if form == phrase[0]:
-                marked += _phrase_at(text, match.end(), phrase, _Token(*match.span(), form))
+    latin = {w for w in starts if not korean.has_hangul(w)}
+    marked = _latin_marks(text, latin, words, phrases) if latin else []
+    if len(latin) < len(starts):
+        marked += _korean_marks(text, words, phrases)
     # Longest first at each place; a word inside a marked phrase is not marked again.
     kept: list[_Token] = []
     for token in sorted(marked, key=lambda t: (t.start, -t.end)):
         if not kept or token.start >= kept[-1].end:
             kept.append(token)
     return kept
+
+
+def _latin_marks(text: str, starts: set, words: set, phrases: list) -> list[_Token]:
+    """Marks of the words and phrases starting with a word that is not Korean."""
+    prefixes = sorted({re.escape(_prefix(w)) for w in starts})
+    starting = "|".join(prefixes)
+    pattern = re.compile(rf"(?<!\w)(?:{starting})\w*(?:\.?\w+)*", re.IGNORECASE | re.UNICODE)
+    marked: list[_Token] = []
+    for match in pattern.finditer(text):
+        for form in indexed_forms(match.group(0))[:1]:
+            if form in words:
+                marked.append(_Token(match.start(), match.end(), form))
+            for phrase in phrases:
+                if form == phrase[0]:
+                    marked += _phrase_at(text, match.end(), phrase, _Token(*match.span(), form))
+    return marked
+
+
+def _korean_marks(text: str, words: set, phrases: list) -> list[_Token]:
+    """Marks of Korean words and phrases: every written word's forms are compared."""
+    korean_words = {w for w in words if korean.has_hangul(w)}
+    korean_phrases = [p for p in phrases if korean.has_hangul(p[0])]
+    stream = tokens(text)
+    marked: list[_Token] = []
+    for index, token in enumerate(stream):
+        if token.form in korean_words:
+            marked.append(token)
+        for phrase in korean_phrases:
+            following = stream[index : index + len(phrase)]
+            if tuple(t.form for t in following) == phrase:
+                marked.append(_Token(token.start, following[-1].end, " ".join(phrase)))
+    return marked
 
 
 def _prefix(form: str) -> str:
@@ -92,12 +122,12 @@ def _prefix(form: str) -> str:
 def _phrase_at(text: str, position: int, phrase: tuple, first: _Token) -> list[_Token]:
     """The phrase as one token if its other words follow ``first``, else nothing."""
     found = 1
-    for match in TOKEN_RE.finditer(text, position):
-        if indexed_form(match.group(0)) != phrase[found]:
+    for token in _tokens(text, position):
+        if token.form != phrase[found]:
             return []
         found += 1
         if found == len(phrase):
-            return [_Token(first.start, match.end(), " ".join(phrase))]
+            return [_Token(first.start, token.end, " ".join(phrase))]
     return []
 
 

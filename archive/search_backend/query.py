@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import TOKEN_RE, indexed_form, is_stop_word
+from .analysis import TOKEN_RE, indexed_forms, is_stop_word
 from .arrays import intersect_sorted, pair_key
 
 K1, B = 1.2, 0.75  # Whoosh's BM25F defaults
@@ -384,7 +384,7 @@ def _typed_words(query, text: str) -> list[str]:
     if isinstance(query, wq.Term) or (
         isinstance(query, wq.And) and all(isinstance(q, wq.Term) for q in query.subqueries)
     ):
-        return [indexed_form(m.group(0)) for m in TOKEN_RE.finditer(text)]
+        return [form for m in TOKEN_RE.finditer(text) for form in indexed_forms(m.group(0))]
     return []
 
 

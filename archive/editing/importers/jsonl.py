@@ -3,8 +3,10 @@
 Required: ``title``, ``body``. Optional: ``date`` (YYYY, YYYY-MM or
 YYYY-MM-DD), ``url``, ``korean_url``, ``id`` (the source's own identifier),
 ``source``, ``dek``, ``slug``, ``reporter``, ``translator``, ``editor``,
-``keywords``, and a list of names or slugs for each vocabulary, named as the
-report's field: ``regions``, ``agencies``, ``topics`` (see ``archive.facets``).
+``keywords``, ``language`` ("en" or "ko"; otherwise read from the text), and a
+list of names or slugs for each vocabulary, named as the report's field:
+``regions``, ``agencies``, ``topics`` (see ``archive.facets``). A Korean
+record's editor's summary and datelines are kept apart (``korean.apart``).
 """
 
 import json
@@ -17,6 +19,7 @@ from django.core.validators import URLValidator
 from ...common.dates import PartialDate
 from ...common.text import XML_ILLEGAL_RE, clean_body, control_characters, xml_safe
 from ...facets import TERMS
+from .korean import LANGUAGES, apart, language_of
 from .records import ImportedRecord, RecordProblem, longest_record, text_hash
 
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -64,8 +67,21 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
     if not isinstance(data, dict):
         raise ValueError("a record must be a JSON object")
     data, notices = _without_controls(data)
-    title = _text(data, "title")
-    body = clean_body(mend_joins(_text(data, "body")))
+    title, body = _text(data, "title"), _text(data, "body")
+    language = _text(data, "language").lower() or language_of(f"{title}\n{body}")
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"language {language!r} is not one the archive has ({', '.join(LANGUAGES)})"
+        )
+    stripped, notices_of_language, subtitle = [], [], ""
+    if language == "ko":  # lines as found: the cleaning joins a dateline to what follows
+        body, subtitle, summary, stripped = apart(body)
+        if summary:
+            notices_of_language.append(
+                "the editor's summary before the text was kept apart from it: "
+                + " ".join(summary.split())
+            )
+    body = clean_body(mend_joins(body))
     if not title:
         raise ValueError("missing title")
     if not body:
@@ -85,9 +101,13 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         keywords=_list(data, "keywords"),
         sections=_list(data, "sections"),
         tags={name: _list(data, name) for name in TAG_FIELDS},
-        notices=notices,
+        notices=notices + notices_of_language,
+        language=language,
+        stripped=stripped,
         **{name: _text(data, name) for name in TEXT_FIELDS},
     )
+    if subtitle and not record.dek:
+        record.dek = subtitle
     return record
 
 

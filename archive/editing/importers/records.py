@@ -42,6 +42,7 @@ class ImportedRecord:
     slug: str = ""
     keywords: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # where the source filed it
+    language: str = "en"
     # Names or slugs of terms, by Report field: {"regions": ["Hyesan"], "topics": [...]}.
     tags: dict[str, list[str]] = field(default_factory=dict)
     # Page furniture the parser removed, listed for the editor who reviews the import.

@@ -341,6 +341,7 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
         editor=record.editor,
         keywords=", ".join(record.keywords),
         sections=", ".join(record.sections),
+        language=record.language,
         status=status,
         editor_notes=" ".join(notes),
         import_key=record.import_key,

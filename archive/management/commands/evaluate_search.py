@@ -16,7 +16,10 @@ it would name several. It runs on any archive without ``--corpus``.
   phrase matches first, then the rest by bm25. A second seed checks that
   ranking was not tuned to the first sample.
 - **Spelling variants.** For every term with other names that occur in the
-  reports, does each name find the same reports as the term's own name?
+  reports, does each name find the same reports as the term's own name? Names
+  in Korean script are counted apart too.
+- **Korean** (when the archive holds Korean reports): recall of inflected forms
+  and North/South spellings (``measuring.korean``), on two seeds.
 """
 
 import json
@@ -36,10 +39,12 @@ from django.core.management.base import BaseCommand
 
 from archive.facets import ALIASED
 from archive.management.commands.load_initial_data import VOCABULARIES
+from archive.management.measuring import korean
 from archive.models import Report
 from archive.names import vocabulary
 from archive.search.running import ArchiveQuery, search
 from archive.search_backend import engine
+from archive.search_backend.korean import HANGUL_RE
 
 RESULTS = settings.BASE_DIR / "var" / "bench" / "evaluation.json"
 DEPTH = 100  # ranks counted for MRR
@@ -70,6 +75,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=RESULTS)
 
     def handle(self, *args, **options):
+        self.options_queries = options["queries"]
         if options["corpus"] and not Report.objects.exists():
             self.prepare(options["corpus"])
         results = {"known_item": {}, "variants": None}
@@ -90,6 +96,8 @@ class Command(BaseCommand):
                 self.table(f"Known item, {len(samples)} queries, seed {seed}", figures)
         if not options["skip_variants"]:
             results["variants"] = self.variants()
+        if Report.objects.published().filter(language="ko").exists():
+            results["korean"] = self.korean(options["seed"], options["check_seed"])
         options["out"].parent.mkdir(parents=True, exist_ok=True)
         options["out"].write_text(json.dumps(results, indent=2))
         self.stdout.write(f"Figures written to {options['out']}")
@@ -129,12 +137,38 @@ class Command(BaseCommand):
                 f"{row['not_found']:>8}{row['median_ms']:>8.1f}"
             )
 
+    def korean(self, *seeds: int) -> dict:
+        found = {
+            f"seed {seed}": korean.inflected_recall(ids, seed, self.options_queries)
+            for seed in seeds
+        }
+        for label, row in found.items():
+            self.stdout.write(
+                f"\nKorean inflected forms ({label}): searching the bare word finds "
+                f"{row['recall']:.1%} of the reports holding {row['pairs']} sampled forms "
+                f"(of {row['of']:,})"
+            )
+            for line in row["missed"][:10]:
+                self.stdout.write(f"  missed: {line}")
+        spelling = korean.north_south(ids)
+        self.stdout.write(
+            f"North/South spelling: {spelling['same']} of {spelling['pairs']} pairs in the "
+            "reports find the same reports"
+        )
+        for row in spelling["rows"]:
+            self.stdout.write(
+                f"  {row['north']} / {row['south']}: {row['found']:,} reports, "
+                + ("same" if row["same"] else "DIFFERENT")
+            )
+        return {"inflected": found, "north_south": spelling}
+
     def variants(self) -> dict:
         """Does every name of a term that occurs in the reports find what its own name
         finds? A table by vocabulary: terms, their names, names in the reports, identical."""
         names = vocabulary.current()
         table = {}
         differing = []
+        in_korean = {"in_reports": 0, "identical": 0}
         for entry in names.entries.values():
             if entry.facet not in {f.name for f in ALIASED}:
                 continue
@@ -149,8 +183,11 @@ class Command(BaseCommand):
                     continue  # this spelling is in no report
                 canonical = ids(entry.name) if canonical is None else canonical
                 row["in_reports"] += 1
+                hangul = HANGUL_RE.search(name) is not None
+                in_korean["in_reports"] += hangul
                 if ids(name) == canonical:
                     row["identical"] += 1
+                    in_korean["identical"] += hangul
                 else:
                     differing.append(f"{entry.name} / {name}")
         pairs = sum(row["in_reports"] for row in table.values())
@@ -165,9 +202,13 @@ class Command(BaseCommand):
                 f"{facet:<10}{row['terms']:>7}{row['names']:>7}{row['in_reports']:>12}"
                 f"{row['identical']:>11}"
             )
+        self.stdout.write(
+            f"of which in Korean script: {in_korean['identical']} of {in_korean['in_reports']}"
+        )
         for line in differing[:20]:
             self.stdout.write(f"  differs: {line}")
         return {
+            "korean_script": in_korean,
             "pairs": pairs,
             "identical": identical,
             "by_vocabulary": table,

@@ -111,6 +111,8 @@ def search_parameters() -> list[dict]:
     for facet in FACETS.values():
         if facet.is_term:
             text = f"{facet.title}: a slug or any other name; repeat for OR (facets combine: AND)."
+        elif facet.choices:
+            text = f"{facet.title}: " + ", ".join(value for value, _ in facet.choices) + "."
         else:
             text = f"{facet.title}: " + ("YYYY." if facet.name == "year" else "YYYY-MM.")
         schema = {"type": "array", "items": {"type": "string"}}

@@ -1,0 +1,96 @@
+"""Korean words as the index sees them: the word without its particles and endings,
+North and South Korean spelling folded together.
+
+Korean writes a noun and what follows it as one word (보위부가, 보위부는, 보위부를;
+김정일동지께서), so splitting on spaces would make each form a different word.
+Each written word is read by Kiwi (``kiwipiepy``, a morphological analyser with its
+own model, Apache-2.0) into morphemes; particles (J…), endings (E…), the copula
+and punctuation go, a noun's suffix stays on it (보위성, 혁명적) except the plural
+들, and what is left are the word's forms: 김정일동지께서 → 김정일, 동지.
+
+North Korean spelling keeps an initial ㄹ and ㄴ that the South drops or softens
+(로동/노동, 리설주/이설주, 량강도/양강도, 녀성/여성). ``folded`` writes every
+form the South's way: a syllable starting with ㄹ anywhere in a form (compounds such
+as 조선로동당 are one proper noun to Kiwi), and one starting with ㄴ at the start of
+a form. Both the text and the query are folded, so the key only has to agree with
+itself; the cost is that a few words differing only there meet (우리 and a rare 우이).
+
+Each written word is analysed alone and the answer kept (``forms``): the index and
+the query read a word the same way whatever surrounds it, and repeated words (most
+of any text) cost a look-up. Kiwi's model loads on the first Korean word (about a
+second); English text never loads it.
+"""
+
+import functools
+import re
+import threading
+import unicodedata
+import warnings
+
+HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+KEPT_SYMBOLS = {"SL", "SH", "SN"}  # Latin letters, Hanja, numbers: words of their own
+DROPPED = {"VCP", "VCN", "XSV", "XSA", "XPN", "UN"}  # copula, verb endings, prefixes
+PLURAL = "들"
+_FIRST, _LAST = 0xAC00, 0xD7A3
+RIEUL, NIEUN, IEUNG = 5, 2, 11  # initial consonants' indexes in a syllable
+# Vowels before which the South writes an initial ㄹ or ㄴ as ㅇ (ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ).
+Y_VOWELS = {2, 3, 6, 7, 12, 17, 20}
+
+_lock = threading.Lock()
+_analyser = None
+
+
+def has_hangul(text: str) -> bool:
+    return HANGUL_RE.search(text) is not None
+
+
+def _kiwi():
+    global _analyser
+    with _lock:
+        if _analyser is None:
+            from kiwipiepy import Kiwi
+
+            with warnings.catch_warnings():  # 0 is one thread, as wanted, since Kiwi 0.21
+                warnings.filterwarnings("ignore", "behavior of `num_workers=0`", DeprecationWarning)
+                _analyser = Kiwi(num_workers=0)
+    return _analyser
+
+
+@functools.lru_cache(maxsize=300_000)
+def forms(word: str) -> tuple[str, ...]:
+    """The forms of one written Korean word (no spaces), folded; () for a word that
+    is only particles or endings."""
+    found: list[str] = []
+    for token in _kiwi().tokenize(unicodedata.normalize("NFKC", word)):
+        tag = token.tag.split("-")[0]  # "VV-R" and "VV-I" are verbs too
+        if tag == "XSN":
+            if found and token.form != PLURAL:
+                found[-1] += token.form
+            continue
+        if tag in DROPPED or tag.startswith(("J", "E", "W")):
+            continue
+        if tag.startswith("S") and tag not in KEPT_SYMBOLS:
+            continue
+        found.append(token.form.lower())
+    return tuple(folded(form) for form in found if form)
+
+
+def folded(form: str) -> str:
+    """A form in the South's spelling of initial sounds: 로동 → 노동, 리설주 → 이설주,
+    량강도 → 양강도, 녀성 → 여성."""
+    letters = list(form)
+    for index, letter in enumerate(letters):
+        code = ord(letter)
+        if not _FIRST <= code <= _LAST:
+            continue
+        syllable = code - _FIRST
+        initial, rest = divmod(syllable, 21 * 28)
+        vowel = rest // 28
+        if initial == RIEUL:
+            initial = IEUNG if vowel in Y_VOWELS else NIEUN
+        elif initial == NIEUN and index == 0 and vowel in Y_VOWELS:
+            initial = IEUNG
+        else:
+            continue
+        letters[index] = chr(_FIRST + initial * 21 * 28 + rest)
+    return "".join(letters)
