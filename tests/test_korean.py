@@ -84,7 +84,10 @@ def test_a_korean_report_round_trip(client, korean):
     # Imported as Korean, the editor's summary kept apart from the address.
     assert korean.language == "ko"
     assert "경제건설을 강조" not in korean.body
-    assert "kept apart from it: 이 신년사는 경제건설을 강조하였다." in korean.editor_notes
+    assert (
+        "summary that came before the text: 이 신년사는 경제건설을 강조하였다."
+        in korean.editor_notes
+    )
     assert korean.dek == "조선로동당 중앙위원회 공동사설"
     assert korean.body.startswith("경애하는 김정은동지께서는")
     # Found by the word with any particle, by the South's spelling, inside a longer word.

@@ -6,14 +6,17 @@ Korean writes a noun and what follows it as one word (보위부가, 보위부는
 Each written word is read by Kiwi (``kiwipiepy``, a morphological analyser with its
 own model, Apache-2.0) into morphemes; particles (J…), endings (E…), the copula
 and punctuation go, a noun's suffix stays on it (보위성, 혁명적) except the plural
-들, and what is left are the word's forms: 김정일동지께서 → 김정일, 동지.
+들, a run of common nouns is one form (합성수지), and what is left are the word's
+forms: 김정일동지께서 → 김정일, 동지.
 
 North Korean spelling keeps an initial ㄹ and ㄴ that the South drops or softens
-(로동/노동, 리설주/이설주, 량강도/양강도, 녀성/여성). ``folded`` writes every
-form the South's way: a syllable starting with ㄹ anywhere in a form (compounds such
-as 조선로동당 are one proper noun to Kiwi), and one starting with ㄴ at the start of
-a form. Both the text and the query are folded, so the key only has to agree with
-itself; the cost is that a few words differing only there meet (우리 and a rare 우이).
+(로동/노동, 리설주/이설주, 량강도/양강도, 녀성/여성). A written word's first syllable is spelled the
+South's way before Kiwi reads it (its model knows 영도 and reads 령도 as 령 and the
+particle 도); then ``folded`` writes every form the South's way: a syllable starting
+with ㄹ anywhere in a form (compounds such as 조선로동당 are one proper noun to Kiwi), and
+one starting with ㄴ at the start of a form. Both the text and the query are folded,
+so the key only has to agree with itself; the cost is that a few words differing
+only there meet (우리 and a rare 우이).
 
 Each written word is analysed alone and the answer kept (``forms``): the index and
 the query read a word the same way whatever surrounds it, and repeated words (most
@@ -31,6 +34,12 @@ HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 KEPT_SYMBOLS = {"SL", "SH", "SN"}  # Latin letters, Hanja, numbers: words of their own
 DROPPED = {"VCP", "VCN", "XSV", "XSA", "XPN", "UN"}  # copula, verb endings, prefixes
 PLURAL = "들"
+# Common nouns: a run of them in one written word is kept as one form. Kiwi splits a
+# compound alone (합성수지 → 합성, 수지) and not before a particle (합성수지를), so the
+# whole is what both agree on. A proper noun stays apart (김정일 in 김정일동지께서).
+COMMON_NOUNS = {"NNG", "NNB"}
+VERBS = {"VV", "VA"}
+NOMINAL = {"ᆷ", "음"}  # the ending that makes a verb a noun
 _FIRST, _LAST = 0xAC00, 0xD7A3
 RIEUL, NIEUN, IEUNG = 5, 2, 11  # initial consonants' indexes in a syllable
 # Vowels before which the South writes an initial ㄹ or ㄴ as ㅇ (ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ).
@@ -61,25 +70,42 @@ def forms(word: str) -> tuple[str, ...]:
     """The forms of one written Korean word (no spaces), folded; () for a word that
     is only particles or endings."""
     found: list[str] = []
-    for token in _kiwi().tokenize(unicodedata.normalize("NFKC", word)):
+    # The South's spelling of its first sound first: Kiwi knows 영도 and 낙원, and
+    # reads 령도 as 령 with the particle 도, 락원 as 락 and 원.
+    word = folded(unicodedata.normalize("NFKC", word), first_only=True)
+    tokens = _kiwi().tokenize(word)
+    common = False  # the last form kept is a common noun (a run of them is one word)
+    for index, token in enumerate(tokens):
         tag = token.tag.split("-")[0]  # "VV-R" and "VV-I" are verbs too
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
         if tag == "XSN":
             if found and token.form != PLURAL:
                 found[-1] += token.form
+            continue
+        if tag in VERBS and following is not None and following.form in NOMINAL:
+            # 기쁨, 부름: Kiwi reads the noun alone as a verb made a noun, and with a
+            # particle as the noun; the written letters are the word either way.
+            found.append(word[token.start : following.start + following.len])
+            common = True
             continue
         if tag in DROPPED or tag.startswith(("J", "E", "W")):
             continue
         if tag.startswith("S") and tag not in KEPT_SYMBOLS:
             continue
+        if tag in COMMON_NOUNS and common and found:
+            found[-1] += token.form  # 합성수지: one word, however Kiwi splits it
+            continue
         found.append(token.form.lower())
+        common = tag in COMMON_NOUNS
     return tuple(folded(form) for form in found if form)
 
 
-def folded(form: str) -> str:
+def folded(form: str, first_only: bool = False) -> str:
     """A form in the South's spelling of initial sounds: 로동 → 노동, 리설주 → 이설주,
-    량강도 → 양강도, 녀성 → 여성."""
+    량강도 → 양강도, 녀성 → 여성; with ``first_only``, the South's own rule (the
+    first syllable only: a written word before it is read)."""
     letters = list(form)
-    for index, letter in enumerate(letters):
+    for index, letter in enumerate(letters[:1] if first_only else letters):
         code = ord(letter)
         if not _FIRST <= code <= _LAST:
             continue

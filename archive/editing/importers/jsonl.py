@@ -73,13 +73,14 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         raise ValueError(
             f"language {language!r} is not one the archive has ({', '.join(LANGUAGES)})"
         )
-    stripped, notices_of_language, subtitle = [], [], ""
+    stripped, notices_of_language, subtitle, summary = [], [], "", ""
     if language == "ko":  # lines as found: the cleaning joins a dateline to what follows
         body, subtitle, summary, stripped = apart(body)
+        summary = " ".join(summary.split())
         if summary:
             notices_of_language.append(
-                "the editor's summary before the text was kept apart from it: "
-                + " ".join(summary.split())
+                f"the editor's summary before the text ({len(summary):,} characters) "
+                "is kept apart from it, in the editors' notes"
             )
     body = clean_body(mend_joins(body))
     if not title:
@@ -103,6 +104,7 @@ def parse_record(line: str, path: str, number: int) -> ImportedRecord:
         tags={name: _list(data, name) for name in TAG_FIELDS},
         notices=notices + notices_of_language,
         language=language,
+        kept_apart=summary,
         stripped=stripped,
         **{name: _text(data, name) for name in TEXT_FIELDS},
     )

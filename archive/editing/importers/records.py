@@ -43,6 +43,7 @@ class ImportedRecord:
     keywords: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # where the source filed it
     language: str = "en"
+    kept_apart: str = ""  # someone else's text that came with the record (an editor's summary)
     # Names or slugs of terms, by Report field: {"regions": ["Hyesan"], "topics": [...]}.
     tags: dict[str, list[str]] = field(default_factory=dict)
     # Page furniture the parser removed, listed for the editor who reviews the import.

@@ -321,6 +321,8 @@ def _report(record: ImportedRecord, slug: str, status: str, source) -> Report:
     if record.stripped:
         notes.append("Removed as page furniture: " + " | ".join(record.stripped))
     notes += [f"{notice[0].upper()}{notice[1:]}." for notice in record.notices]
+    if record.kept_apart:
+        notes.append(f"The editor's summary that came before the text: {record.kept_apart}")
     date = record.date
     return Report(
         headline=record.headline,

@@ -142,6 +142,7 @@ class Command(BaseCommand):
             f"seed {seed}": korean.inflected_recall(ids, seed, self.options_queries)
             for seed in seeds
         }
+        found["all"] = korean.inflected_recall(ids, 0, None)
         for label, row in found.items():
             self.stdout.write(
                 f"\nKorean inflected forms ({label}): searching the bare word finds "

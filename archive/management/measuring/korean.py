@@ -3,8 +3,8 @@
 - **Inflected forms.** A written word of a Korean report that is a word plus a
   common particle (보위부가, 인민들의, 조국을), where the bare word is also written
   alone somewhere in the reports, is an inflected form of that word. For a seeded
-  sample of them, searching the bare word must find every report holding the
-  inflected form. The pairs come from the text and a list of particles, not from
+  sample of them (and for all of them), searching the bare word must find every
+  report holding the inflected form. The pairs come from the text and a list of particles, not from
   Kiwi, so the analyser is judged, not asked.
 - **North and South spelling.** Pairs of one word in the North's spelling and the
   South's (로동/노동, 력사/역사 …), from a list written down from the two
@@ -54,8 +54,9 @@ NORTH_SOUTH = [
 ]
 
 
-def inflected_recall(found: Callable[[str], frozenset], seed: int, size: int = 200) -> dict:
-    """Recall of the reports holding a sampled inflected form, searching its bare word."""
+def inflected_recall(found: Callable[[str], frozenset], seed: int, size: int | None = 200) -> dict:
+    """Recall of the reports holding a sampled inflected form (every one, without
+    ``size``), searching its bare word."""
     holding: dict[str, set[int]] = defaultdict(set)  # written word -> reports
     for pk, body in Report.objects.published().filter(language="ko").values_list("pk", "body"):
         for word in set(WORD_RE.findall(body)):
@@ -65,7 +66,7 @@ def inflected_recall(found: Callable[[str], frozenset], seed: int, size: int = 2
         for word in holding
         if (match := INFLECTED_RE.match(word)) and match.group(1) in holding
     )
-    chosen = random.Random(seed).sample(pairs, min(size, len(pairs)))
+    chosen = pairs if size is None else random.Random(seed).sample(pairs, min(size, len(pairs)))
     held = hit = 0
     missed = []
     for bare, inflected in chosen:
