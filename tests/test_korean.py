@@ -175,3 +175,21 @@ def test_a_lone_surrogate_in_json_is_refused_by_name(vocabularies, write_file, c
         assert not Report.objects.exists()
     else:
         assert "\ud800" not in Report.objects.get().body
+
+
+def test_a_korean_name_is_read_with_what_follows_it(vocabularies):
+    text = "김정은동지께서는 조선로동당을 령도하시였다. 보위부가 량강도에서 일하였다. 리설주가 왔다."
+    named = {m.entry.name: m.words for m in vocabulary.current().mentions(text)}
+    assert named == {
+        "Kim Jong Un": "김정은동지께서는",
+        "Workers' Party of Korea": "조선로동당을",
+        "Ministry of State Security": "보위부가",
+        "Ryanggang": "량강도에서",
+        "Ri Sol Ju": "리설주가",
+    }
+
+
+def test_a_korean_query_with_a_particle_widens_as_the_bare_name_does(vocabularies):
+    with_particle = vocabulary.current().expand("보위부가").also_searched
+    assert set(with_particle) == {*vocabulary.current().expand("보위부").also_searched, "보위부"}
+    assert "Ministry of State Security" in with_particle

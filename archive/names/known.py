@@ -14,7 +14,7 @@ from ..common.distance import deletions, distance
 from ..models import Alias, Region
 from .expansion import Expanding
 from .mentions import Mentions
-from .romanization import alias_key, fold, plain
+from .romanization import alias_key, fold, korean_bare_names, plain
 from .types import (
     CANONICAL,
     MAX_NAME_WORDS,
@@ -127,6 +127,10 @@ class Vocabulary(Mentions):
                 if name.kind == Alias.Kind.ABBREVIATION
             ]
         )
+        if not candidates:  # 보위부가 names what 보위부 names
+            for bare in korean_bare_names(words):
+                if found := self._lookup(bare, include_ambiguous):
+                    return found
         if include_ambiguous:
             return candidates
         written = spelled(words)  # "Kim Jong-suk" is written as "Kim Jong Suk" is

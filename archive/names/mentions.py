@@ -13,7 +13,7 @@ from django.conf import settings
 
 from .. import facets
 from ..models import Alias
-from .romanization import GENERIC, alias_key, fold
+from .romanization import GENERIC, alias_key, fold, korean_bare_names
 from .types import (
     TEXT_WORD_RE,
     KnownTerm,
@@ -137,6 +137,9 @@ class Mentions:
             self.first_words.get(fold_word(word), 0),
             self.first_words.get(abbreviation_word(word), 0),
             self.first_words.get(person_surname(word), 0),
+            # 보위부가, 김정은동지께서: a Korean name with what follows it in one word
+            *(1 for bare in korean_bare_names(word) if self.first_words.get(fold_word(bare))),
+            *(1 for bare in korean_bare_names(word) if self.first_words.get(person_surname(bare))),
         )
         return limit
 
@@ -148,8 +151,10 @@ class Mentions:
         for end in range(i + 1, min(len(words), i + limit) + 1):
             span = " ".join(words[i:end])
             keys = _span_keys(span)
-            if any(key in self.by_key for key in keys) or (
-                span.endswith("s") and any(key in self.by_key for key in _span_keys(span[:-1]))
+            if (
+                any(key in self.by_key for key in keys)
+                or (span.endswith("s") and any(k in self.by_key for k in _span_keys(span[:-1])))
+                or (end == i + 1 and self._bare_korean_name(span))
             ):
                 ends.append(end)
             folded, person, abbreviation = keys
@@ -160,6 +165,12 @@ class Mentions:
             ):
                 break
         return ends[::-1]
+
+    def _bare_korean_name(self, word: str) -> bool:
+        """Whether a written Korean word is a name with what follows it (보위부가)."""
+        return any(
+            key in self.by_key for bare in korean_bare_names(word) for key in _span_keys(bare)
+        )
 
     def _triggers(self, words, matches, i: int, found: list) -> int:
         """A topic's trigger phrase starting at word ``i``: adds its mention and returns

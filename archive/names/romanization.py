@@ -20,11 +20,15 @@ fold to "unchon"); the key only widens a search when an alias or a term's
 name has it, and readers see what was added. What it does not do is guess:
 the press's "Hamkyung" for 함경 is a spelling of its own, recorded as an
 alias, because folding "yung" into "yong" would also join different names.
-Names in Korean script are compared as written, without spaces.
+Names in Korean script are compared without spaces and in the South's spelling of
+initial sounds (``search_backend.korean.folded``: 조선로동당 and 조선노동당 meet, as
+리설주 and 이설주 do), as the index compares them.
 """
 
 import re
 import unicodedata
+
+from ..search_backend.korean import folded, forms
 
 HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 APOSTROPHES_RE = re.compile(r"['’‘ʼ`´ʻ]")
@@ -66,7 +70,7 @@ def plain(text: str) -> str:
 def fold(name: str) -> str:
     """The key that spellings of one name share; "" for a name of generic words only."""
     if HANGUL_RE.search(name):
-        return re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
+        return korean_key(name)
     words = WORD_RE.findall(plain(name))
     direction = ""
     if len(words) > 1 and words[0] in ("north", "south"):
@@ -96,6 +100,22 @@ def fold(name: str) -> str:
         return ""
     key = re.sub(r"(.)\1+", r"\1", "".join(_respell(word) for word in words))  # Ryanggang
     return f"{key}/{direction}" if direction else key
+
+
+def korean_key(name: str) -> str:
+    """A name in Korean script without spaces, in the South's spelling of initial sounds."""
+    return folded(re.sub(r"\s+", "", unicodedata.normalize("NFC", name)))
+
+
+def korean_bare_names(word: str) -> list[str]:
+    """What a written Korean word may name without its particles and endings: its forms
+    together, then its first form (보위부가 → 보위부; 김정은동지께서 → 김정은); [] for
+    anything else, or a word that is already bare."""
+    if not HANGUL_RE.search(word) or len(word.split()) != 1:
+        return []
+    found = forms(word.strip())
+    names = ["".join(found), found[0]] if found else []
+    return [name for name in dict.fromkeys(names) if name != korean_key(word)]
 
 
 def _respell(word: str) -> str:
@@ -142,7 +162,7 @@ def person_key(name: str) -> str:
     A surname or a given name alone names no one.
     """
     if HANGUL_RE.search(name):
-        return "person:" + re.sub(r"\s+", "", unicodedata.normalize("NFC", name))
+        return "person:" + korean_key(name)
     words = WORD_RE.findall(plain(name))
     if len(words) < 2:
         return ""
