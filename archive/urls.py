@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from .facets import TERMS
-from .pages import browsing, feeds, views
+from .pages import browsing, feeds, languages, views
 from .pages.sitemaps import SITEMAPS
 from .research import alert_views, exports, version_views
 from .research.citations import views as citations
@@ -39,6 +39,7 @@ archive_patterns = [
     path("opensearch.xml", views.opensearch, name="opensearch"),
     path("robots.txt", views.robots, name="robots"),
     path("about/", browsing.about, name="about"),
+    path("language/<str:code>/", languages.switch, name="language"),
     path("archive/", views.date_archive, name="dates"),
     path("archive/<int:year>/", views.date_archive, name="year"),
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),

@@ -123,6 +123,11 @@ def public_urls(hidden) -> dict[str, list[str]]:
         "sitemap": ["/sitemap.xml"],
         "opensearch": ["/opensearch.xml"],
         "robots": ["/robots.txt"],
+        "language": [
+            "/language/ko/?next=/search/?q=zorblax",
+            "/language/en/?next=https://evil.example/",
+            "/language/xx/",
+        ],
         "dates": ["/archive/"],
         "year": ["/archive/2024/", f"/archive/{SECRET_YEAR}/"],
         "month": ["/archive/2024/4/", f"/archive/{SECRET_YEAR}/1/"],
@@ -163,7 +168,9 @@ def public_urls(hidden) -> dict[str, list[str]]:
 
 
 def leaks(content: str, hidden, typed: str = "") -> list[str]:
-    """Secrets in a page; the word a reader typed may be echoed back, nothing else."""
+    """Secrets in a page; the word a reader typed may be echoed back, nothing else (the
+    language switch's links return to the address asked for, whatever it was)."""
+    content = re.sub(r'/language/\w+/\?next=[^"]*', "", content)
     words = [
         *HIDDEN,
         "leakville",

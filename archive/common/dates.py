@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.dates import MONTHS_AP
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Reports on the DPRK's security agencies start after the state was founded;
@@ -75,6 +76,8 @@ class PartialDate:
         return datetime.date(self.year, self.month or 1, self.day or 1)
 
     def __str__(self) -> str:
+        if in_korean():
+            return self._korean()
         month = MONTHS_AP[self.month] if self.month in range(1, 13) else None
         match self.precision:
             case DatePrecision.DAY:
@@ -88,3 +91,28 @@ class PartialDate:
             case DatePrecision.MONTH_NO_YEAR:
                 return f"{month}, year unknown"
         return "Date unknown"
+
+    def _korean(self) -> str:
+        """Year first, as Korean writes dates: 2019년 1월 5일, 1월 5일(연도 미상)."""
+        match self.precision:
+            case DatePrecision.DAY:
+                return f"{self.year}년 {self.month}월 {self.day}일"
+            case DatePrecision.MONTH:
+                return f"{self.year}년 {self.month}월"
+            case DatePrecision.YEAR:
+                return f"{self.year}년"
+            case DatePrecision.DAY_NO_YEAR:
+                return f"{self.month}월 {self.day}일(연도 미상)"
+            case DatePrecision.MONTH_NO_YEAR:
+                return f"{self.month}월(연도 미상)"
+        return "날짜 미상"
+
+
+def in_korean() -> bool:
+    """Whether the page is being written in Korean (dates then put the year first)."""
+    return (get_language() or "").startswith("ko")
+
+
+def month_and_year(year: int | str, month: int) -> str:
+    """“April 2012”, or in Korean “2012년 4월”."""
+    return f"{year}년 {month}월" if in_korean() else f"{MONTHS_AP[month]} {year}"

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .terms import Agency, Alias, Term
 
@@ -57,7 +58,7 @@ class Position(models.Model):
     )
     agency = models.ForeignKey(
         Agency,
-        verbose_name=_("body"),
+        verbose_name=pgettext_lazy("an organisation", "body"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

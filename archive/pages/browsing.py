@@ -121,10 +121,14 @@ def about(request):
         for facet in TERMS
     ]
     model, _ = taggers.loaded(vocabulary.current())
+    measured = model and model.get("measured")
+    if measured:  # each kind by its facet's title, in the reader's language
+        kinds = {str(FACETS[kind].title): figures for kind, figures in measured["kinds"].items()}
+        measured = {**measured, "kinds": kinds}
     context = {
         "reports": Report.objects.published().count(),
         "vocabularies": vocabularies,
         "rules": [(name, rule) for name, rule in RULES.items() if name != "learned"],
-        "taggers": model and model.get("measured"),
+        "taggers": measured,
     }
     return render(request, "archive/about.html", context)

@@ -11,6 +11,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from ..common.dates import month_and_year
 from ..facets import FACETS
 from ..names import vocabulary
 from ..search.links import FacetLink, facet_link, toggle, url_with
@@ -230,14 +231,14 @@ def chips(results: ArchiveResults, params: QueryDict) -> list[Chip]:
             label = _("%(facet)s: %(value)s") % {"facet": FACETS[name].title, "value": shown}
             found.append(Chip(label, toggle(params, name, value)))
     if results.query.date_from:
-        day = date_format(results.query.date_from, "N j, Y")
+        day = date_format(results.query.date_from, "DATE_FORMAT")
         found.append(Chip(_("From %(day)s") % {"day": day}, url_with(params, from_=None)))
     if results.query.date_to:
-        day = date_format(results.query.date_to, "N j, Y")
+        day = date_format(results.query.date_to, "DATE_FORMAT")
         found.append(Chip(_("To %(day)s") % {"day": day}, url_with(params, to=None)))
     return found
 
 
 def month_label(value: str) -> str:
-    """“2012-04” as readers write it: “April 2012”."""
-    return f"{MONTHS_AP[int(value[5:])]} {value[:4]}"
+    """“2012-04” as readers write it: “April 2012” (“2012년 4월”)."""
+    return month_and_year(value[:4], int(value[5:]))

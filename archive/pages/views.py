@@ -12,6 +12,7 @@ from django.utils.dates import MONTHS_AP
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..common.dates import month_and_year
 from ..common.paths import absolute, site
 from ..editing import review, taggers
 from ..editing.findings import RULES
@@ -262,6 +263,7 @@ def date_archive(request, year=None, month=None):
         context["month_unknown"] = results.total - sum(v.count for v, *_ in context["months"])
     else:
         context["month_name"] = MONTHS_AP[month]
+        context["month_and_year"] = month_and_year(year, month)
         context["days"] = by_day(cards(results.reports, results.snippets))
         context["pages"] = page_links(results, QueryDict())
     return render(request, "archive/date_archive.html", context)
