@@ -42,6 +42,11 @@ HOSTILE_VALUES = st.sampled_from(
 )
 VALUES = st.one_of(TRICKY, HOSTILE_VALUES, st.text(max_size=40), st.integers().map(str))
 PARAMS = st.lists(st.tuples(NAMES, VALUES), max_size=6)
+# What browsers ask for, and what a client may send instead.
+LANGUAGES = st.one_of(
+    st.sampled_from(["en", "ko", "ko-KR,ko;q=0.9,en;q=0.8", "*", "", "xx", "ko;q=x"]),
+    st.text(alphabet=st.characters(codec="latin-1"), max_size=40),
+)
 REPORT = "/reports/n-korea-cracks-down-on-corruption-in-border-patrol/"
 REPEATED = "/reports/fuzz-repeated-text/"  # four versions of 3,000 repeated paragraphs
 # Every address that takes a search's parameters, sharing the same number of examples:
@@ -99,11 +104,13 @@ def fast_templates(monkeypatch):
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(path=PATHS, params=PARAMS)
-def test_no_search_url_gives_a_server_error(client, archive, fast_templates, path, params):
+@given(path=PATHS, params=PARAMS, language=LANGUAGES)
+def test_no_search_url_gives_a_server_error(
+    client, archive, fast_templates, path, params, language
+):
     # The test client raises the view's exception instead of answering 500; the API
     # answers every error as JSON, so its status is checked too.
-    response = client.get(f"{path}?{urlencode(params)}")
+    response = client.get(f"{path}?{urlencode(params)}", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code in (200, 301, 302, 404)
     if response.streaming:  # a download fails, if at all, while it is written
         b"".join(response.streaming_content)

@@ -7,6 +7,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..common.paths import absolute
@@ -41,7 +42,10 @@ def citation(context, report) -> Cited:
         (label, reverse(f"archive:report-{fmt}", kwargs={"slug": report.slug}))
         for fmt, label in DOWNLOADS
     ]
-    return Cited(chicago(cited), apa(cited), downloads, meta_tags(cited))
+    # The styles are English ones (Chicago's "translated by", APA's dates), whatever
+    # the page's language: a citation is pasted into a bibliography as written.
+    with translation.override("en"):
+        return Cited(chicago(cited), apa(cited), downloads, meta_tags(cited))
 
 
 @register.simple_tag(takes_context=True)
