@@ -244,9 +244,8 @@ PAGES = {
 # their long fingerprints and compared texts are likeliest to overflow: each
 # browser check costs seconds of `make test`.
 PHONE_ONLY = {"version", "changes"}
-# In Korean too (a Korean font is installed by `make test`): the pages whose words
-# are longest or most numerous.
-IN_KOREAN = {"home", "search", "region", "report", "about", "month"}
+# In Korean too (a Korean font is installed by `make test`): every page.
+IN_KOREAN = set(PAGES)
 CASES = [
     (n, d, language)
     for n in sorted(PAGES)

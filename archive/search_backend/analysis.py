@@ -87,6 +87,8 @@ class WordAnalyzer(Composable):
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stops, shortest = (self.stoplist, 2) if self.stoplist is not None else ((), 0)
+        if tokenize and not value.isascii():
+            korean.prepare(w for w in WORDS_RE.findall(value) if korean.has_hangul(w))
         matches = TOKEN_RE.finditer(value) if tokenize else [_Whole(value)]
         position = None
         for index, match in enumerate(matches):

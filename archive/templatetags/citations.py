@@ -5,9 +5,8 @@ from dataclasses import dataclass
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..common.paths import absolute
