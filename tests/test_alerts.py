@@ -285,3 +285,20 @@ def test_the_keyed_hashes_of_stored_addresses_never_change():
     # With the tests' secret key, as the hash has been made since alerts began.
     assert digest("address", " Reader@Example.org ") == "c3daa33a56038edcecbfbca6571558d4db33fcb3"
     assert digest("client", "203.0.113.5") == "b35e8485326096405b7cd135a662a1297d183bd0"
+
+
+def test_a_reader_who_subscribed_in_korean_gets_mails_in_korean(client, mailoutbox):
+    client.post("/alerts/", {"address": ADDRESS, "q": "smuggling"}, HTTP_ACCEPT_LANGUAGE="ko")
+    alerts.send_queued_mail()
+    (confirmation,) = mailoutbox
+    assert confirmation.subject.startswith("알림 확인")
+    client.post(link(confirmation, "confirm"))
+    assert Subscription.objects.get().language == "ko"
+    make_report(
+        "Smuggling in Hyesan", body="Smuggling rings.", pub_year=2024, pub_month=5, pub_day=1
+    )
+    index_now()
+    send_alerts()  # from a command, with no reader's request to take a language from
+    alert = mailoutbox[1]
+    assert alert.subject.startswith("새 기사")
+    assert "2024년 5월 1일" in alert.body and "Smuggling in Hyesan" in alert.body

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 # furniture of the New Year addresses as collected: dateline, editor's summary, original.
 ADDRESS = {
     "id": "nkny-test",
+    "url": "http://www.kcna.kp/kp/article/q/test.kcmsf",
     "source": "Test source",
     "title": "신년사",
     "date": "2019-01-01",
@@ -38,6 +39,7 @@ ADDRESS = {
     ),
 }
 ENGLISH = {
+    "korean_url": "http://www.kcna.kp/kp/article/q/test.kcmsf",  # its Korean edition
     "source": "Test source",
     "title": "Ministry of State Security Visits Ryanggang",
     "date": "2019-02-01",
@@ -113,10 +115,22 @@ def test_a_korean_report_round_trip(client, korean):
     page = client.get("/search/", {"q": "보위부"}).content.decode()
     assert "<mark>보위부가</mark>" in page
     assert "Korean" in client.get("/search/", {"q": "Ryanggang"}).content.decode()
-    # Citation and export carry the Korean text as UTF-8.
-    report_page = client.get(korean.get_absolute_url())
-    assert report_page.status_code == 200
-    assert "경애하는 김정은동지께서는" in report_page.content.decode("utf-8")
+    # The report and its English edition link each other.
+    english = Report.objects.get(language="en")
+    korean_page = client.get(korean.get_absolute_url()).content.decode("utf-8")
+    assert "경애하는 김정은동지께서는" in korean_page
+    assert f'href="{english.get_absolute_url()}" hreflang="en"' in korean_page
+    english_page = client.get(english.get_absolute_url()).content.decode("utf-8")
+    assert f'href="{korean.get_absolute_url()}" hreflang="ko"' in english_page
+    # Exports and citations carry the Korean text as UTF-8.
+    export = client.get("/search/export.jsonl", {"q": "보위부"})
+    lines = b"".join(export.streaming_content).decode("utf-8").splitlines()
+    headlines = {json.loads(line)["headline"] for line in lines}
+    assert headlines == {"신년사", ENGLISH["title"]}  # 보위부 widened to the ministry's names
+    csv = b"".join(client.get("/search/export.csv", {"q": "보위부"}).streaming_content)
+    assert "신년사".encode() in csv
+    ris = client.get(korean.get_absolute_url() + "cite.ris").content.decode("utf-8")
+    assert "TI  - 신년사" in ris
 
 
 def test_a_korean_record_names_its_language_or_is_read_for_it():

@@ -62,7 +62,9 @@ class SubscriptionQuerySet(models.QuerySet):
 
 
 class SubscriptionManager(models.Manager.from_queryset(SubscriptionQuerySet)):
-    def start(self, address: str, query: str, client: str) -> tuple["Subscription", str | None]:
+    def start(
+        self, address: str, query: str, client: str, language: str = "en"
+    ) -> tuple["Subscription", str | None]:
         """An unconfirmed subscription to this search (new, or the one asked for before)
         with a fresh confirmation token for its mail; ``client`` is the requester's
         network address. When the address already has it confirmed: that one, no token."""
@@ -78,6 +80,7 @@ class SubscriptionManager(models.Manager.from_queryset(SubscriptionQuerySet)):
             unsubscribe_token=secrets.token_urlsafe(32),
         )
         subscription.client_digest = digest("client", client)
+        subscription.language = language
         subscription.confirm_digest = token_digest(token)
         subscription.confirm_sent = timezone.now()
         subscription.save()
@@ -124,6 +127,9 @@ class Subscription(models.Model):
     confirmed = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribe_token = models.CharField(_("unsubscribe token"), max_length=64, unique=True)
     last_sent = models.DateTimeField(_("last alert mailed"), null=True, blank=True)
+    language = models.CharField(
+        _("language of its mails"), max_length=8, default="en", help_text=_("The reader's.")
+    )
 
     objects = SubscriptionManager()
 

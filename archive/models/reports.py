@@ -211,8 +211,9 @@ class Report(PublicText, FeedSafeText, models.Model):
     source = models.ForeignKey(
         Source, verbose_name=_("source"), null=True, blank=True, on_delete=models.PROTECT
     )
-    original_url = models.URLField(_("original address"), max_length=500, blank=True)
-    korean_url = models.URLField(_("Korean edition"), max_length=500, blank=True)
+    # Indexed: a report and its edition in the other language find each other by them.
+    original_url = models.URLField(_("original address"), max_length=500, blank=True, db_index=True)
+    korean_url = models.URLField(_("Korean edition"), max_length=500, blank=True, db_index=True)
     reporter = models.CharField(_("reporter"), max_length=200, blank=True)
     translator = models.CharField(_("translator"), max_length=200, blank=True)
     editor = models.CharField(_("editor"), max_length=200, blank=True)

@@ -99,12 +99,24 @@ def _render_report(request, report, preview=False):
         "preview": preview,
         "related": related(report),
         "corrections": report.corrections.all(),
+        "counterpart": None if preview else counterpart(report),
         # What the citation names; a preview is not a version readers saw.
         "version": None if preview else report.version,
         "permalink": absolute(report.get_absolute_url()),
         "accessed": timezone.now(),
     }
     return render(request, "archive/report_detail.html", context)
+
+
+def counterpart(report):
+    """The same report in the archive in the other language, if there: the English one's
+    Korean edition (its ``korean_url``) is the Korean report from that address, and back."""
+    public = Report.objects.published().exclude(pk=report.pk).exclude(language=report.language)
+    if report.korean_url and report.language != "ko":
+        return public.filter(original_url=report.korean_url).first()
+    if report.original_url and report.language == "ko":
+        return public.filter(korean_url=report.original_url).first()
+    return None
 
 
 def _blocks(report, terms) -> list[tuple[bool, str]]:

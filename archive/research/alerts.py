@@ -20,6 +20,7 @@ import datetime
 import logging
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -27,8 +28,9 @@ from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..common.paths import absolute
@@ -104,7 +106,9 @@ def request_alert(address: str, query: str, client: str) -> str:
     if not cache.add(slot, True, 2 * HOUR.total_seconds()):
         return "sent"
     with transaction.atomic():
-        subscription, token = Subscription.objects.start(address, query, client)
+        language = (get_language() or "en")[:2]  # the page's: its mails will be in it
+        language = language if language in dict(settings.LANGUAGES) else "en"
+        subscription, token = Subscription.objects.start(address, query, client, language)
         if token is None:  # already confirmed: nothing mailed, the slot stays free
             cache.delete(slot)
             return "sent"
@@ -225,15 +229,16 @@ def send_alerts() -> Outcome:
         if not found:
             continue
         try:
-            _mail(
-                subscription,
-                _("New reports: %(search)s") % {"search": describe(subscription.query)},
-                "archive/mail/alert_reports.txt",
-                {
-                    "reports": [(r, absolute(r.get_absolute_url())) for r in found[:LISTED]],
-                    "more": max(0, len(found) - LISTED),
-                },
-            ).send()
+            with translation.override(subscription.language):  # the reader's, as subscribed
+                _mail(
+                    subscription,
+                    _("New reports: %(search)s") % {"search": describe(subscription.query)},
+                    "archive/mail/alert_reports.txt",
+                    {
+                        "reports": [(r, absolute(r.get_absolute_url())) for r in found[:LISTED]],
+                        "more": max(0, len(found) - LISTED),
+                    },
+                ).send()
         except Exception as exc:
             log.error(
                 "alerts: the mail for subscription %s failed: %s", subscription.pk, failure(exc)

@@ -71,6 +71,11 @@ ZERO_HITS = [
 ]
 
 
+# Korean: a name in Korean script (widened to its romanized names), with a particle,
+# and words of no name (read by the Korean analyser, found in no English report).
+KOREAN = ["보위부", "김정은동지께서", "량강도에서", "조선로동당", "인민들의 생활"]
+
+
 def query_mix() -> list[tuple[str, str, dict]]:
     """(type, text, filters): at least 40 queries, the same every run."""
     mix = [("common word", word, {}) for word in COMMON]
@@ -80,6 +85,7 @@ def query_mix() -> list[tuple[str, str, dict]]:
     mix += [("widened name", name, {}) for name in WIDENED]
     mix += [("multi-word", text, {}) for text in MULTI_WORD]
     mix += [("zero hits", text, {}) for text in ZERO_HITS]
+    mix += [("korean", text, {}) for text in KOREAN]
     mix += [
         ("facet filter", "korea", {"region": ("ryanggang",)}),
         ("facet filter", "party", {"agency": ("ministry-of-state-security",)}),
