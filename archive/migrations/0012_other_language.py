@@ -4,25 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0011_report_language'),
+        ("archive", "0011_report_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='language',
-            field=models.CharField(default='en', help_text="The reader's.", max_length=8, verbose_name='language of its mails'),
+            model_name="subscription",
+            name="language",
+            field=models.CharField(
+                default="en",
+                help_text="The reader's.",
+                max_length=8,
+                verbose_name="language of its mails",
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='korean_url',
-            field=models.URLField(blank=True, db_index=True, max_length=500, verbose_name='Korean edition'),
+            model_name="report",
+            name="korean_url",
+            field=models.URLField(
+                blank=True, db_index=True, max_length=500, verbose_name="Korean edition"
+            ),
         ),
         migrations.AlterField(
-            model_name='report',
-            name='original_url',
-            field=models.URLField(blank=True, db_index=True, max_length=500, verbose_name='original address'),
+            model_name="report",
+            name="original_url",
+            field=models.URLField(
+                blank=True, db_index=True, max_length=500, verbose_name="original address"
+            ),
         ),
     ]
