@@ -137,3 +137,10 @@ def test_dates_put_the_year_first_in_korean(client, published):
     html = client.get(published.get_absolute_url(), **KOREAN).content.decode()
     day = published.pub_date
     assert f"{day.year}년 {day.month}월 {day.day}일" in html
+
+
+def test_term_names_are_shown_in_the_readers_script_first(client, published):
+    korean = client.get("/regions/ryanggang/", **KOREAN).content.decode()
+    assert "<h1>량강도 (Ryanggang)</h1>" in korean
+    assert ">량강도 (Ryanggang)</a>" in client.get("/search/?q=Hyesan", **KOREAN).content.decode()
+    assert "<h1>Ryanggang</h1>" in client.get("/regions/ryanggang/").content.decode()

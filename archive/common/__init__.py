@@ -7,5 +7,7 @@
 - ``trees``: parent chains of places and bodies;
 - ``paths``: addresses of pages, reversed once a name;
 - ``distance``: edit distance, and the deletions near misspellings are found by;
-- ``clients``: the address a request came from, behind trusted proxies.
+- ``clients``: the address a request came from, behind trusted proxies;
+- ``hangul``: finding Korean script, and North Korean spelling written the South's
+  way (pure Python: the fixture builders use it too).
 """

@@ -14,7 +14,7 @@ from ..common.distance import deletions, distance
 from ..models import Alias, Region
 from .expansion import Expanding
 from .mentions import Mentions
-from .romanization import alias_key, fold, korean_bare_names, plain
+from .romanization import alias_key, fold, plain
 from .types import (
     CANONICAL,
     MAX_NAME_WORDS,
@@ -27,6 +27,7 @@ from .types import (
     TermName,
     abbreviation_word,
     fold_word,
+    korean_bare_names,
     person_surname,
     spelled,
 )
@@ -89,6 +90,16 @@ class Vocabulary(Mentions):
 
         for found in self.triggers.values():
             found.sort(key=lambda item: -len(item[0]))
+
+    @functools.cached_property
+    def korean_names(self) -> dict[tuple[str, str], str]:
+        """(facet, slug) -> the term's first Korean name that names it alone."""
+        found = {}
+        for entry in self.entries.values():
+            for name in entry.names:
+                if name.kind == "korean" and not name.ambiguous:
+                    found.setdefault((entry.facet, entry.slug), name.text)
+        return found
 
     def lookup(
         self, words: str, include_ambiguous: bool = False

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from .. import facets
 from ..models import Alias
-from .romanization import GENERIC, alias_key, fold, korean_bare_names
+from .romanization import GENERIC, alias_key, fold
 from .types import (
     TEXT_WORD_RE,
     KnownTerm,
@@ -21,6 +21,7 @@ from .types import (
     TermName,
     abbreviation_word,
     fold_word,
+    korean_bare_names,
     person_surname,
     spelled,
 )

@@ -28,9 +28,8 @@ initial sounds (``search_backend.korean.folded``: 조선로동당 and 조선노�
 import re
 import unicodedata
 
-from ..search_backend.korean import folded, forms
+from ..common.hangul import HANGUL_RE, folded
 
-HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 APOSTROPHES_RE = re.compile(r"['’‘ʼ`´ʻ]")
 WORD_RE = re.compile(r"[a-z0-9]+")
 # Words for the kind of place, as a separate word or after a hyphen.
@@ -105,17 +104,6 @@ def fold(name: str) -> str:
 def korean_key(name: str) -> str:
     """A name in Korean script without spaces, in the South's spelling of initial sounds."""
     return folded(re.sub(r"\s+", "", unicodedata.normalize("NFC", name)))
-
-
-def korean_bare_names(word: str) -> list[str]:
-    """What a written Korean word may name without its particles and endings: its forms
-    together, then its first form (보위부가 → 보위부; 김정은동지께서 → 김정은); [] for
-    anything else, or a word that is already bare."""
-    if not HANGUL_RE.search(word) or len(word.split()) != 1:
-        return []
-    found = forms(word.strip())
-    names = ["".join(found), found[0]] if found else []
-    return [name for name in dict.fromkeys(names) if name != korean_key(word)]
 
 
 def _respell(word: str) -> str:

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Alias
-from .romanization import GENERIC, alias_key, fold, plain
+from ..search_backend.korean import forms
+from .romanization import GENERIC, HANGUL_RE, alias_key, fold, korean_key, plain
 
 MAX_NAME_WORDS = 16  # "Ministry of Land and Maritime Transportation of the DPRK" in full: 14
 MAX_EXPANSION = 24  # names searched for one term, at most
@@ -201,3 +202,14 @@ def stop_pattern(words: str) -> re.Pattern:
         elif token.split():
             pieces.append(r"\b" + r"\s+".join(map(re.escape, token.split())) + r"\b")
     return re.compile(r"\W+".join(pieces), re.IGNORECASE)
+
+
+def korean_bare_names(word: str) -> list[str]:
+    """What a written Korean word may name without its particles and endings: its forms
+    together, then its first form (보위부가 → 보위부; 김정은동지께서 → 김정은); [] for
+    anything else, or a word that is already bare."""
+    if not HANGUL_RE.search(word) or len(word.split()) != 1:
+        return []
+    found = forms(word.strip())
+    names = ["".join(found), found[0]] if found else []
+    return [name for name in dict.fromkeys(names) if name != korean_key(word)]

@@ -303,7 +303,9 @@ def _facet_values(name: str, counts: dict[str, int], selected: tuple[str, ...]):
     values = [
         FacetValue(
             value=slug,
-            label=labels[slug][0],
+            label=vocabulary.shown_name(name, slug, labels[slug][0])
+            if facet.model
+            else labels[slug][0],
             count=counts.get(slug, 0),
             selected=slug in selected,
             parent=labels[slug][1],

@@ -26,6 +26,7 @@ import unicodedata
 from whoosh.analysis import STOP_WORDS, Composable, Token
 from whoosh.lang.porter import stem
 
+from ..common.hangul import has_hangul
 from . import korean
 
 TOKEN_RE = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
@@ -46,7 +47,7 @@ def indexed_forms(word: str, stem: bool = True) -> tuple[str, ...]:
     """A written word as the body field holds it: one form, or a Korean word's forms."""
     if word.isascii():
         return (stemmed(word.lower()) if stem else word.lower(),)
-    if korean.has_hangul(word):
+    if has_hangul(word):
         return korean.forms(word)
     word = unicodedata.normalize("NFKC", word).lower()
     return (stemmed(word) if stem else word,)
@@ -55,7 +56,7 @@ def indexed_forms(word: str, stem: bool = True) -> tuple[str, ...]:
 def is_stop_word(form: str) -> bool:
     """A word too common to tell reports apart ("the", "of", single Latin letters);
     a Korean syllable is a word (당, 도)."""
-    return (len(form) < 2 and not korean.has_hangul(form)) or form in STOP_WORDS
+    return (len(form) < 2 and not has_hangul(form)) or form in STOP_WORDS
 
 
 class WordAnalyzer(Composable):
@@ -88,7 +89,7 @@ class WordAnalyzer(Composable):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stops, shortest = (self.stoplist, 2) if self.stoplist is not None else ((), 0)
         if tokenize and not value.isascii():
-            korean.prepare(w for w in WORDS_RE.findall(value) if korean.has_hangul(w))
+            korean.prepare(w for w in WORDS_RE.findall(value) if has_hangul(w))
         matches = TOKEN_RE.finditer(value) if tokenize else [_Whole(value)]
         position = None
         for index, match in enumerate(matches):

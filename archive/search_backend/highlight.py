@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from . import korean
+from ..common.hangul import has_hangul
 from .analysis import TOKEN_RE, indexed_forms, is_stop_word
 
 MAX_CHARACTERS = 20_000
@@ -70,7 +70,7 @@ def _marks(text: str, terms: list) -> list[_Token]:
     words = {t for t in terms if isinstance(t, str) and not is_stop_word(t)}
     phrases = [t for t in terms if isinstance(t, tuple) and t]
     starts = words | {phrase[0] for phrase in phrases}
-    latin = {w for w in starts if not korean.has_hangul(w)}
+    latin = {w for w in starts if not has_hangul(w)}
     marked = _latin_marks(text, latin, words, phrases) if latin else []
     if len(latin) < len(starts):
         marked += _korean_marks(text, words, phrases)
@@ -100,8 +100,8 @@ def _latin_marks(text: str, starts: set, words: set, phrases: list) -> list[_Tok
 
 def _korean_marks(text: str, words: set, phrases: list) -> list[_Token]:
     """Marks of Korean words and phrases: every written word's forms are compared."""
-    korean_words = {w for w in words if korean.has_hangul(w)}
-    korean_phrases = [p for p in phrases if korean.has_hangul(p[0])]
+    korean_words = {w for w in words if has_hangul(w)}
+    korean_phrases = [p for p in phrases if has_hangul(p[0])]
     stream = tokens(text)
     marked: list[_Token] = []
     for index, token in enumerate(stream):

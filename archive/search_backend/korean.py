@@ -25,11 +25,11 @@ second, and as long again for its first analysis, done at once); English text ne
 loads it.
 """
 
-import re
 import threading
 import unicodedata
 
-HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+from ..common.hangul import folded
+
 KEPT_SYMBOLS = {"SL", "SH", "SN"}  # Latin letters, Hanja, numbers: words of their own
 DROPPED = {"VCP", "VCN", "XSV", "XSA", "XPN", "UN"}  # copula, verb endings, prefixes
 PLURAL = "들"
@@ -39,10 +39,6 @@ PLURAL = "들"
 COMMON_NOUNS = {"NNG", "NNB"}
 VERBS = {"VV", "VA"}
 NOMINAL = {"ᆷ", "음"}  # the ending that makes a verb a noun
-_FIRST, _LAST = 0xAC00, 0xD7A3
-RIEUL, NIEUN, IEUNG = 5, 2, 11  # initial consonants' indexes in a syllable
-# Vowels before which the South writes an initial ㄹ or ㄴ as ㅇ (ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ).
-Y_VOWELS = {2, 3, 6, 7, 12, 17, 20}
 
 WARM_UP = "경애하는 동지들께서는 새해를 맞이하여 인민들에게 인사를 보내시였습니다."
 WORKERS = 2
@@ -54,18 +50,16 @@ _known: dict[str, tuple[str, ...]] = {}  # written word -> its forms
 _read: dict[str, list] = {}  # Kiwi's reading of words ``prepare`` batched, until used
 
 
-def has_hangul(text: str) -> bool:
-    return HANGUL_RE.search(text) is not None
-
-
 def _kiwi():
     global _analyser
     with _lock:
         if _analyser is None:
             from kiwipiepy import Kiwi
 
-            # Two threads: a text's new words are read as one batch (``prepare``).
-            analyser = Kiwi(num_workers=WORKERS)
+            # Two threads: a text's new words are read as one batch (``prepare``). Without
+            # the typo and multi-word dictionaries (no typo is corrected, and words are
+            # read one at a time): 190 MB less a process, the same readings.
+            analyser = Kiwi(num_workers=WORKERS, load_typo_dict=False, load_multi_dict=False)
             analyser.tokenize(WARM_UP)  # its first call costs a second or two, whatever it reads
             _analyser = analyser
     return _analyser
@@ -131,39 +125,3 @@ def _forms(word: str) -> tuple[str, ...]:
         found.append(token.form.lower())
         common = tag in COMMON_NOUNS
     return tuple(folded(form) for form in found if form)
-
-
-def folded(form: str, first_only: bool = False) -> str:
-    """A form in the South's spelling of initial sounds: 로동 → 노동, 리설주 → 이설주,
-    량강도 → 양강도, 녀성 → 여성; with ``first_only``, the South's own rule (the
-    first syllable only: a written word before it is read)."""
-    if not form:
-        return form
-    first = _AS_FIRST.get(form[0], form[0])
-    if first_only:
-        return first + form[1:]
-    return first + form[1:].translate(_WITHIN)
-
-
-def _south(initial: int, vowel: int, first: bool) -> int:
-    """The initial consonant the South writes for one the North writes."""
-    if initial == RIEUL:
-        return IEUNG if vowel in Y_VOWELS else NIEUN
-    if initial == NIEUN and first and vowel in Y_VOWELS:
-        return IEUNG
-    return initial
-
-
-def _table(first: bool) -> dict[int, str]:
-    """Every syllable whose initial the South writes otherwise, and how it writes it."""
-    table = {}
-    for code in range(_FIRST, _LAST + 1):
-        initial, rest = divmod(code - _FIRST, 21 * 28)
-        south = _south(initial, rest // 28, first)
-        if south != initial:
-            table[code] = chr(_FIRST + south * 21 * 28 + rest)
-    return table
-
-
-_WITHIN = _table(first=False)  # for str.translate: ㄹ anywhere
-_AS_FIRST = {chr(code): syllable for code, syllable in _table(first=True).items()}

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..common.distance import deletions, distance
-from . import korean
+from ..common.hangul import has_hangul
 from .analysis import indexed_form, is_stop_word
 from .arrays import MAX_SPELLING_WORD, word_hash
 
@@ -40,7 +40,7 @@ def allowed_distance(word: str) -> int:
 
 def candidates(generation, body: str, word: str) -> list[Candidate]:
     """Words of the index near ``word`` (lower case), nearest and commonest first."""
-    if len(word) > MAX_SPELLING_WORD or not word.isalpha() or korean.has_hangul(word):
+    if len(word) > MAX_SPELLING_WORD or not word.isalpha() or has_hangul(word):
         return []  # a Korean word's particles make it no misspelling
     variants = deletions(word)
     if allowed_distance(word) > 1:  # two letters too many in what was typed
@@ -69,7 +69,7 @@ def candidates(generation, body: str, word: str) -> list[Candidate]:
 
 
 def _postings_of_stem(generation, body: str, word: str):
-    if korean.has_hangul(word):
+    if has_hangul(word):
         return None  # not corrected (``candidates``), so counted as held
     form = indexed_form(word)
     if is_stop_word(form):

@@ -10,7 +10,7 @@ apart (in the editors' notes), never mixed into the address.
 
 import re
 
-from ...search_backend.korean import HANGUL_RE
+from ...common.hangul import HANGUL_RE
 
 LANGUAGES = ("en", "ko")
 KOREAN_SHARE = 0.5  # of a text's letters, for it to be in Korean

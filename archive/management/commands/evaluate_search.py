@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from archive.common.hangul import HANGUL_RE
 from archive.facets import ALIASED
 from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.management.measuring import korean
@@ -44,7 +45,6 @@ from archive.models import Report
 from archive.names import vocabulary
 from archive.search.running import ArchiveQuery, search
 from archive.search_backend import engine
-from archive.search_backend.korean import HANGUL_RE
 
 RESULTS = settings.BASE_DIR / "var" / "bench" / "evaluation.json"
 DEPTH = 100  # ranks counted for MRR
