@@ -213,3 +213,22 @@ def test_a_korean_query_with_a_particle_widens_as_the_bare_name_does(vocabularie
     with_particle = vocabulary.current().expand("보위부가").also_searched
     assert set(with_particle) == {*vocabulary.current().expand("보위부").also_searched, "보위부"}
     assert "Ministry of State Security" in with_particle
+
+
+def test_every_place_and_nearly_every_body_has_its_korean_name(vocabularies):
+    korean = vocabulary.current().korean_names
+    entries = vocabulary.current().entries.values()
+    places = {e.slug for e in entries if e.facet == "region"}
+    bodies = {e.slug for e in entries if e.facet == "agency"}
+    assert {slug for slug in places if ("region", slug) not in korean} == set()
+    # The two whose Korean names no source at hand gives: left unnamed, not guessed.
+    missing = {slug for slug in bodies if ("agency", slug) not in korean}
+    assert missing == {"no-8-inspection-unit", "mss-prisons-bureau"}
+    assert korean["region", "pochon-county"] == "보천군"
+
+
+def test_a_syllable_read_as_a_syllable_and_a_letter_is_searched(client, vocabularies):
+    # Kiwi reads 쨎 as 째 and ᆽ, which compose back into 쨎: the name look-up once
+    # went round that circle until Python's recursion limit.
+    assert client.get("/search/", {"q": "쨎"}).status_code == 200
+    assert vocabulary.current().lookup("쨎") == []

@@ -93,11 +93,12 @@ class Vocabulary(Mentions):
 
     @functools.cached_property
     def korean_names(self) -> dict[tuple[str, str], str]:
-        """(facet, slug) -> the term's first Korean name that names it alone."""
+        """(facet, slug) -> the term's first Korean name, one that names it alone if it
+        has one (강원도 is both Kangwon and the South's Gangwon: shown, never searched)."""
         found = {}
         for entry in self.entries.values():
-            for name in entry.names:
-                if name.kind == "korean" and not name.ambiguous:
+            for name in sorted(entry.names, key=lambda n: n.ambiguous):
+                if name.kind == "korean":
                     found.setdefault((entry.facet, entry.slug), name.text)
         return found
 
@@ -119,7 +120,9 @@ class Vocabulary(Mentions):
             )
         return known
 
-    def _lookup(self, words: str, include_ambiguous: bool) -> list[tuple[KnownTerm, TermName]]:
+    def _lookup(
+        self, words: str, include_ambiguous: bool, bare: bool = False
+    ) -> list[tuple[KnownTerm, TermName]]:
         abbreviation = alias_key(words, Alias.Kind.ABBREVIATION)
         candidates = (
             [
@@ -138,9 +141,9 @@ class Vocabulary(Mentions):
                 if name.kind == Alias.Kind.ABBREVIATION
             ]
         )
-        if not candidates:  # 보위부가 names what 보위부 names
-            for bare in korean_bare_names(words):
-                if found := self._lookup(bare, include_ambiguous):
+        if not candidates and not bare:  # 보위부가 names what 보위부 names (one step only)
+            for name in korean_bare_names(words):
+                if found := self._lookup(name, include_ambiguous, bare=True):
                     return found
         if include_ambiguous:
             return candidates

@@ -212,4 +212,5 @@ def korean_bare_names(word: str) -> list[str]:
         return []
     found = forms(word.strip())
     names = ["".join(found), found[0]] if found else []
-    return [name for name in dict.fromkeys(names) if name != korean_key(word)]
+    own = korean_key(word)
+    return [name for name in dict.fromkeys(names) if korean_key(name) != own]
