@@ -79,11 +79,11 @@ migrations-check: $(VENV)/.installed-dev
 
 PYTEST := $(BIN)/pytest -m "" -p no:cacheprovider
 
-# The URL fuzz costs about 14 ms a URL: 7,000 on SQLite, 1,500 on PostgreSQL keep
+# The URL fuzz costs about 14 ms a URL: 6,000 on SQLite, 1,500 on PostgreSQL keep
 # `make test` under five minutes in a fresh clone now that every page is checked in
 # Korean too (`ARCHIVE_FUZZ_URLS=10000 make pytest` runs more).
 pytest: $(VENV)/.installed-dev test-deps
-	ARCHIVE_FUZZ_URLS=$${ARCHIVE_FUZZ_URLS:-7000} $(PYTEST) -m "not browser"
+	ARCHIVE_FUZZ_URLS=$${ARCHIVE_FUZZ_URLS:-6000} $(PYTEST) -m "not browser"
 
 # The same suite against PostgreSQL (installed from Debian's packages if missing,
 # started on 127.0.0.1 in a temporary folder, stopped after), with a shorter
