@@ -76,36 +76,30 @@ class PartialDate:
         return datetime.date(self.year, self.month or 1, self.day or 1)
 
     def __str__(self) -> str:
-        if in_korean():
-            return self._korean()
-        month = MONTHS_AP[self.month] if self.month in range(1, 13) else None
-        match self.precision:
-            case DatePrecision.DAY:
-                return f"{month} {self.day}, {self.year}"
-            case DatePrecision.MONTH:
-                return f"{month} {self.year}"
-            case DatePrecision.YEAR:
-                return str(self.year)
-            case DatePrecision.DAY_NO_YEAR:
-                return f"{month} {self.day}, year unknown"
-            case DatePrecision.MONTH_NO_YEAR:
-                return f"{month}, year unknown"
-        return "Date unknown"
+        """As readers write it: “Jan. 5, 2019”, or in Korean, year first, “2019년 1월 5일”."""
+        korean = in_korean()
+        month = self.month if korean else MONTHS_AP.get(self.month)
+        written = (WRITTEN_KO if korean else WRITTEN)[self.precision]
+        return written.format(year=self.year, month=month, day=self.day)
 
-    def _korean(self) -> str:
-        """Year first, as Korean writes dates: 2019년 1월 5일, 1월 5일(연도 미상)."""
-        match self.precision:
-            case DatePrecision.DAY:
-                return f"{self.year}년 {self.month}월 {self.day}일"
-            case DatePrecision.MONTH:
-                return f"{self.year}년 {self.month}월"
-            case DatePrecision.YEAR:
-                return f"{self.year}년"
-            case DatePrecision.DAY_NO_YEAR:
-                return f"{self.month}월 {self.day}일(연도 미상)"
-            case DatePrecision.MONTH_NO_YEAR:
-                return f"{self.month}월(연도 미상)"
-        return "날짜 미상"
+
+# How each precision is written, in English and in Korean.
+WRITTEN = {
+    DatePrecision.DAY: "{month} {day}, {year}",
+    DatePrecision.MONTH: "{month} {year}",
+    DatePrecision.YEAR: "{year}",
+    DatePrecision.DAY_NO_YEAR: "{month} {day}, year unknown",
+    DatePrecision.MONTH_NO_YEAR: "{month}, year unknown",
+    DatePrecision.UNKNOWN: "Date unknown",
+}
+WRITTEN_KO = {
+    DatePrecision.DAY: "{year}년 {month}월 {day}일",
+    DatePrecision.MONTH: "{year}년 {month}월",
+    DatePrecision.YEAR: "{year}년",
+    DatePrecision.DAY_NO_YEAR: "{month}월 {day}일(연도 미상)",
+    DatePrecision.MONTH_NO_YEAR: "{month}월(연도 미상)",
+    DatePrecision.UNKNOWN: "날짜 미상",
+}
 
 
 def in_korean() -> bool:
