@@ -79,7 +79,7 @@ migrations-check: $(VENV)/.installed-dev
 
 PYTEST := $(BIN)/pytest -m "" -p no:cacheprovider
 
-# The URL fuzz costs about 14 ms a URL: 6,000 on SQLite, 1,500 on PostgreSQL keep
+# The URL fuzz costs about 14 ms a URL: 6,000 on SQLite, 1,000 on PostgreSQL keep
 # `make test` under five minutes in a fresh clone now that every page is checked in
 # Korean too (`ARCHIVE_FUZZ_URLS=10000 make pytest` runs more).
 pytest: $(VENV)/.installed-dev test-deps
@@ -91,7 +91,7 @@ pytest: $(VENV)/.installed-dev test-deps
 # Chromium, and running them on both databases (about a minute each) kept make test
 # past five minutes in a fresh clone.
 pytest-postgres: $(VENV)/.installed-dev test-deps
-	ARCHIVE_FUZZ_URLS=1500 .ci/postgres run -- $(PYTEST)
+	ARCHIVE_FUZZ_URLS=1000 .ci/postgres run -- $(PYTEST)
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime
