@@ -45,6 +45,12 @@ def chosen_decision(request) -> str | None:
     return None if value == DecisionFilter.ALL else value
 
 
+def counted(model_admin, request, leave_out: str, *fields: str):
+    """(fields…, count) rows of the suggestions the other filters leave, by ``fields``."""
+    rows = model_admin.filtered_elsewhere(request, leave_out).values_list(*fields)
+    return rows.annotate(n=models.Count("pk"))
+
+
 class SuggestedKindFilter(admin.SimpleListFilter):
     """Regions, agencies, people or topics, with how many suggestions each."""
 
@@ -52,11 +58,7 @@ class SuggestedKindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        counts = dict(
-            model_admin.filtered_elsewhere(request, self.parameter_name)
-            .values_list("term_type")
-            .annotate(n=models.Count("pk"))
-        )
+        counts = dict(counted(model_admin, request, self.parameter_name, "term_type"))
         found = []
         for facet in tagging.SUGGESTED:
             type_id = ContentType.objects.get_for_model(facet.model).pk
@@ -77,11 +79,7 @@ class SuggestedRuleFilter(admin.SimpleListFilter):
     parameter_name = "rule"
 
     def lookups(self, request, model_admin):
-        counts = dict(
-            model_admin.filtered_elsewhere(request, self.parameter_name)
-            .values_list("rule")
-            .annotate(n=models.Count("pk"))
-        )
+        counts = dict(counted(model_admin, request, self.parameter_name, "rule"))
         return [
             (name, f"{capfirst(str(rule.description))} ({counts.get(name, 0):,})")
             for name, rule in tagging.RULES.items()
@@ -99,12 +97,8 @@ class SuggestedTermFilter(admin.SimpleListFilter):
     shown = 40
 
     def lookups(self, request, model_admin):
-        rows = (
-            model_admin.filtered_elsewhere(request, self.parameter_name)
-            .values_list("term_type", "term_id")
-            .annotate(n=models.Count("pk"))
-            .order_by("-n")[: self.shown]
-        )
+        rows = counted(model_admin, request, self.parameter_name, "term_type", "term_id")
+        rows = rows.order_by("-n")[: self.shown]
         models_by_type = {
             ContentType.objects.get_for_model(f.model).pk: f.model for f in tagging.SUGGESTED
         }

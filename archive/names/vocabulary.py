@@ -12,9 +12,8 @@ query time. ``prime()`` and ``forget()`` set and clear this process's copy
 import threading
 import time
 
-from django.utils.translation import get_language
-
 from .. import facets
+from ..common.dates import in_korean
 from ..models import Alias, VocabularyState
 from .known import Vocabulary
 from .types import CANONICAL, KnownTerm, TermName
@@ -46,7 +45,7 @@ def current() -> Vocabulary:
 def shown_name(facet: str, slug: str, name: str) -> str:
     """A term's name as the page's reader reads it: in Korean, its Korean name first
     ("량강도 (Ryanggang)"), where it has one."""
-    if not (get_language() or "").startswith("ko"):
+    if not in_korean():
         return name
     korean = current().korean_names.get((facet, slug))
     return f"{korean} ({name})" if korean and korean != name else name

@@ -89,12 +89,15 @@ def _latin_marks(text: str, starts: set, words: set, phrases: list) -> list[_Tok
     pattern = re.compile(rf"(?<!\w)(?:{starting})\w*(?:\.?\w+)*", re.IGNORECASE | re.UNICODE)
     marked: list[_Token] = []
     for match in pattern.finditer(text):
-        for form in indexed_forms(match.group(0))[:1]:
-            if form in words:
-                marked.append(_Token(match.start(), match.end(), form))
-            for phrase in phrases:
-                if form == phrase[0]:
-                    marked += _phrase_at(text, match.end(), phrase, _Token(*match.span(), form))
+        forms = indexed_forms(match.group(0))  # one, or none ("KCNA는": its first)
+        if not forms:
+            continue
+        form = forms[0]
+        if form in words:
+            marked.append(_Token(match.start(), match.end(), form))
+        for phrase in phrases:
+            if form == phrase[0]:
+                marked += _phrase_at(text, match.end(), phrase, _Token(*match.span(), form))
     return marked
 
 

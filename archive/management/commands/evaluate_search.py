@@ -75,7 +75,6 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=RESULTS)
 
     def handle(self, *args, **options):
-        self.options_queries = options["queries"]
         if options["corpus"] and not Report.objects.exists():
             self.prepare(options["corpus"])
         results = {"known_item": {}, "variants": None}
@@ -97,7 +96,8 @@ class Command(BaseCommand):
         if not options["skip_variants"]:
             results["variants"] = self.variants()
         if Report.objects.published().filter(language="ko").exists():
-            results["korean"] = self.korean(options["seed"], options["check_seed"])
+            seeds = (options["seed"], options["check_seed"])
+            results["korean"] = self.korean(options["queries"], *seeds)
         options["out"].parent.mkdir(parents=True, exist_ok=True)
         options["out"].write_text(json.dumps(results, indent=2))
         self.stdout.write(f"Figures written to {options['out']}")
@@ -137,11 +137,8 @@ class Command(BaseCommand):
                 f"{row['not_found']:>8}{row['median_ms']:>8.1f}"
             )
 
-    def korean(self, *seeds: int) -> dict:
-        found = {
-            f"seed {seed}": korean.inflected_recall(ids, seed, self.options_queries)
-            for seed in seeds
-        }
+    def korean(self, queries: int, *seeds: int) -> dict:
+        found = {f"seed {seed}": korean.inflected_recall(ids, seed, queries) for seed in seeds}
         found["all"] = korean.inflected_recall(ids, 0, None)
         for label, row in found.items():
             self.stdout.write(
