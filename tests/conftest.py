@@ -1,3 +1,4 @@
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,3 +192,21 @@ def index_now() -> int:
     while applied := indexing.apply_batch():
         total += applied
     return total
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ARCHIVE_DATABASE_TESTS_ONLY set (make test's PostgreSQL run), only the tests
+    that use the database: the others (folding, analysis, the structure) do not depend
+    on it and ran on SQLite already."""
+    if not os.environ.get("ARCHIVE_DATABASE_TESTS_ONLY"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (kept if uses else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -11,12 +11,17 @@ Not a test: it prints figures and writes them to ``var/bench/limits.json``.
 2. Tagging: mentions of names found a second in ordinary KCNA prose and in
    a body naming one person on every line, and how long the scan of the
    worst body (one name repeated to the cap) takes.
+3. Korean analysis as the index reads a body (``search_backend.korean``): the 73
+   New Year addresses, first half with no word known (a fresh process, its model
+   loaded) and second half after it, in characters and reports a second; and the worst Korean body, the
+   cap in words all different (every one goes to Kiwi), and one word the cap long.
 
 The reports it makes are deleted when it ends.
 """
 
 import datetime
 import json
+import random
 import time
 
 from django.conf import settings
@@ -32,9 +37,12 @@ from archive.management.commands.load_initial_data import VOCABULARIES
 from archive.models import Person, Report
 from archive.names.vocabulary import current
 from archive.research import version_views
+from archive.search_backend import korean
+from archive.search_backend.analysis import WordAnalyzer
 
 RESULTS = settings.BASE_DIR / "var" / "bench" / "limits.json"
 CORPUS = settings.SHARED_DATA_DIR / "kcna_corpus.jsonl"
+KOREAN_CORPUS = settings.SHARED_DATA_DIR / "nk_new_year_addresses_ko.jsonl"
 
 
 def diff_cases(cap: int) -> list[tuple[str, str, str]]:
@@ -89,6 +97,7 @@ class Command(BaseCommand):
         if not Person.objects.exists():  # the names tagging looks for
             call_command("loaddata", *VOCABULARIES, verbosity=0)
         results = {"cap": cap, "diffs": self.diffs(cap, options["runs"]), "tagging": self.tags(cap)}
+        results["korean"] = self.korean(cap)
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=2))
         self.stdout.write(f"Figures written to {RESULTS}")
@@ -160,3 +169,53 @@ class Command(BaseCommand):
                 f"{seconds:>7.3f} s  {figures[what]['mentions_per_second']:>9,} a second"
             )
         return figures
+
+    def korean(self, cap: int) -> dict:
+        self.stdout.write("\n== Korean analysis, as the index reads a body ==")
+        texts = {}
+        if KOREAN_CORPUS.exists():
+            with KOREAN_CORPUS.open(encoding="utf-8") as lines:
+                bodies = [json.loads(line)["body"] for line in lines]
+            texts["addresses, first half (no word known)"] = bodies[::2]
+            texts["addresses, second half"] = bodies[1::2]
+        texts.update(korean_worst(cap))
+        started = time.perf_counter()
+        korean.forms("보위부가")  # loads Kiwi's model, as the first Korean word of a process does
+        figures = {"model load seconds": round(time.perf_counter() - started, 2)}
+        self.stdout.write(f"Kiwi's model loaded in {figures['model load seconds']} s")
+        analyse = WordAnalyzer()
+        for what, bodies in texts.items():
+            started = time.perf_counter()
+            forms = sum(1 for body in bodies for _ in analyse(body, positions=True))
+            seconds = time.perf_counter() - started
+            characters = sum(map(len, bodies))
+            figures[what] = {
+                "reports": len(bodies),
+                "characters": characters,
+                "forms": forms,
+                "seconds": round(seconds, 3),
+                "characters_per_second": round(characters / seconds),
+                "reports_per_second": round(len(bodies) / seconds, 1),
+            }
+            self.stdout.write(
+                f"{what:<40} {len(bodies):>4} reports {characters:>9,} characters "
+                f"{seconds:>7.3f} s {characters / seconds:>9,.0f} characters/s "
+                f"{len(bodies) / seconds:>7.1f} reports/s"
+            )
+        return figures
+
+
+def korean_worst(cap: int) -> dict[str, list[str]]:
+    """A Korean body at the cap of words all different (three to six syllables), and
+    one of a single word the cap long."""
+    rng = random.Random(7)
+    words, size = [], 0
+    while size < cap:
+        word = "".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(rng.randint(3, 6)))
+        words.append(word)
+        size += len(word) + 1
+    one = "".join(chr(rng.randint(0xAC00, 0xD7A3)) for _ in range(cap))
+    return {
+        "worst: every word new, at the cap": [" ".join(words)[:cap]],
+        "worst: one word the cap long": [one],
+    }
