@@ -13,8 +13,9 @@ Not a test: it prints figures and writes them to ``var/bench/limits.json``.
    worst body (one name repeated to the cap) takes.
 3. Korean analysis as the index reads a body (``search_backend.korean``): the 73
    New Year addresses, first half with no word known (a fresh process, its model
-   loaded) and second half after it, in characters and reports a second; and the worst Korean body, the
-   cap in words all different (every one goes to Kiwi), and one word the cap long.
+   loaded) and second half after it, in characters and reports a second; and the
+   worst Korean body: the cap in words all different (every one goes to Kiwi), and
+   one word the cap long.
 
 The reports it makes are deleted when it ends.
 """
