@@ -23,7 +23,6 @@ EVAL_ENV := DATABASE_URL=sqlite:///$(CURDIR)/var/bench/eval/eval.sqlite3 \
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
@@ -79,20 +78,21 @@ migrations-check: $(VENV)/.installed-dev
 
 PYTEST := $(BIN)/pytest -m "" -p no:cacheprovider
 
-# The URL fuzz costs about 14 ms a URL (19 ms with the other run beside it): 4,000 on
-# SQLite, 500 on PostgreSQL keep `make test` under five minutes in a fresh clone
+# The URL fuzz costs about 14 ms a URL (19 ms with the other run beside it): 3,000 on
+# SQLite, 300 on PostgreSQL keep `make test` under five minutes in a fresh clone
 # (`ARCHIVE_FUZZ_URLS=10000 make pytest` runs more).
 pytest: $(VENV)/.installed-dev test-deps
-	ARCHIVE_FUZZ_URLS=$${ARCHIVE_FUZZ_URLS:-4000} $(PYTEST) -m "not browser"
+	ARCHIVE_FUZZ_URLS=$${ARCHIVE_FUZZ_URLS:-3000} $(PYTEST) -m "not browser"
 
 # The tests that use the database again on PostgreSQL (installed from Debian's
 # packages if missing, started on 127.0.0.1 in a temporary folder, stopped after),
 # with a shorter URL fuzzing run, and the browser tests, which run here only: they
 # drive pages in Chromium, and running them on both databases (about a minute each)
 # kept make test past five minutes in a fresh clone. The hundred tests that never
-# touch the database (folding, analysis, the structure) run on SQLite only.
+# touch the database (folding, analysis, the structure) and those of how the engine
+# reads and ranks (marked ``engine``) run on SQLite only.
 pytest-postgres: $(VENV)/.installed-dev test-deps
-	ARCHIVE_DATABASE_TESTS_ONLY=1 ARCHIVE_FUZZ_URLS=500 .ci/postgres run -- $(PYTEST)
+	ARCHIVE_DATABASE_TESTS_ONLY=1 ARCHIVE_FUZZ_URLS=300 .ci/postgres run -- $(PYTEST)
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime

@@ -199,13 +199,15 @@ DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 
 def pytest_collection_modifyitems(config, items):
     """With ARCHIVE_DATABASE_TESTS_ONLY set (make test's PostgreSQL run), only the tests
-    that use the database: the others (folding, analysis, the structure) do not depend
-    on it and ran on SQLite already."""
+    that use the database: the others (folding, analysis, the structure) and those
+    marked ``engine`` (how the search engine reads and ranks) do not depend on it and
+    ran on SQLite already."""
     if not os.environ.get("ARCHIVE_DATABASE_TESTS_ONLY"):
         return
     kept, dropped = [], []
     for item in items:
         uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        uses = uses and not item.get_closest_marker("engine")
         (kept if uses else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)

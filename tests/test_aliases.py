@@ -371,6 +371,7 @@ CORPUS = SHARED_DATA / "kcna_corpus.jsonl"
 @pytest.mark.skipif(
     not CORPUS.exists() and not os.environ.get("CI"), reason=f"{CORPUS} is not here"
 )
+@pytest.mark.engine
 def test_kcna_spellings_find_the_same_reports(vocabularies, write_file):
     """KCNA writes "North Phyongan" and "South Hamgyong"; other spellings find them."""
     lines = [

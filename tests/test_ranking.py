@@ -11,7 +11,7 @@ from archive.search.running import ArchiveQuery, search
 from .conftest import SHARED_DATA, index_now
 from .factories import make_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 FILLER = "The report described the situation in general terms and gave few details. "
 
