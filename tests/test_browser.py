@@ -241,9 +241,10 @@ PAGES = {
 
 
 # A report's version and its differences are checked at phone width only, where
-# their long fingerprints and compared texts are likeliest to overflow: each
-# browser check costs seconds of `make test`.
-PHONE_ONLY = {"version", "changes"}
+# their long fingerprints and compared texts are likeliest to overflow, and so are
+# the pages whose desktop layout is the home's or a list's: each browser check costs
+# seconds of `make test`.
+PHONE_ONLY = {"version", "changes", "api", "people index", "regions index", "month"}
 # In Korean too (a Korean font is installed by `make test`), at phone width, where
 # longer words would overflow first: the pages with the most words of the interface
 # (test_languages checks every page's text in Korean).
