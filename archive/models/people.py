@@ -47,6 +47,17 @@ class PersonAlias(Alias):
         ]
 
 
+class PositionManager(models.Manager):
+    def get_by_natural_key(self, person_slug, title, held_from):
+        """Loading the vocabularies again updates a person's posts instead of adding them
+        twice (a post is its holder, title and first year)."""
+        found = self.filter(person__slug=person_slug, title=title, held_from=held_from)
+        position = found.order_by("pk").first()
+        if position is None:
+            raise self.model.DoesNotExist(f"{person_slug}: no post {title!r} from {held_from}")
+        return position
+
+
 class Position(models.Model):
     """A post someone held, e.g. Minister of State Security from 2014."""
 
@@ -81,6 +92,8 @@ class Position(models.Model):
         _("note"), max_length=300, blank=True, help_text=_("e.g. “Title as listed by OFAC.”")
     )
 
+    objects = PositionManager()
+
     class Meta:
         ordering = [models.F("held_from").asc(nulls_last=True), "title"]
         verbose_name = _("position")
@@ -88,6 +101,11 @@ class Position(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.years})" if self.years else self.title
+
+    def natural_key(self):
+        return (self.person.slug, self.title, self.held_from)
+
+    natural_key.dependencies = ["archive.person"]
 
     @property
     def years(self) -> str:
