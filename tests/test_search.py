@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from archive.models import Region, Report, Source
-from archive.search.running import ArchiveQuery, search
+from archive.search.running import ArchiveQuery, result_count, search
 
 from .conftest import index_now
 from .factories import make_agency, make_region, make_report, make_topic
@@ -159,6 +159,10 @@ def test_facet_counts_equal_counts_done_in_the_database(places):
             assert facet(results, "agency").get(agency.slug, 0) == expected
         for topic in topics:
             assert facet(results, "topic").get(topic.slug, 0) == base.filter(topics=topic).count()
+    # A count alone (what a narrowed search says of untagged reports) is the same number.
+    for text, region in [("border", None), ("", "ryanggang"), ("market", "hyesan"), ("nil", None)]:
+        query = ArchiveQuery(text=text, filters={"region": (region,)} if region else {})
+        assert result_count(query) == search(query).total
 
 
 def test_selecting_a_value_keeps_the_other_values_of_that_facet_countable(places):

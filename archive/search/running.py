@@ -146,7 +146,7 @@ def _correction(query: ArchiveQuery, total: int, visible: VisibleTerms):
     names = vocabulary.current()
 
     def hits(text: str) -> int:
-        return _run(replace(query, text=text, page=1, per_page=1), True, visible).total
+        return result_count(replace(query, text=text), visible)
 
     return suggestions.correct(
         query.text,
@@ -157,34 +157,18 @@ def _correction(query: ArchiveQuery, total: int, visible: VisibleTerms):
     )
 
 
+def result_count(query: ArchiveQuery, visible: VisibleTerms | None = None) -> int:
+    """How many results a query has, as its search page would say: the same search
+    without the facets, years and page (a count shown beside other results)."""
+    raw, _ = _answer(query, True, visible or VisibleTerms(), counts=False)
+    return raw.total
+
+
 def _run(
     query: ArchiveQuery, disjunctive: bool, visible: VisibleTerms, cross=(), own=()
 ) -> ArchiveResults:
     backend = engine()
-    expansion = None
-    if query.text.strip() and not query.exact:
-        expansion = vocabulary.current().expand(
-            query.text,
-            visible=visible,
-            without=query.without,
-            means=query.means,
-            at_the_time=query.at_the_time,
-        )
-    raw = backend.archive_search(
-        text=query.text,
-        query_text=expansion.text if expansion else None,
-        filters={FACETS[name].index_field: values for name, values in query.filters.items()},
-        date_range=_date_range(query.date_from, query.date_to),
-        sort=query.sort,
-        offset=(query.page - 1) * query.per_page,
-        limit=query.per_page,
-        disjunctive=disjunctive,
-        exclude_ids=visible.awaiting_removal,
-        cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
-        dated=_dated(backend, expansion.dated) if expansion else {},
-        set_aside=_set_aside(expansion.meanings) if expansion else {},
-        own={FACETS[name].index_field: _parents(name) for name in own},
-    )
+    raw, expansion = _answer(query, disjunctive, visible, cross, own)
     reports = _published(raw.ids)
     facet_values = {
         name: _facet_values(
@@ -212,6 +196,38 @@ def _run(
         own={name: raw.own.get(FACETS[name].index_field, {}) for name in own},
         snippets={r.pk: _snippet(backend, r, raw.terms) for r in reports},
     )
+
+
+def _answer(query: ArchiveQuery, disjunctive: bool, visible: VisibleTerms, cross=(), own=(),
+            counts: bool = True):  # fmt: skip
+    """The engine's answer to a query widened by the vocabulary, and the widening."""
+    backend = engine()
+    expansion = None
+    if query.text.strip() and not query.exact:
+        expansion = vocabulary.current().expand(
+            query.text,
+            visible=visible,
+            without=query.without,
+            means=query.means,
+            at_the_time=query.at_the_time,
+        )
+    raw = backend.archive_search(
+        text=query.text,
+        query_text=expansion.text if expansion else None,
+        filters={FACETS[name].index_field: values for name, values in query.filters.items()},
+        date_range=_date_range(query.date_from, query.date_to),
+        sort=query.sort if counts else "newest",
+        offset=(query.page - 1) * query.per_page if counts else 0,
+        limit=query.per_page if counts else 0,
+        disjunctive=disjunctive,
+        exclude_ids=visible.awaiting_removal,
+        cross=tuple((FACETS[a].index_field, FACETS[b].index_field) for a, b in cross),
+        dated=_dated(backend, expansion.dated) if expansion else {},
+        set_aside=_set_aside(expansion.meanings) if expansion else {},
+        own={FACETS[name].index_field: _parents(name) for name in own},
+        counts=counts,
+    )
+    return raw, expansion
 
 
 def _parents(name: str) -> dict[str, str]:

@@ -36,8 +36,10 @@ class Answers:
         dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
         set_aside: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
         own: dict[str, dict[str, str]] | None = None,
+        counts: bool = True,
     ) -> RawResults:
-        """Match, filter, count facets and return one page of report ids.
+        """Match, filter, count facets and return one page of report ids (without
+        ``counts``, the total alone).
 
         With ``disjunctive`` (a search page), a facet's counts ignore that
         facet's own selection, so more of its values can be added with OR;
@@ -91,6 +93,10 @@ class Answers:
                     mask = mask & bits
             return mask
 
+        total = int(matched.sum())
+        if not counts:
+            return RawResults(total=total, ids=[], facets={}, terms=[*words, *phrases],
+                              histogram={}, notices=notices)  # fmt: skip
         facets = {}
         for name in self.facet_fields:
             if name not in generation.facets:
@@ -98,7 +104,6 @@ class Answers:
                 continue
             facets[name] = generation.facets[name].counts(counted(name))
 
-        total = int(matched.sum())
         docnums = self._page(generation, matched, score, sort, offset + limit)
         page = docnums[offset : offset + limit]
         return RawResults(

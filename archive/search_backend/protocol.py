@@ -60,6 +60,7 @@ class SearchEngine(Protocol):
         dated: dict[tuple[str, ...], tuple[int, int]] | None = None,
         set_aside: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
         own: dict[str, dict[str, str]] | None = None,
+        counts: bool = True,
     ) -> RawResults:
         """Match ``query_text`` (``text`` widened with other names; ``text`` when None),
         filter by facet values (OR within a field, AND across fields) and a date
@@ -83,7 +84,9 @@ class SearchEngine(Protocol):
         body's names, each in the years it was in use. ``set_aside`` maps a facet
         field to (values, kept): reports holding one of the values and none of
         those kept are left out, counts included (the other meanings of a name
-        whose meaning the reader chose).
+        whose meaning the reader chose). Without ``counts``, only ``total`` is
+        answered (no ids, facets, years, cross or own counts): a number shown beside
+        other results, at a fraction of the cost.
         """
         ...
 
