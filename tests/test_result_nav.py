@@ -84,27 +84,28 @@ def test_a_draft_is_never_a_neighbour(client, many):
     assert "1 of 25" in nav and "draft" not in nav.lower()
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "from=%2F%2Fevil.example%2F&n=1",
-        "from=https%3A%2F%2Fevil.example%2F%3Fq%3Dquarry&n=1",
-        "from=q%3Dquarry&n=abc",
-        "from=q%3Dquarry&n=0",
-        "from=q%3Dquarry&n=99999999",
-        "from=q%3Dquarry&n=7",  # not where this report stands
-        "from=q%3D%00%FF%25&n=1",
-        "from=region%3Dnowhere%26sort%3Dsideways%26page%3Dx&n=1",
-        "from=" + "q%3Dquarry" * 300 + "&n=1",
-        "n=1",
-        "from=",
-    ],
-)
-def test_a_bad_search_in_the_address_is_ignored(client, many, query):
-    html = html_of(client, f"{many[0].get_absolute_url()}?{query}")
-    assert "evil.example" not in nav_of(html)
-    assert nav_of(html) == "" or "Back to results" in nav_of(html)
-    assert "1 of 25" not in nav_of(html) or "q%3Dquarry&n=1" in query
+BAD = [
+    "from=%2F%2Fevil.example%2F&n=1",
+    "from=https%3A%2F%2Fevil.example%2F%3Fq%3Dquarry&n=1",
+    "from=q%3Dquarry&n=abc",
+    "from=q%3Dquarry&n=0",
+    "from=q%3Dquarry&n=99999999",
+    "from=q%3Dquarry&n=7",  # not where this report stands
+    "from=q%3D%00%FF%25&n=1",
+    "from=region%3Dnowhere%26sort%3Dsideways%26page%3Dx&n=1",
+    "from=" + "q%3Dquarry" * 300 + "&n=1",
+    "n=1",
+    "from=",
+]
+
+
+def test_a_bad_search_in_the_address_is_ignored(client, many):
+    # One archive for all the cases (each would cost a second of set-up on PostgreSQL).
+    for query in BAD:
+        nav = nav_of(html_of(client, f"{many[0].get_absolute_url()}?{query}"))
+        assert "evil.example" not in nav, query
+        assert nav == "" or "Back to results" in nav, query
+        assert "1 of 25" not in nav or "q%3Dquarry&n=1" in query, query
 
 
 def test_a_mangled_search_still_links_only_to_the_search_page(client, many):
