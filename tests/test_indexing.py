@@ -147,6 +147,26 @@ def test_changes_during_a_rebuild_reach_the_new_index(search_index, monkeypatch)
     assert found("early") == {"Before"}
 
 
+def test_a_long_queue_is_applied_by_building_a_fresh_index(search_index, monkeypatch, settings):
+    settings.ARCHIVE_INDEX_REBUILD_AT = 4
+    make_report("First", body="Queue words.")
+    index_now()
+    built = []
+    build = search_index.build_generation
+    monkeypatch.setattr(
+        search_index, "build_generation", lambda *a, **k: built.append(1) or build(*a, **k)
+    )
+    for i in range(3):  # three waiting: applied batch by batch
+        make_report(f"Batch {i}", body="Queue words.")
+    index_now()
+    assert built == [] and found("queue") == {"First", "Batch 0", "Batch 1", "Batch 2"}
+    for i in range(4):  # four, and more than a quarter of the index: one fresh index
+        make_report(f"Long {i}", body="Queue words.")
+    assert indexing.apply_batch(2) == 4  # the whole queue, whatever the batch
+    assert built == [1] and IndexChange.objects.pending().count() == 0
+    assert len(found("queue")) == 8
+
+
 def test_scheduled_reports_appear_when_their_time_comes(monkeypatch):
     later = timezone.now() + datetime.timedelta(hours=1)
     make_report("Scheduled", body="Scheduled words.", publish_at=later)

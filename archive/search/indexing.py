@@ -35,13 +35,16 @@ def report_index():
 
 
 def apply_batch(batch_size: int = 500) -> int:
-    """Apply up to ``batch_size`` queued changes; return how many were applied.
+    """Apply up to ``batch_size`` queued changes; return how many were applied. A queue
+    long enough (``_worth_a_rebuild``) is applied whole, by ``rebuild``.
 
     Raises ``IndexBusy`` (and applies nothing) when the index is locked. A
     crash at any point loses nothing: rows are marked applied only after the
     index committed, and applying a row twice gives the same entry.
     """
     _queue_reports_that_came_due()
+    if _worth_a_rebuild():
+        return max(rebuild().covered, 1)
     rows = list(
         IndexChange.objects.pending().order_by("pk")[:batch_size].values_list("pk", "report_id")
     )
@@ -55,6 +58,17 @@ def apply_batch(batch_size: int = 500) -> int:
     engine().write(index, updates=published, deletes=sorted(gone))
     IndexChange.objects.filter(pk__in=[pk for pk, _ in rows]).update(processed=timezone.now())
     return len(rows)
+
+
+def _worth_a_rebuild() -> bool:
+    """A queue of ``ARCHIVE_INDEX_REBUILD_AT`` changes or more, and at least a quarter
+    of the index: building a fresh index is faster than applying it batch by batch
+    (each batch a new segment, the old entries deleted, segments merged again and
+    again), and leaves the index compact."""
+    pending = IndexChange.objects.pending()
+    if not pending[settings.ARCHIVE_INDEX_REBUILD_AT - 1 : settings.ARCHIVE_INDEX_REBUILD_AT]:
+        return False  # fewer than that: not counted
+    return 4 * pending.count() >= engine().document_count()
 
 
 def _queue_reports_that_came_due() -> None:
