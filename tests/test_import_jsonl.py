@@ -77,6 +77,15 @@ def test_valid_json_with_unicode_line_separators_is_read(write_file):
     assert Report.objects.count() == 1
 
 
+def test_a_byte_order_mark_left_in_a_title_is_taken_out(write_file):
+    # One of the New Year addresses: "\ufeff친애하는 동지들！" (a headline that began
+    # with an invisible character, and sorted and searched as such).
+    record = {**GOOD, "title": "\ufeffHyesan market closed", "body": "\ufeff" + GOOD["body"]}
+    run_import(write_file("bom.jsonl", jsonl(record)), verbosity=0)
+    report = Report.objects.get()
+    assert report.headline == "Hyesan market closed" and "\ufeff" not in report.body
+
+
 def test_topics_in_korean_script_stay_distinct(write_file):
     record = {**GOOD, "topics": ["국가보위성", "사회안전성"]}
     run_import(write_file("korean.jsonl", jsonl(record)), "--create-topics", verbosity=0)

@@ -170,7 +170,9 @@ def _text(data: dict, key: str, numbers: bool = False) -> str:
     allowed = (str, int) if numbers else str
     if not isinstance(value, allowed) or isinstance(value, bool):
         raise ValueError(f"“{key}” must be text, not {json.dumps(value)[:40]}")
-    return str(value).strip()
+    # A byte order mark (U+FEFF) left inside a field is no text: one of the New Year
+    # addresses' titles began with it.
+    return str(value).replace("\ufeff", "").strip()
 
 
 def _list(data: dict, key: str) -> list[str]:
