@@ -78,8 +78,8 @@ def test_valid_json_with_unicode_line_separators_is_read(write_file):
 
 
 def test_a_byte_order_mark_left_in_a_title_is_taken_out(write_file):
-    # One of the New Year addresses: "\ufeff친애하는 동지들！" (a headline that began
-    # with an invisible character, and sorted and searched as such).
+    # One of the New Year addresses' titles began with it ("\ufeff친애하는 동지들"):
+    # an invisible character, sorted and searched as part of the headline.
     record = {**GOOD, "title": "\ufeffHyesan market closed", "body": "\ufeff" + GOOD["body"]}
     run_import(write_file("bom.jsonl", jsonl(record)), verbosity=0)
     report = Report.objects.get()
