@@ -122,6 +122,9 @@ def test_a_korean_report_round_trip(client, korean):
     assert f'href="{english.get_absolute_url()}" hreflang="en"' in korean_page
     english_page = client.get(english.get_absolute_url()).content.decode("utf-8")
     assert f'href="{korean.get_absolute_url()}" hreflang="ko"' in english_page
+    # Its published version says its text is Korean, as the report's page does.
+    version_page = client.get(f"{korean.get_absolute_url()}v1/").content.decode("utf-8")
+    assert '<div class="body" lang="ko">' in version_page and '<h1 lang="ko">' in version_page
     # Exports and citations carry the Korean text as UTF-8.
     export = client.get("/search/export.jsonl", {"q": "보위부"})
     lines = b"".join(export.streaming_content).decode("utf-8").splitlines()
