@@ -198,8 +198,14 @@ def _run(
     )
 
 
-def _answer(query: ArchiveQuery, disjunctive: bool, visible: VisibleTerms, cross=(), own=(),
-            counts: bool = True):  # fmt: skip
+def _answer(
+    query: ArchiveQuery,
+    disjunctive: bool,
+    visible: VisibleTerms,
+    cross=(),
+    own=(),
+    counts: bool = True,
+):
     """The engine's answer to a query widened by the vocabulary, and the widening."""
     backend = engine()
     expansion = None

@@ -95,8 +95,7 @@ class Answers:
 
         total = int(matched.sum())
         if not counts:
-            return RawResults(total=total, ids=[], facets={}, terms=[*words, *phrases],
-                              histogram={}, notices=notices)  # fmt: skip
+            return RawResults(total, [], {}, [*words, *phrases], notices=notices)
         facets = {}
         for name in self.facet_fields:
             if name not in generation.facets:
