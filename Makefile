@@ -83,17 +83,17 @@ PYTEST := $(BIN)/pytest -m "" -p no:cacheprovider
 # SQLite, 200 on PostgreSQL, to keep `make test` near five minutes in a fresh clone
 # (`ARCHIVE_FUZZ_URLS=10000 make pytest` runs more; the draw is the same every run).
 pytest: $(VENV)/.installed-dev test-deps
-	ARCHIVE_FUZZ_URLS=$${ARCHIVE_FUZZ_URLS:-1500} $(PYTEST) -m "not browser or axe"
+	ARCHIVE_FUZZ_URLS=$${ARCHIVE_FUZZ_URLS:-1500} $(PYTEST) -m "not browser"
 
 # The tests that use the database again on PostgreSQL (installed from Debian's
 # packages if missing, started on 127.0.0.1 in a temporary folder, stopped after),
-# with a shorter URL fuzzing run. The browser tests drive pages in Chromium and run
-# once: those checking pages with axe (marked ``axe``, about 40 s) on SQLite, the
-# others here, so that the two runs end together. The hundred tests that never touch
-# the database (folding, analysis, the structure) and those of how the engine reads
-# and ranks (marked ``engine``) run on SQLite only.
+# with a shorter URL fuzzing run, and the browser tests, which run here only: they
+# drive pages in Chromium, and running them on both databases (about a minute each)
+# kept make test past five minutes in a fresh clone. The hundred tests that never
+# touch the database (folding, analysis, the structure) and those of how the engine
+# reads and ranks (marked ``engine``) run on SQLite only.
 pytest-postgres: $(VENV)/.installed-dev test-deps
-	ARCHIVE_DATABASE_TESTS_ONLY=1 ARCHIVE_FUZZ_URLS=200 .ci/postgres run -- $(PYTEST) -m "not axe"
+	ARCHIVE_DATABASE_TESTS_ONLY=1 ARCHIVE_FUZZ_URLS=200 .ci/postgres run -- $(PYTEST)
 
 # Throw away the local database and index and start again from the fixtures.
 reset-demo: $(VENV)/.installed-runtime

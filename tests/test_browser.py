@@ -259,7 +259,6 @@ CASES = [
 ]
 
 
-@pytest.mark.axe
 @pytest.mark.parametrize(("name", "device", "language"), CASES)
 def test_pages_pass_axe_and_fit_the_screen(tabs, site, name, device, language):
     from axe_playwright_python.sync_playwright import Axe
@@ -380,7 +379,6 @@ VISUALS = {
 VISUAL_CASES = [(name, device) for name in sorted(VISUALS) for device in sorted(WIDTHS)]
 
 
-@pytest.mark.axe
 @pytest.mark.parametrize(("name", "device"), VISUAL_CASES)
 def test_maps_grids_and_timelines_pass_axe_and_fit_the_screen(tabs, site, name, device):
     from axe_playwright_python.sync_playwright import Axe
