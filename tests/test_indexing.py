@@ -3,6 +3,7 @@
 import datetime
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -165,6 +166,27 @@ def test_a_long_queue_is_applied_by_building_a_fresh_index(search_index, monkeyp
     assert indexing.apply_batch(2) == 4  # the whole queue, whatever the batch
     assert built == [1] and IndexChange.objects.pending().count() == 0
     assert len(found("queue")) == 8
+
+
+def test_searches_leave_out_withdrawn_reports_with_one_query_however_long_the_queue():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive.search.visibility import awaiting_removal
+
+    kept = [make_report(f"Kept {i}", body="Queue words.") for i in range(30)]
+    withdrawn = make_report("Withdrawn", body="Queue words.")
+    index_now()
+    withdrawn.status = Report.Status.DRAFT
+    withdrawn.save()
+    IndexChange.objects.enqueue(report.pk for report in kept)  # an import's worth, waiting
+    with CaptureQueriesContext(connection) as queries:
+        assert awaiting_removal() == (withdrawn.pk,)
+    # The queued reports are not sent to the database as parameters (an import's
+    # 100,000 would pass SQLite's limit of 32,766): one query asks which are withdrawn.
+    listed = [q["sql"] for q in queries if re.search(r"IN \((\d+, ){9,}", q["sql"])]
+    assert len(queries) == 2 and listed == []
+    assert search(ArchiveQuery(text="queue")).total == 30  # the withdrawn one left out
 
 
 def test_scheduled_reports_appear_when_their_time_comes(monkeypatch):

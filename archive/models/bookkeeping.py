@@ -23,22 +23,22 @@ class IndexChangeManager(models.Manager.from_queryset(IndexChangeQuerySet)):
             [self.model(report_id=pk, created=now) for pk in dict.fromkeys(report_ids)]
         )
 
-    def pending_report_ids(self) -> set[int]:
-        """The reports of the changes ``pending()`` selects.
+    def any_pending(self) -> bool:
+        """Whether any change waits for the indexer.
 
-        Every search asks, usually to learn that there are none: the query is
-        built once a database, and asked again as SQL, in a tenth of the time
-        the ORM took to build it each time.
+        Every search asks, usually to learn that none does: the query is built
+        once a database, and asked again as SQL, in a tenth of the time the ORM
+        took to build it each time.
         """
         sql, params = _pending_sql(self.model, self.db)
         with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
-            return {pk for (pk,) in cursor.fetchall()}
+            return cursor.fetchone() is not None
 
 
 @functools.cache
 def _pending_sql(model, db: str) -> tuple[str, tuple]:
-    query = model.objects.pending().order_by().values_list("report_id").query
+    query = model.objects.pending().order_by().values_list("pk")[:1].query
     return query.get_compiler(using=db).as_sql()
 
 
