@@ -182,8 +182,8 @@ def test_searches_leave_out_withdrawn_reports_with_one_query_however_long_the_qu
     IndexChange.objects.enqueue(report.pk for report in kept)  # an import's worth, waiting
     with CaptureQueriesContext(connection) as queries:
         assert awaiting_removal() == (withdrawn.pk,)
-    # The queued reports are not sent to the database as parameters (an import's
-    # 100,000 would pass SQLite's limit of 32,766): one query asks which are withdrawn.
+    # The queued reports are not sent to the database as parameters (past SQLite's
+    # limit, 32,766 by default, a search would fail): one query asks which are withdrawn.
     listed = [q["sql"] for q in queries if re.search(r"IN \((\d+, ){9,}", q["sql"])]
     assert len(queries) == 2 and listed == []
     assert search(ArchiveQuery(text="queue")).total == 30  # the withdrawn one left out
