@@ -10,7 +10,7 @@ import pytest
 from archive.models import Report
 from archive.search.related import related
 
-from .conftest import index_now
+from .conftest import DEMO, index_now, load_snapshot
 from .factories import make_agency, make_region, make_report, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +32,17 @@ def nav_of(html: str) -> str:
     return unescape(found.group(0)) if found else ""
 
 
+def quarries():
+    for n in range(25):
+        make_report(f"Quarry report {n}", pub_year=2000 + n)
+
+
 @pytest.fixture
-def many(demo):
-    """25 reports holding “quarry”, newest first by number."""
-    reports = [make_report(f"Quarry report {n}", pub_year=2000 + n) for n in range(25)]
-    index_now()
-    return reports[::-1]
+def many(db, tmp_path_factory, search_index):
+    """The demo and 25 reports holding “quarry”, newest first by number (made once a
+    session, as the demo is)."""
+    load_snapshot(tmp_path_factory, search_index, DEMO, then=quarries)
+    return list(Report.objects.filter(headline__startswith="Quarry report").order_by("-pk"))
 
 
 def test_a_result_carries_its_search_and_place(client, many):
