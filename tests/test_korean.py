@@ -92,6 +92,7 @@ def test_a_korean_report_round_trip(client, korean):
         in korean.editor_notes
     )
     assert korean.dek == "조선로동당 중앙위원회 공동사설"
+    assert korean.slug == "sinnyeonsa"  # its headline, 신년사, in Latin letters
     assert korean.body.startswith("경애하는 김정은동지께서는")
     # Found by the word with any particle, by the South's spelling, inside a longer word.
     for query in (
@@ -231,7 +232,7 @@ def test_every_place_and_nearly_every_body_has_its_korean_name(vocabularies):
 
 
 def test_a_syllable_read_as_a_syllable_and_a_letter_is_searched(client, vocabularies):
-    # Kiwi reads 쨎 as 째 and ᆽ, which compose back into 쨎: the name look-up once
+    # The analyser reads 쨎 as 째 and ᆽ, which compose back into 쨎: the name look-up once
     # went round that circle until Python's recursion limit.
     assert client.get("/search/", {"q": "쨎"}).status_code == 200
     assert vocabulary.current().lookup("쨎") == []

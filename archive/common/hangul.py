@@ -1,4 +1,4 @@
-"""Hangul: finding it, and writing North Korean spelling the South's way (pure Python).
+"""Hangul: finding it, writing North Korean spelling the South's way, and in Latin letters.
 
 North Korean spelling keeps an initial ㄹ and ㄴ that the South drops or softens
 (로동/노동, 리설주/이설주, 량강도/양강도, 녀성/여성). ``folded`` writes the South's way
@@ -11,6 +11,7 @@ both use it, so Korean words and names meet in either spelling.
 import re
 
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+SYLLABLES_RE = re.compile(r"[\uac00-\ud7a3]+")
 _FIRST, _LAST = 0xAC00, 0xD7A3
 RIEUL, NIEUN, IEUNG = 5, 2, 11  # initial consonants' indexes in a syllable
 # Vowels before which the South writes an initial ㄹ or ㄴ as ㅇ (ㅑ ㅒ ㅕ ㅖ ㅛ ㅠ ㅣ).
@@ -19,6 +20,16 @@ Y_VOWELS = {2, 3, 6, 7, 12, 17, 20}
 
 def has_hangul(text: str) -> bool:
     return HANGUL_RE.search(text) is not None
+
+
+def in_latin_letters(text: str) -> str:
+    """The text with each run of Hangul syllables in Revised Romanization, by ``ko-pron``
+    (as pronounced: 신년사 → sinnyeonsa), for slugs; anything else is left as it is."""
+    if not has_hangul(text):
+        return text
+    from ko_pron import romanise
+
+    return SYLLABLES_RE.sub(lambda run: f" {romanise(run.group(0), 'rr').strip()} ", text)
 
 
 def folded(form: str, first_only: bool = False) -> str:

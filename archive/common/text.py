@@ -109,10 +109,13 @@ def clean_body(text: str) -> str:
 
 
 def short_slug(text: str, length: int = 80) -> str:
-    """A slug of at most ``length`` characters, cut between words."""
+    """A slug of at most ``length`` characters, cut between words; Korean in Latin
+    letters (신년사 → sinnyeonsa)."""
     from django.utils.text import slugify
 
-    slug = slugify(text)
+    from .hangul import in_latin_letters
+
+    slug = slugify(in_latin_letters(text[: length * 4]))
     if len(slug) > length:
         slug = slug[: length + 1].rsplit("-", 1)[0] if "-" in slug[:length] else slug[:length]
     return slug.strip("-")

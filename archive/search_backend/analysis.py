@@ -88,8 +88,6 @@ class WordAnalyzer(Composable):
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stops, shortest = (self.stoplist, 2) if self.stoplist is not None else ((), 0)
-        if tokenize and has_hangul(value):  # an English text is not read twice
-            korean.prepare(w for w in WORDS_RE.findall(value) if has_hangul(w))
         matches = TOKEN_RE.finditer(value) if tokenize else [_Whole(value)]
         position = None
         for index, match in enumerate(matches):

@@ -3,79 +3,105 @@ North and South Korean spelling folded together.
 
 Korean writes a noun and what follows it as one word (보위부가, 보위부는, 보위부를;
 김정일동지께서), so splitting on spaces would make each form a different word.
-Each written word is read by Kiwi (``kiwipiepy``, a morphological analyser with its
-own model, Apache-2.0) into morphemes; particles (J…), endings (E…), the copula
-and punctuation go, a noun's suffix stays on it (보위성, 혁명적) except the plural
-들, a run of common nouns is one form (합성수지), and what is left are the word's
-forms: 김정일동지께서 → 김정일, 동지.
+Each written word is read by MeCab (``mecab-python3``) with NK-HanDic (``nkhandic``,
+BSD-3-Clause), a dictionary of over 210,000 entries built from Rodong Sinmun and
+North Korean textbooks, so it knows 로동당, 일군 and 량강도 as the North writes them.
+Particles (J…), endings (E…), the copula, suffixes of verbs and punctuation go; a
+noun's suffix stays on it (보위성, 혁명적) except the plural 들; a verb is its stem
+(오셨다 → 오); a run of common nouns is one form (혁명위업, 양강도 read as 양 and
+강도), and so is a run of proper nouns (김 + 정일 → 김정일); what is left are the
+word's forms: 김정일동지께서 → 김정일, 동지.
 
 North Korean spelling keeps an initial ㄹ and ㄴ that the South drops or softens
-(로동/노동, 리설주/이설주, 량강도/양강도, 녀성/여성). A written word's first syllable is spelled the
-South's way before Kiwi reads it (its model knows 영도 and reads 령도 as 령 and the
-particle 도); then ``folded`` writes every form the South's way: a syllable starting
-with ㄹ anywhere in a form (compounds such as 조선로동당 are one proper noun to Kiwi), and
-one starting with ㄴ at the start of a form. Both the text and the query are folded,
-so the key only has to agree with itself; the cost is that a few words differing
-only there meet (우리 and a rare 우이).
+(로동/노동, 리설주/이설주, 량강도/양강도, 녀성/여성). A word is read as written: the
+dictionary knows both spellings of common words (로동 and 노동), and reads the North's
+names best in the North's spelling (리설주가 is 리설주 and a particle; 이설주가, read
+the South's way, would be 이설 and 주가). Then ``folded`` writes every form the South's
+way: a syllable starting with ㄹ anywhere in a form (compounds such as 조선로동당 are one
+proper noun), and one starting with ㄴ at the start of a form. Both the text and the
+query are folded, so the key only has to agree with itself; the cost is that a few
+words differing only there meet (우리 and a rare 우이).
 
 Each written word is analysed alone and the answer kept (``forms``): the index and
 the query read a word the same way whatever surrounds it, and repeated words (most
-of any text) cost a look-up. Kiwi's model loads on the first Korean word (about a
-second, and as long again for its first analysis, done at once); English text never
-loads it.
+of any text) cost a look-up. MeCab reads about 70,000 new words a second on one
+core and maps its dictionary from disk (a few milliseconds to open, no model held
+in memory); English text never opens it.
 """
 
+import importlib.util
+import os
+import re
 import threading
 import unicodedata
+from pathlib import Path
 
 from ..common.hangul import folded
 
 KEPT_SYMBOLS = {"SL", "SH", "SN"}  # Latin letters, Hanja, numbers: words of their own
-DROPPED = {"VCP", "VCN", "XSV", "XSA", "XPN", "UN"}  # copula, verb endings, prefixes
+DROPPED = {"VCP", "VCN", "XSV", "XSA", "XPN", "UN"}  # copula, verb suffixes, prefixes
 PLURAL = "들"
-# Common nouns: a run of them in one written word is kept as one form. Kiwi splits a
-# compound alone (합성수지 → 합성, 수지) and not before a particle (합성수지를), so the
-# whole is what both agree on. A proper noun stays apart (김정일 in 김정일동지께서).
-COMMON_NOUNS = {"NNG", "NNB"}
-VERBS = {"VV", "VA"}
-NOMINAL = {"ᆷ", "음"}  # the ending that makes a verb a noun
-
-WARM_UP = "경애하는 동지들께서는 새해를 맞이하여 인민들에게 인사를 보내시였습니다."
-WORKERS = 2
-BATCH = 8  # new words worth a batch
+# Nouns that run together into one form, by kind: common ones (a determiner such as
+# 양 in 양강도 counts with them, being how the dictionary reads a South Korean
+# spelling of a place it knows in the North's), and proper ones.
+RUNS = {"NNG": "common", "NNB": "common", "NR": "common", "NP": "common", "MM": "common"}
+RUNS["NNP"] = "proper"
+VERBS = {"VV", "VA", "VX"}
+TAG = 10  # the field of MeCab's answer holding the Sejong tag (NNG, JKS …)
+LEMMA = 5  # the dictionary form of a known word (남다01)
+LEMMA_RE = re.compile(r"\d+$")
+# Particles a name takes. When the dictionary reads a word ending in one without a
+# particle (리설주가 as 리설 and 주가, 강계시가 as 강계 and 시가) and the word without
+# it is a proper noun, the name and its particle are the reading kept.
+NAME_PARTICLES = re.compile("(?:에서|에게|께서|으로|까지|부터|[가이는은를을의도에와과로만])$")
 MAX_KNOWN = 300_000  # words kept, at most (each a few short strings)
 _lock = threading.Lock()
-_analyser = None
+_tagger = None
 _known: dict[str, tuple[str, ...]] = {}  # written word -> its forms
-_read: dict[str, list] = {}  # Kiwi's reading of words ``prepare`` batched, until used
 
 
-def _kiwi():
-    global _analyser
-    with _lock:
-        if _analyser is None:
-            from kiwipiepy import Kiwi
-
-            # Two threads: a text's new words are read as one batch (``prepare``). Without
-            # the typo and multi-word dictionaries (no typo is corrected, and words are
-            # read one at a time): 190 MB less a process, the same readings.
-            analyser = Kiwi(num_workers=WORKERS, load_typo_dict=False, load_multi_dict=False)
-            analyser.tokenize(WARM_UP)  # its first call costs a second or two, whatever it reads
-            _analyser = analyser
-    return _analyser
+def dictionary() -> Path:
+    """NK-HanDic's folder, found without importing its Python helpers (which need
+    packages the archive does not use)."""
+    return Path(importlib.util.find_spec("nkhandic").submodule_search_locations[0]) / "dicdir"
 
 
-def prepare(words) -> None:
-    """Read the written Korean words of a text that are not known yet, as one batch
-    (on two cores, about 1.5 times as fast as one by one); ``forms`` then looks them up."""
-    new = list(dict.fromkeys(_spelled(w) for w in words if w not in _known))
-    new = [w for w in new if w not in _read]
-    if len(new) < BATCH:
-        return
-    if len(_read) > MAX_KNOWN:
-        _read.clear()
-    for word, tokens in zip(new, _kiwi().tokenize(new), strict=True):
-        _read[word] = tokens
+def _parsed(word: str) -> list[tuple[str, list[str]]]:
+    """MeCab's reading of a word: (written letters, fields) per morpheme. NK-HanDic
+    reads Hangul as letters (jamo), so the word goes in decomposed and comes back
+    composed."""
+    global _tagger
+    with _lock:  # one tagger a process; MeCab's parse is not safe across threads
+        if _tagger is None:
+            import MeCab
+
+            _tagger = MeCab.Tagger(f'-r "{os.devnull}" -d "{dictionary()}"')
+        answer = _tagger.parse(unicodedata.normalize("NFD", word))
+    morphemes = []
+    for line in answer.splitlines():
+        written, _, fields = line.partition("\t")
+        if fields:
+            morphemes.append((unicodedata.normalize("NFC", written), fields.split(",")))
+    return morphemes
+
+
+def _tagged(word: str) -> list[tuple[str, str, list[str]]]:
+    return [
+        (written, fields[TAG].split("+")[0] if len(fields) > TAG else "UN", fields)
+        for written, fields in _parsed(word)
+    ]
+
+
+def _reading(word: str) -> list[tuple[str, str, list[str]]]:
+    """The dictionary's reading of a word, or of a proper noun and its particle."""
+    reading = _tagged(word)
+    particle = NAME_PARTICLES.search(word)
+    if particle is None or any(tag == "NNP" or tag[0] in "JE" for _, tag, _ in reading):
+        return reading
+    name = _tagged(word[: particle.start()])
+    if name and name[0][1] == "NNP" and all(tag in RUNS or tag == "XSN" for _, tag, _ in name):
+        return name
+    return reading
 
 
 def forms(word: str) -> tuple[str, ...]:
@@ -89,39 +115,25 @@ def forms(word: str) -> tuple[str, ...]:
     return found
 
 
-def _spelled(word: str) -> str:
-    # The South's spelling of its first sound first: Kiwi knows 영도 and 낙원, and
-    # reads 령도 as 령 with the particle 도, 락원 as 락 and 원.
-    return folded(unicodedata.normalize("NFKC", word), first_only=True)
-
-
 def _forms(word: str) -> tuple[str, ...]:
     found: list[str] = []
-    word = _spelled(word)
-    tokens = _read.pop(word, None)
-    if tokens is None:
-        tokens = _kiwi().tokenize(word)
-    common = False  # the last form kept is a common noun (a run of them is one word)
-    for index, token in enumerate(tokens):
-        tag = token.tag.split("-")[0]  # "VV-R" and "VV-I" are verbs too
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
+    run = None  # the kind of noun the last form kept is, when it may grow
+    for written, tag, fields in _reading(unicodedata.normalize("NFKC", word)):
         if tag == "XSN":
-            if found and token.form != PLURAL:
-                found[-1] += token.form
+            if found and written != PLURAL:
+                found[-1] += written
             continue
-        if tag in VERBS and following is not None and following.form in NOMINAL:
-            # 기쁨, 부름: Kiwi reads the noun alone as a verb made a noun, and with a
-            # particle as the noun; the written letters are the word either way.
-            found.append(word[token.start : following.start + following.len])
-            common = True
-            continue
-        if tag in DROPPED or tag.startswith(("J", "E", "W")):
+        if tag in DROPPED or tag.startswith(("J", "E")):
             continue
         if tag.startswith("S") and tag not in KEPT_SYMBOLS:
             continue
-        if tag in COMMON_NOUNS and common and found:
-            found[-1] += token.form  # 합성수지: one word, however Kiwi splits it
+        kind = RUNS.get(tag)
+        if kind is not None and kind == run and found:
+            found[-1] += written  # 혁명위업, 김정일: one word, however it is split
             continue
-        found.append(token.form.lower())
-        common = tag in COMMON_NOUNS
+        if tag in VERBS:
+            lemma = LEMMA_RE.sub("", fields[LEMMA])
+            written = lemma[:-1] if lemma.endswith("다") and len(lemma) > 1 else written
+        found.append(written.lower())
+        run = kind
     return tuple(folded(form) for form in found if form)

@@ -5,7 +5,7 @@
   alone somewhere in the reports, is an inflected form of that word. For a seeded
   sample of them (and for all of them), searching the bare word must find every
   report holding the inflected form. The pairs come from the text and a list of particles, not from
-  Kiwi, so the analyser is judged, not asked.
+  the analyser, so it is judged, not asked.
 - **North and South spelling.** Pairs of one word in the North's spelling and the
   South's (로동/노동, 력사/역사 …), from a list written down from the two
   orthographies, not from the folding rule: each pair must find the same reports.
@@ -46,7 +46,7 @@ NORTH_SOUTH = [
     ("리론", "이론"),
     ("련대", "연대"),
     ("로인", "노인"),
-    ("례술", "예술"),
+    ("례의", "예의"),  # 禮儀; 藝術 is 예술 in both
     ("륙군", "육군"),
     ("리상", "이상"),
     ("력량", "역량"),
