@@ -32,7 +32,10 @@ def test_editors_group_has_exactly_the_archive_permissions():
     suggestions = {"change_tagsuggestion", "view_tagsuggestion"}
     suggestions |= {f"{action}_correction" for action in ("add", "change", "delete", "view")}
     reports = {"add_report", "change_report", "view_report"}
-    assert codenames == vocabularies | aliases | suggestions | reports
+    incidents = {"add_incident", "change_incident", "view_incident"}
+    incidents |= {f"{action}_incidentreport" for action in ("add", "change", "delete", "view")}
+    incidents |= {"change_incidentproposal", "view_incidentproposal"}
+    assert codenames == vocabularies | aliases | suggestions | reports | incidents
     assert not Permission.objects.filter(group__name="Editors", content_type__app_label="auth")
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive.management.hostile import HOSTILE, hostile_urls
-from archive.models import Report
+from archive.models import Incident, IncidentReport, Report
 from archive.search.form import PARAMETERS
 
 from .conftest import index_now
@@ -18,7 +18,7 @@ from .factories import make_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
-NAMES = st.sampled_from([*PARAMETERS, "find_region", "find_agency", "find_topic", "x"])
+NAMES = st.sampled_from([*PARAMETERS, "find_region", "find_agency", "find_topic", "sources", "x"])
 TRICKY = st.sampled_from(
     [
         *("", " ", "0", "-1", "1e9", "99999999999999999999", "²", "١٢", "2024-02-30", "9999-12"),
@@ -66,6 +66,7 @@ PATHS = st.sampled_from(
         "/search/cite.bib",
         "/search/cite.ris",
         "/search/cite.csl.json",
+        "/incidents/",
         f"{REPORT}changes/",
         f"{REPORT}v2/",
         f"{REPEATED}changes/",
@@ -84,6 +85,11 @@ def archive(demo):
     for n, line in enumerate(["Hurrah!", "Long live.", "Hurrah. Hurrah."]):
         repeated.body = "Hurrah.\n\n" * (n * 1000) + line + "\n\n" + "Hurrah.\n\n" * 2000
         repeated.save()
+    incident = Incident.objects.create(
+        title="Agents quit", slug="agents-quit", status=Report.Status.PUBLISHED, start_year=2024
+    )
+    incident.regions.add(*report.regions.all())
+    IncidentReport.objects.create(incident=incident, report=report)
     index_now()
 
 

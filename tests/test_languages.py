@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from archive.models import Report
+from archive.models import Incident, IncidentReport, OriginKind, Report
 from archive.names import vocabulary
 
 from .conftest import index_now
@@ -88,6 +88,13 @@ def test_every_reader_page_is_in_korean_but_for_names_and_report_texts(client, p
     allowed = names_words() | {"Hyesan", "qqqzzz", "OR", "AND", "NOT", "defect", "testserver"}
     for text in (published.headline, published.reporter, published.translator, published.editor):
         allowed |= set(LATIN_WORD.findall(text))
+    incident = Incident.objects.create(
+        title="Agents quit", slug="agents-quit", status=Report.Status.PUBLISHED, start_year=2024
+    )  # an editor's title, as names are, is not translated
+    allowed |= {"Agents", "quit"}
+    IncidentReport.objects.create(
+        incident=incident, report=published, origin_kind=OriginKind.STATE_MEDIA
+    )
     pages = [
         "/",
         "/search/?q=Hyesan",
@@ -103,6 +110,9 @@ def test_every_reader_page_is_in_korean_but_for_names_and_report_texts(client, p
         published.get_absolute_url() + "changes/",
         "/alerts/?q=Hyesan",
         "/no-such-page/",
+        "/incidents/",
+        "/incidents/?sources=2",
+        incident.get_absolute_url(),
     ]
     for url in pages:
         response = client.get(url, **KOREAN)

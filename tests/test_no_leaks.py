@@ -19,7 +19,17 @@ from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
 from archive.facets import TERMS
-from archive.models import Agency, Correction, Person, Region, Report, Source, Topic
+from archive.models import (
+    Agency,
+    Correction,
+    Incident,
+    IncidentReport,
+    Person,
+    Region,
+    Report,
+    Source,
+    Topic,
+)
 
 from .conftest import index_now
 from .factories import make_report
@@ -77,6 +87,20 @@ def hidden(demo):
     shown.editor_notes, shown.import_key = "Quoppel: ask the source again.", "wexmoor-key"
     shown.save()
     Correction.objects.create(report=shown, note="A paragraph was added.")
+    # A public incident that hidden reports are linked to, and an incident in draft.
+    public = Incident.objects.create(
+        title="Agents quit", slug="agents-quit", status=Report.Status.PUBLISHED, start_year=2024
+    )
+    public.regions.add(ryanggang)
+    IncidentReport.objects.create(incident=public, report=shown)
+    secret = Incident.objects.create(
+        title="Zorblax incident", slug="zorblax-incident", start_year=SECRET_YEAR
+    )
+    secret.regions.add(place)
+    secret.agencies.add(agency)
+    IncidentReport.objects.create(incident=secret, report=shown, origin="Leak Source")
+    for report in reports:
+        IncidentReport.objects.create(incident=public, report=report, origin=report.slug)
     index_now()  # indexed while public: the worst case for the index
     now = timezone.now()
     for report, (status, hours) in zip(reports, HIDDEN.values(), strict=True):
@@ -164,6 +188,14 @@ def public_urls(hidden) -> dict[str, list[str]]:
         **{f.name: [f"/{f.url_prefix}/{slug}/" for slug in slugs] for f, slugs in terms.items()},
         **{f"{f.name}-index": [f"/{f.url_prefix}/"] for f in TERMS},
         "about": ["/about/"],
+        "incidents": [
+            f"/incidents/{query}"
+            for query in (
+                *("", "?sources=2", "?region=leakville", "?agency=leak-bureau"),
+                *(f"?year={SECRET_YEAR}", "?q=zorblax", "?page=2", "?sources=x"),
+            )
+        ],
+        "incident": ["/incidents/agents-quit/", "/incidents/zorblax-incident/"],
     }
 
 

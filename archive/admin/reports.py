@@ -1,5 +1,6 @@
 """The reports' admin: the form with its check against lost edits, corrections,
-suggested tags inline, the list's actions (review, publish, unpublish, withdraw)."""
+suggested tags and incidents inline, the list's actions (review, publish, unpublish,
+withdraw)."""
 
 import hashlib
 
@@ -15,13 +16,8 @@ from django.utils.translation import ngettext
 
 from ..editing import tagging
 from ..facets import TERMS
-from ..models import (
-    Correction,
-    Report,
-    ReportVersion,
-    TagSuggestion,
-)
-from ..search import indexing
+from ..models import Correction, Incident, Report, ReportVersion, TagSuggestion
+from ..search import incidents, indexing
 from .base import (
     FORM_FIELDS,
     PastedTextAdmin,
@@ -30,6 +26,7 @@ from .base import (
     rule_description,
     warn_of_duplicates,
 )
+from .incidents import ProposalInline, ReportIncidentInline
 from .pasting import paste_view
 
 
@@ -183,7 +180,7 @@ class ReportAdmin(PastedTextAdmin):
     # The list with the indexer's lag, and reversion's "Recover deleted reports".
     change_list_template = "admin/archive/report/change_list.html"
     form = ReportForm
-    inlines = [CorrectionInline, TagSuggestionInline]
+    inlines = [CorrectionInline, TagSuggestionInline, ReportIncidentInline, ProposalInline]
     formfield_overrides = FORM_FIELDS
     list_display = ["title", "status", "publish_at", "date_shown", "region_list", "agency_list"]
     list_display_links = ["title"]
@@ -303,6 +300,8 @@ class ReportAdmin(PastedTextAdmin):
         tagging.note_removed_tags(form.instance)
         if not change:
             warn_of_duplicates(self, request, form.instance)
+        if Incident.objects.exists():  # "Incidents proposed for this report", below
+            incidents.record_proposals(form.instance)
         added = tagging.suggest(form.instance)
         if added:
             self.message_user(

@@ -1,7 +1,7 @@
 """The Editors group: what someone who prepares and publishes reports may do.
 
-Editors add and change reports (withdrawing rather than deleting them),
-decide on the tags suggested for them, and keep every vocabulary of
+Editors add and change reports and incidents (withdrawing rather than deleting
+them), decide on the tags and incidents proposed for them, and keep every vocabulary of
 ``archive.facets`` and its aliases; they cannot see or manage users, groups
 or permissions. The group is brought up to date after every ``migrate``
 (see ``archive.signals``), so a new vocabulary's permissions join it.
@@ -20,6 +20,9 @@ def editor_permissions() -> dict[str, list[str]]:
         "tagsuggestion": ["change", "view"],
         "correction": ALL,
         "position": ALL,  # a person's posts, edited on the person
+        "incident": ["add", "change", "view"],  # withdrawn, not deleted, as reports are
+        "incidentreport": ALL,  # a report's link to an incident
+        "incidentproposal": ["change", "view"],  # confirmed or rejected
     }
     for facet in TERMS:
         permissions[facet.model._meta.model_name] = ALL

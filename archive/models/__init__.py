@@ -1,6 +1,7 @@
 """The archive's models, by concern: ``terms`` (the vocabularies and their names),
 ``people`` (people, their other names and positions), ``reports`` (reports),
-``corrections`` (notes to readers of a corrected report), ``suggestions`` (tags
+``corrections`` (notes to readers of a corrected report), ``incidents`` (events and
+the reports of them, with where their information came from), ``suggestions`` (tags
 suggested, waiting for an editor),
 ``versions`` (reports as readers saw them), ``alerts`` (saved searches mailed to
 readers) and ``bookkeeping`` (the search outbox, the indexer's state, the
@@ -13,6 +14,7 @@ queryset; reactions to saves and deletes are receivers in ``archive.signals``.
 from .alerts import CheckedReport, QueuedMail, Subscription
 from .bookkeeping import IndexChange, IndexerState, VocabularyState
 from .corrections import Correction
+from .incidents import Incident, IncidentProposal, IncidentReport, OriginKind, Stance
 from .people import Person, PersonAlias, Position
 from .reports import Report, web_address
 from .suggestions import Retagging, TagSuggestion, WrongName
@@ -36,8 +38,12 @@ __all__ = [
     "Alias",
     "CheckedReport",
     "Correction",
+    "Incident",
+    "IncidentProposal",
+    "IncidentReport",
     "IndexChange",
     "IndexerState",
+    "OriginKind",
     "Person",
     "PersonAlias",
     "Position",
@@ -48,6 +54,7 @@ __all__ = [
     "ReportVersion",
     "Retagging",
     "Source",
+    "Stance",
     "Subscription",
     "TagSuggestion",
     "Term",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from ..common.paths import site
 from ..facets import TERMS
-from ..models import Report, TreeNode
+from ..models import Incident, Report, TreeNode
 
 
 class SiteSitemap(Sitemap):
@@ -26,6 +26,16 @@ class ReportSitemap(SiteSitemap):
 
     def lastmod(self, report):
         return report.updated
+
+
+class IncidentSitemap(SiteSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Incident.objects.published().order_by("pk")
+
+    def lastmod(self, incident):
+        return incident.updated
 
 
 class TermSitemap(SiteSitemap):
@@ -56,6 +66,7 @@ class PageSitemap(SiteSitemap):
     def items(self):
         return [f"archive:{facet.name}-index" for facet in TERMS] + [
             "archive:dates",
+            "archive:incidents",
             "archive:about",
         ]
 
@@ -63,4 +74,9 @@ class PageSitemap(SiteSitemap):
         return reverse(name)
 
 
-SITEMAPS = {"pages": PageSitemap, "reports": ReportSitemap, "terms": TermSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "reports": ReportSitemap,
+    "incidents": IncidentSitemap,
+    "terms": TermSitemap,
+}

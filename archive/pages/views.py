@@ -32,6 +32,7 @@ from ..search.visibility import VisibleTerms
 from ..search_backend import engine
 from . import visuals
 from .cards import by_day, cards, known_names, tag_groups, term_links
+from .incidents import incidents_of
 from .pagination import page_links, paginator, per_page_links, sort_links
 from .result_nav import result_links, result_nav
 from .sidebar import chips, facet_boxes, name_controls
@@ -98,6 +99,7 @@ def _render_report(request, report, preview=False):
         "tags": tag_groups(report),
         "preview": preview,
         "related": related(report),
+        "incidents": incidents_of(report),
         "corrections": report.corrections.all(),
         "counterpart": None if preview else counterpart(report),
         # What the citation names; a preview is not a version readers saw.

@@ -1,4 +1,4 @@
-"""The site's navigation: an index page for each vocabulary, the dates, About."""
+"""The site's navigation: an index page for each vocabulary, the dates, incidents, About."""
 
 from django import template
 from django.urls import reverse
@@ -16,7 +16,11 @@ def site_nav(context) -> dict:
     request = context.get("request")
     path = request.path if request is not None else ""
     links = [(f.plural, reverse(f"archive:{f.name}-index")) for f in TERMS]
-    links += [(_("Dates"), reverse("archive:dates")), (_("About"), reverse("archive:about"))]
+    links += [
+        (_("Dates"), reverse("archive:dates")),
+        (_("Incidents"), reverse("archive:incidents")),
+        (_("About"), reverse("archive:about")),
+    ]
     return {"links": [(label, url, path.startswith(url)) for label, url in links]}
 
 

@@ -1,0 +1,269 @@
+"""Incidents: one event, the reports of it, and how many independent sources stand
+behind it.
+
+An incident is written by an editor (a title, a summary, a date as precise as is
+known, where, who, what kind) and goes public under the same workflow as a report.
+A report is linked to it with a stance (it reports the event, adds to it, disputes
+it, or corrects an earlier account) and with the origin of what it says about it:
+the kind (the outlet's own source inside the country, a defector's testimony, state
+media …) and, when the report passes on somebody else's information, whose (else it
+is the report's outlet's own). Reports of one origin count once: ten wire copies of a
+KCNA dispatch are one source, and so are Daily NK's report and RFA's retelling of it.
+
+What the public sees of an incident is ``Incident.objects.published()``, and of its
+links only those whose report is published too (``IncidentReport.objects.public()``):
+a draft report's link never shows, counts or is hinted at.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..common.dates import PartialDate
+from ..common.paths import path
+from .people import Person
+from .reports import Report
+from .terms import Agency, Region, Topic
+
+
+class Stance(models.TextChoices):
+    REPORTS = "reports", _("reports it")
+    ADDS = "adds", _("adds to it")
+    DISPUTES = "disputes", _("disputes it")
+    CORRECTS = "corrects", _("corrects an earlier account")
+
+
+class OriginKind(models.TextChoices):
+    OWN_SOURCE = "own-source", _("the outlet's own source inside the country")
+    DEFECTOR = "defector", _("a defector's testimony")
+    STATE_MEDIA = "state-media", _("state media")
+    IMAGERY = "imagery", _("satellite imagery")
+    DOCUMENT = "document", _("a court or NGO document")
+    OTHER_OUTLET = "other-outlet", _("another outlet's report")
+    UNKNOWN = "unknown", _("not stated")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of the incidents the public may see."""
+        return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def with_sources(self):
+        """Each incident annotated with ``sources``: its independent sources among
+        published reports (see ``IncidentReport.origin_key``)."""
+        public = Q(links__report__in=Report.objects.published())
+        return self.annotate(
+            sources=Count(origin_key("links__"), filter=public, distinct=True),
+            public_reports=Count("links__report", filter=public, distinct=True),
+        )
+
+
+def origin_key(prefix: str = ""):
+    """What makes two links one source, as an expression: the origin's name when the
+    editor named it, else the report's outlet's name (else the report itself), without
+    case. A report that names "Daily NK" as its origin counts with Daily NK's own."""
+    named = NullIf(Lower(F(f"{prefix}origin")), Value(""))
+    outlet = Lower(F(f"{prefix}report__source__name"))
+    report = Concat(Value("report:"), F(f"{prefix}report_id"), output_field=models.CharField())
+    return Coalesce(named, outlet, report, output_field=models.CharField())
+
+
+class Incident(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("What happened, in the archive's words.")
+    )
+    start_year = models.PositiveSmallIntegerField(_("began: year"), null=True, blank=True)
+    start_month = models.PositiveSmallIntegerField(_("began: month"), null=True, blank=True)
+    start_day = models.PositiveSmallIntegerField(_("began: day"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("ended: year"), null=True, blank=True)
+    end_month = models.PositiveSmallIntegerField(_("ended: month"), null=True, blank=True)
+    end_day = models.PositiveSmallIntegerField(_("ended: day"), null=True, blank=True)
+    start_date = models.DateField(_("began (for sorting)"), null=True, editable=False)
+    date_note = models.CharField(_("note on the date"), max_length=300, blank=True)
+
+    regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
+    agencies = models.ManyToManyField(Agency, verbose_name=_("agencies"), blank=True)
+    people = models.ManyToManyField(Person, verbose_name=_("people"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True)
+    reports = models.ManyToManyField(
+        Report, through="IncidentReport", related_name="incidents", blank=True
+    )
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Report.Status.choices,
+        default=Report.Status.DRAFT,
+        db_index=True,
+    )
+    publish_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    editor_notes = models.TextField(_("editors' notes"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("start_date").desc(nulls_last=True), "-created"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.start_date = self.began.sort_date()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return path("archive:incident", self.slug)
+
+    @property
+    def began(self) -> PartialDate:
+        return PartialDate(self.start_year, self.start_month, self.start_day)
+
+    @property
+    def ended(self) -> PartialDate:
+        return PartialDate(self.end_year, self.end_month, self.end_day)
+
+    def standing(self) -> "Standing":
+        """What the public may know of the sources behind this incident."""
+        links = list(
+            IncidentReport.objects.public()
+            .filter(incident=self)
+            .select_related("report", "report__source")
+            .order_by(F("report__pub_date").asc(nulls_last=True), "report__created")
+        )
+        origins = {}  # origin -> its kind, as the earliest report of it says
+        for link in links:
+            origins.setdefault(link.origin_id, link.origin_kind)
+        dated = [link.report.pub_date for link in links if link.report.pub_date]
+        return Standing(
+            links=links,
+            sources=len(origins),
+            kinds=Counter(origins.values()),
+            first=min(dated, default=None),
+            latest=max(dated, default=None),
+            disputed=[link for link in links if link.stance in (Stance.DISPUTES, Stance.CORRECTS)],
+        )
+
+
+@dataclass
+class Standing:
+    links: list
+    sources: int
+    kinds: Counter
+    first: object
+    latest: object
+    disputed: list
+
+    def kinds_by_label(self) -> list[tuple[str, int]]:
+        return [(OriginKind(kind).label, n) for kind, n in self.kinds.most_common()]
+
+
+class IncidentReportQuerySet(models.QuerySet):
+    def public(self):
+        """Links the public may see: a published incident's, to a published report."""
+        return self.filter(
+            incident__in=Incident.objects.published(), report__in=Report.objects.published()
+        )
+
+
+class IncidentReport(models.Model):
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="links", verbose_name=_("incident")
+    )
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="incident_links", verbose_name=_("report")
+    )
+    stance = models.CharField(
+        _("stance"), max_length=20, choices=Stance.choices, default=Stance.REPORTS
+    )
+    origin_kind = models.CharField(
+        _("where its information came from"),
+        max_length=20,
+        choices=OriginKind.choices,
+        default=OriginKind.UNKNOWN,
+    )
+    origin = models.CharField(
+        _("whose information"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Whose information the report passes on, e.g. “Daily NK” or “KCNA”: reports "
+            "naming one origin count once. Empty: the report's own outlet's."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = IncidentReportQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "report"], name="one_link_per_report")
+        ]
+        verbose_name = _("report of an incident")
+        verbose_name_plural = _("reports of incidents")
+
+    def __str__(self):
+        return f"{self.report} → {self.incident}"
+
+    def save(self, *args, **kwargs):
+        self.origin = " ".join(self.origin.split())
+        super().save(*args, **kwargs)
+
+    @property
+    def origin_id(self) -> str:
+        """The same key as ``origin_key``, in Python."""
+        if self.origin:
+            return self.origin.lower()
+        if self.report.source_id:
+            return self.report.source.name.lower()
+        return f"report:{self.report_id}"
+
+
+class IncidentProposal(models.Model):
+    """An incident the archive proposes a report may belong to, with its reasons,
+    until an editor confirms it (the report is linked) or rejects it (it is not
+    proposed again)."""
+
+    class Decision(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        related_name="incident_proposals",
+        verbose_name=_("report"),
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("incident")
+    )
+    score = models.FloatField(_("likeness"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=Decision.choices, default=Decision.WAITING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "incident"], name="one_proposal_per_pair")
+        ]
+        ordering = ["-score"]
+        verbose_name = _("proposed incident")
+        verbose_name_plural = _("proposed incidents")
+
+    def __str__(self):
+        return f"{self.report} → {self.incident}?"

@@ -1,0 +1,177 @@
+"""Incidents: one event, its reports with their stance, and how many independent
+sources stand behind it; proposed for reports, merged and split by editors."""
+
+import pytest
+import reversion
+from reversion.models import Version
+
+from archive.admin.incidents import decide, merge_incidents, split_incident
+from archive.models import (
+    Incident,
+    IncidentProposal,
+    IncidentReport,
+    OriginKind,
+    Report,
+    Source,
+    Stance,
+)
+from archive.search import incidents as candidates
+
+from .conftest import index_now
+from .factories import make_region, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def make_incident(title="Public execution in Hyesan", **fields):
+    fields.setdefault("slug", title.lower().replace(" ", "-"))
+    fields.setdefault("status", Report.Status.PUBLISHED)
+    return Incident.objects.create(title=title, **fields)
+
+
+def link(incident, report, **fields):
+    return IncidentReport.objects.create(incident=incident, report=report, **fields)
+
+
+@pytest.fixture
+def execution():
+    """An execution reported by KCNA twice, by Daily NK from its own source, retold by
+    RFA from Daily NK, by NK News, disputed by a defector NK News spoke to, and linked
+    from a draft that must not count."""
+    kcna = Source.objects.create(name="KCNA", slug="kcna")
+    dailynk = Source.objects.create(name="Daily NK", slug="daily-nk")
+    rfa = Source.objects.create(name="RFA", slug="rfa")
+    nknews = Source.objects.create(name="NK News", slug="nk-news")
+    incident = make_incident(start_year=2024, start_month=3)
+    state = OriginKind.STATE_MEDIA
+    link(incident, make_report("Traitors punished", source=kcna, pub_year=2024), origin_kind=state)
+    link(incident, make_report("Trial in Hyesan", source=kcna), origin_kind=state)
+    own = OriginKind.OWN_SOURCE
+    link(incident, make_report("Execution in Hyesan", source=dailynk), origin_kind=own)
+    retold = make_report("Hyesan execution", source=rfa)
+    link(incident, retold, origin_kind=own, origin="daily NK ", stance=Stance.ADDS)
+    link(incident, make_report("Hyesan: another view", source=nknews), origin=" ")
+    link(
+        incident,
+        make_report("No execution, says defector", source=nknews),
+        origin_kind=OriginKind.DEFECTOR,
+        origin="A defector from Hyesan",
+        stance=Stance.DISPUTES,
+        note="Says the trial ended in a prison sentence.",
+    )
+    draft = make_report("Zorblax draft", status=Report.Status.DRAFT, source=rfa)
+    link(incident, draft, origin_kind=OriginKind.IMAGERY, origin="Planet Labs")
+    return incident
+
+
+def test_reports_of_one_origin_count_once(execution):
+    # KCNA's two reports are one outlet; RFA retelling Daily NK is Daily NK; the
+    # draft's imagery is not public.
+    standing = execution.standing()
+    assert dict(standing.kinds) == {"state-media": 1, "own-source": 1, "unknown": 1, "defector": 1}
+    assert standing.sources == 4
+    assert Incident.objects.with_sources().get(pk=execution.pk).sources == 4  # SQL agrees
+    # RFA's own reporting is another source.
+    retold = IncidentReport.objects.get(report__headline="Hyesan execution")
+    retold.origin = ""
+    retold.save()
+    assert execution.standing().sources == 5
+    assert Incident.objects.with_sources().get(pk=execution.pk).sources == 5
+    assert "Zorblax" not in str([link.report for link in execution.standing().links])
+
+
+def test_an_incident_page_shows_its_timeline_sources_and_disputes(client, execution):
+    page = client.get(execution.get_absolute_url()).content.decode()
+    assert "6 reports of it" in page  # the draft is not listed
+    assert "Zorblax" not in page and "Planet Labs" not in page
+    assert "state media (1)" in page and "a defector&#x27;s testimony (1)" in page
+    assert "Disputed or corrected" in page and "prison sentence" in page
+    assert "March 2024" in page  # as precise as known, no day invented
+
+
+def test_a_report_page_names_its_incidents_and_the_other_sources(client, execution):
+    report = Report.objects.get(headline="Execution in Hyesan")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert execution.title in page
+    assert "also reported by 3 other independent sources" in page
+
+
+def test_incidents_narrow_by_place_and_by_independent_sources(client, execution):
+    hyesan = make_region("Hyesan", slug="hyesan")
+    execution.regions.add(hyesan)
+    single = make_incident("Flood in Musan", start_year=2023)
+    link(single, make_report("Flood in Musan"))
+    make_incident("Secret arrest", status=Report.Status.DRAFT)
+    page = client.get("/incidents/").content.decode()
+    assert "2 incidents" in page and "Secret arrest" not in page
+    page = client.get("/incidents/", {"sources": 3}).content.decode()
+    assert "4 independent sources" in page
+    assert "1 incident" in page and execution.title in page and "Flood in Musan" not in page
+    page = client.get("/incidents/", {"region": "hyesan"}).content.decode()
+    assert "1 incident" in page and "Flood in Musan" not in page
+    page = client.get("/incidents/", {"year": 2023}).content.decode()
+    assert "Flood in Musan" in page and execution.title not in page
+    for junk in ({"sources": "many"}, {"page": "-1"}, {"year": "99999"}, {"q": "x" * 5000}):
+        assert client.get("/incidents/", junk).status_code == 200
+
+
+def test_an_unpublished_incident_is_not_found(client, execution):
+    execution.status = Report.Status.DRAFT
+    execution.save()
+    assert client.get(execution.get_absolute_url()).status_code == 404
+    report = Report.objects.get(headline="Execution in Hyesan")
+    assert execution.title not in client.get(report.get_absolute_url()).content.decode()
+    assert execution.slug not in client.get("/sitemap.xml").content.decode()
+
+
+def test_merge_and_split_keep_links_and_history(execution):
+    other = make_incident("Hyesan trial", slug="hyesan-trial")
+    extra = make_report("Crowd gathered in Hyesan")
+    link(other, extra)
+    shared = execution.links.first().report
+    link(other, shared)  # already in the kept incident: one link survives
+    with reversion.create_revision():
+        other.save()  # it had a history before the merge
+    other_pk = other.pk
+    kept = merge_incidents(execution, [other])
+    assert set(kept.links.values_list("report__headline", flat=True)) >= {extra.headline}
+    assert kept.links.filter(report=shared).count() == 1
+    assert not Incident.objects.filter(slug="hyesan-trial").exists()
+    assert Version.objects.get_deleted(Incident).filter(object_id=str(other_pk)).exists()
+    moved = list(kept.links.filter(report__headline__startswith="Hyesan"))
+    new = split_incident(moved, "Hyesan reports apart")
+    assert new.status == Report.Status.DRAFT and new.links.count() == len(moved)
+    assert not kept.links.filter(pk__in=[m.pk for m in moved]).exists()
+
+
+def test_a_report_alike_in_words_and_date_is_proposed_for_the_incident(execution):
+    text = "Public execution of three smugglers at the Hyesan airfield before a crowd."
+    known = make_report("Execution at Hyesan airfield", body=text, pub_year=2024, pub_month=3)
+    link(execution, known)
+    unrelated = make_incident("Tractor plant opened", slug="tractor")
+    link(unrelated, make_report("Tractor plant opened", body="A tractor plant opened."))
+    new = make_report(
+        "Smugglers executed", body=f"{text} Residents were made to watch.", pub_year=2024
+    )
+    new.pub_month, new.pub_day = 3, 2
+    new.save()
+    index_now()
+    found = candidates.propose(new)
+    assert [c.incident for c in found] == [execution]
+    assert any("alike in words" in reason for reason in found[0].reasons)
+    # Recorded for the editors, confirmed in bulk: linked; a rejection is remembered.
+    assert candidates.record_proposals(new) == 1
+    decide(IncidentProposal.objects.filter(report=new), IncidentProposal.Decision.REJECTED)
+    assert candidates.propose(new) == []
+    assert not execution.links.filter(report=new).exists()
+    IncidentProposal.objects.filter(report=new).update(decision="waiting")
+    decide(IncidentProposal.objects.filter(report=new), IncidentProposal.Decision.CONFIRMED)
+    assert execution.links.filter(report=new).exists()
+
+
+def test_reports_far_apart_in_date_are_not_one_event():
+    near = candidates.Pair(other=1, words=0.6, days=1)
+    far = candidates.Pair(other=2, words=0.9, days=candidates.WINDOW.days + 1)
+    undated = candidates.Pair(other=3, words=0.6, days=None, shared=["Hyesan"])
+    assert far.likeness == 0 < near.likeness < undated.likeness
+    assert "a date unknown" in undated.reasons()
