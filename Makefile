@@ -104,18 +104,21 @@ reset-demo: $(VENV)/.installed-runtime
 
 # Benchmarks: the worst texts at the length cap (comparisons of versions, tagging);
 # search at 10k and 100k reports: build, time in process, over HTTP through gunicorn,
-# the hostile list; then the ranking evaluation on the 100k corpus. Prints figures,
-# writes var/bench/limits.json, results.json and evaluation.json.
+# the hostile list; incidents (10,000 over the 100k reports: their pages over HTTP,
+# proposing for a report); then the ranking evaluation on the KCNA corpus. Prints
+# figures, writes var/bench/limits.json, results.json, incidents.json, evaluation.json.
 bench: $(VENV)/.installed-dev
 	mkdir -p var/bench
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(BIN)/python manage.py bench_limits
 	$(BENCH_ENV) $(BIN)/python manage.py bench_search $(BENCH_ARGS)
+	$(BENCH_ENV) $(BIN)/python manage.py bench_incidents
 	mkdir -p var/bench/eval
 	$(EVAL_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(EVAL_ENV) $(BIN)/python manage.py evaluate_search \
 		--corpus $${ARCHIVE_SHARED_DATA:-$(CURDIR)/../shared/data}/kcna_corpus.jsonl $(EVALUATE_ARGS)
+	$(EVAL_ENV) $(BIN)/python manage.py evaluate_incidents
 
 # Load and faults: gunicorn (2 workers) and the indexer on 127.0.0.1 under load while
 # another process edits; then SIGKILL of the indexer mid-batch, then a rebuild under load.

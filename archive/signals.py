@@ -16,6 +16,10 @@ transaction:
   ``one_change()`` block make one version). Every change of tags ends in
   ``ReportQuerySet.retagged``, which also stamps the report ``updated``.
 
+- incidents' counts of public reports and independent sources: a link, a report or
+  an outlet saved or deleted recounts the incidents it touches
+  (``IncidentQuerySet.recount``);
+
 - the Editors group: after every ``migrate`` it is given the permissions of
   every vocabulary (``archive.editing.roles``); and the database caches' tables are
   made if missing.
@@ -36,7 +40,16 @@ from django.db.models.signals import (
 
 from . import facets
 from .editing import roles
-from .models import IndexChange, Report, ReportVersion, VocabularyState, WrongName
+from .models import (
+    Incident,
+    IncidentReport,
+    IndexChange,
+    Report,
+    ReportVersion,
+    Source,
+    VocabularyState,
+    WrongName,
+)
 
 
 def connect() -> None:
@@ -60,6 +73,9 @@ def connect() -> None:
             uid = f"archive-names-{model._meta.model_name}"
             post_save.connect(names_changed, sender=model, dispatch_uid=f"{uid}-saved")
             post_delete.connect(names_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    post_save.connect(link_changed, sender=IncidentReport, dispatch_uid="archive-link-saved")
+    post_delete.connect(link_changed, sender=IncidentReport, dispatch_uid="archive-link-deleted")
+    post_save.connect(outlet_saved, sender=Source, dispatch_uid="archive-outlet-recount")
     post_save.connect(names_changed, sender=WrongName, dispatch_uid="archive-wrong-name-saved")
     post_delete.connect(names_changed, sender=WrongName, dispatch_uid="archive-wrong-name-deleted")
 
@@ -69,6 +85,20 @@ def connect() -> None:
 
 def report_changed(sender, instance, **kwargs):
     IndexChange.objects.enqueue([instance.pk])
+    Incident.objects.of_reports([instance.pk]).recount()
+
+
+# --- Incidents' counts -----------------------------------------------------
+
+
+def link_changed(sender, instance, **kwargs):
+    Incident.objects.filter(pk=instance.incident_id).recount()
+
+
+def outlet_saved(sender, instance, **kwargs):
+    """An outlet renamed may join or part two origins (a report naming it as its origin)."""
+    reports = Report.objects.filter(source=instance).values("pk")
+    Incident.objects.of_reports(reports).recount()
 
 
 def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):

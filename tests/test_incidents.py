@@ -1,8 +1,14 @@
 """Incidents: one event, its reports with their stance, and how many independent
 sources stand behind it; proposed for reports, merged and split by editors."""
 
+import datetime
+import json
+import time
+
 import pytest
 import reversion
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 from reversion.models import Version
 
 from archive.admin.incidents import decide, merge_incidents, split_incident
@@ -169,9 +175,78 @@ def test_a_report_alike_in_words_and_date_is_proposed_for_the_incident(execution
     assert execution.links.filter(report=new).exists()
 
 
-def test_reports_far_apart_in_date_are_not_one_event():
+def test_reports_far_apart_in_date_are_not_one_event_and_names_count():
     near = candidates.Pair(other=1, words=0.6, days=1)
-    far = candidates.Pair(other=2, words=0.9, days=candidates.WINDOW.days + 1)
-    undated = candidates.Pair(other=3, words=0.6, days=None, shared=["Hyesan"])
-    assert far.likeness == 0 < near.likeness < undated.likeness
+    far = candidates.Pair(other=2, words=0.9, days=candidates.WINDOW.days + 1, names=1.0)
+    named = candidates.Pair(other=3, words=0.6, days=1, names=0.5, title=0.5)
+    undated = candidates.Pair(other=4, words=0.6, days=None)
+    assert far.likeness == 0 < undated.likeness < near.likeness < named.likeness
     assert "a date unknown" in undated.reasons()
+    assert "openings share 50% of their names" in named.reasons()
+
+
+def test_the_list_counts_follow_every_change_of_what_is_public(client, execution):
+    def listed():
+        execution.refresh_from_db()
+        return execution.source_count, execution.report_count
+
+    assert listed() == (4, 6)
+    dailynk = Report.objects.get(headline="Execution in Hyesan")
+    dailynk.status = Report.Status.DRAFT  # a save: RFA's retelling still names Daily NK
+    dailynk.save()
+    assert listed() == (4, 5)
+    Report.objects.filter(headline="Hyesan execution").update(status=Report.Status.WITHDRAWN)
+    assert listed() == (3, 4)  # a bulk update: Daily NK's origin is gone
+    IncidentReport.objects.filter(report__headline="Trial in Hyesan").delete()
+    assert listed() == (3, 3)
+    # A scheduled report counts once the indexer sees it come due, not before.
+    index_now()
+    soon = make_report("Hyesan, later", publish_at=timezone.now() + datetime.timedelta(seconds=1))
+    link(execution, soon, origin="Yonhap")
+    time.sleep(1.1)  # its time comes
+    assert listed() == (3, 3)
+    index_now()
+    assert listed() == (4, 4)
+    assert "4 independent sources" in client.get("/incidents/", {"sources": 4}).content.decode()
+
+
+def test_incidents_import_in_bulk_whole_or_not_at_all(write_file, capsys):
+    make_region("Hyesan", slug="hyesan")
+    first = make_report("Smugglers tried", slug="smugglers-tried")
+    make_report("Smugglers executed", slug="smugglers-executed")
+    good = {
+        "title": "Hyesan executions",
+        "date_from": "2024-03",
+        "places": ["Hyesan", "Phnom Penh"],
+        "reports": [{"id": "smugglers-tried"}, {"id": "smugglers-executed", "stance": "adds"}],
+    }
+    bad = {**good, "title": "Another", "reports": [{"id": "no-such-report"}]}
+    path = write_file("incidents.jsonl", "\n".join(json.dumps(r) for r in (good, bad)))
+    with pytest.raises(CommandError, match=r"incidents.jsonl:2: no report “no-such-report”"):
+        call_command("import_incidents", str(path))
+    assert not Incident.objects.exists()  # the good line went back too
+    path = write_file("incidents.jsonl", json.dumps(good))
+    call_command("import_incidents", str(path), "--status", "published")
+    incident = Incident.objects.get()
+    assert (incident.start_year, incident.start_month, incident.start_day) == (2024, 3, None)
+    assert [r.slug for r in incident.regions.all()] == ["hyesan"]
+    assert "Places not in the vocabulary: Phnom Penh." in incident.editor_notes
+    assert incident.links.get(report=first).stance == Stance.REPORTS
+    call_command("import_incidents", str(path))  # again: skipped, not doubled
+    assert Incident.objects.count() == 1
+    assert "0 incident(s) imported, 1 already in the archive" in capsys.readouterr().out
+
+
+def test_editors_propose_incidents_for_reports_in_bulk(client, editor, execution):
+    text = "Public execution of three smugglers at the Hyesan airfield before a crowd."
+    link(execution, make_report("Execution at Hyesan airfield", body=text, pub_year=2024))
+    new = make_report("Smugglers executed", body=f"{text} Residents watched.", pub_year=2024)
+    index_now()
+    response = client.post(
+        "/admin/archive/report/",
+        {"action": "propose_incidents", "_selected_action": [new.pk]},
+        follow=True,
+    )
+    assert "1 proposal(s) wait for a decision" in response.content.decode()
+    page = client.get(f"/admin/archive/report/{new.pk}/change/").content.decode()
+    assert "incidents proposed for this report" in page.lower() and execution.title in page

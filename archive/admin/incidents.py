@@ -12,7 +12,10 @@ from django.utils.translation import ngettext
 
 from ..common.text import short_slug
 from ..models import Incident, IncidentProposal, IncidentReport, Report
+from ..search import incidents as candidates
 from .base import FORM_FIELDS, PastedTextAdmin
+
+MAX_PROPOSING = 2000  # reports one action proposes for (about 20 ms each)
 
 
 class LinkInline(admin.TabularInline):
@@ -49,6 +52,23 @@ class ProposalInline(admin.TabularInline):
     def get_queryset(self, request):
         waiting = IncidentProposal.Decision.WAITING
         return super().get_queryset(request).filter(decision=waiting)
+
+
+@admin.action(description=_("Propose incidents for the selected reports"))
+def propose_incidents(model_admin, request, queryset):
+    """Record the incidents proposed for each report (see “Proposed incidents”)."""
+    chosen = list(queryset.order_by("pk")[: MAX_PROPOSING + 1])
+    waiting = sum(candidates.record_proposals(report) for report in chosen[:MAX_PROPOSING])
+    model_admin.message_user(
+        request,
+        _("%(n)d proposal(s) wait for a decision under “Proposed incidents”.") % {"n": waiting},
+    )
+    if len(chosen) > MAX_PROPOSING:
+        model_admin.message_user(
+            request,
+            _("Only the first %(n)d reports were looked at: select fewer.") % {"n": MAX_PROPOSING},
+            messages.WARNING,
+        )
 
 
 @admin.register(Incident)

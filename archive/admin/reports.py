@@ -26,7 +26,7 @@ from .base import (
     rule_description,
     warn_of_duplicates,
 )
-from .incidents import ProposalInline, ReportIncidentInline
+from .incidents import ProposalInline, ReportIncidentInline, propose_incidents
 from .pasting import paste_view
 
 
@@ -201,7 +201,8 @@ class ReportAdmin(PastedTextAdmin):
     class Media:
         css = {"all": ["archive/admin.css"]}
 
-    actions = ["send_to_review", "publish", "unpublish", "withdraw", merge_duplicates]
+    actions = ["send_to_review", "publish", "unpublish", "withdraw"]
+    actions += [merge_duplicates, propose_incidents]
     fieldsets = [
         (None, {"fields": ["headline", "headline_supplied", "slug", "dek"]}),
         (_("Text"), {"fields": ["body", "photo_caption"]}),

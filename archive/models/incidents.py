@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from ..common.dates import PartialDate
 from ..common.paths import path
 from .people import Person
-from .reports import Report
+from .reports import Report, published_q
 from .terms import Agency, Region, Topic
 
 
@@ -50,13 +50,36 @@ class OriginKind(models.TextChoices):
 
 class IncidentQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of the incidents the public may see."""
-        return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+        """The incidents the public may see: published as a report is (``published_q``)."""
+        return self.filter(published_q())
+
+    def of_reports(self, report_ids):
+        """Incidents linking any of these reports."""
+        return self.filter(
+            pk__in=IncidentReport.objects.filter(report__in=report_ids).values("incident")
+        )
+
+    def recount(self) -> int:
+        """Store each incident's public reports and independent sources (``source_count``,
+        ``report_count``: what /incidents/ shows and narrows by, without counting
+        10,000 incidents a request). Called whenever what they count may change: a
+        link saved or deleted, a report saved, deleted or updated in bulk, one that came
+        due (the indexer), an outlet renamed. Counted from published reports only, so
+        an unpublished report is never counted, even for a moment."""
+        counted = self.with_sources().values_list("pk", "sources", "public_reports")
+        changed = 0
+        for pk, sources, reports in counted:
+            changed += (
+                Incident.objects.filter(pk=pk)
+                .exclude(source_count=sources, report_count=reports)
+                .update(source_count=sources, report_count=reports)
+            )
+        return changed
 
     def with_sources(self):
         """Each incident annotated with ``sources``: its independent sources among
         published reports (see ``IncidentReport.origin_key``)."""
-        public = Q(links__report__in=Report.objects.published())
+        public = published_q("links__report__")
         return self.annotate(
             sources=Count(origin_key("links__"), filter=public, distinct=True),
             public_reports=Count("links__report", filter=public, distinct=True),
@@ -86,6 +109,9 @@ class Incident(models.Model):
     end_month = models.PositiveSmallIntegerField(_("ended: month"), null=True, blank=True)
     end_day = models.PositiveSmallIntegerField(_("ended: day"), null=True, blank=True)
     start_date = models.DateField(_("began (for sorting)"), null=True, editable=False)
+    # Kept by ``IncidentQuerySet.recount``: public reports, and independent sources among them.
+    source_count = models.PositiveIntegerField(default=0, editable=False, db_index=True)
+    report_count = models.PositiveIntegerField(default=0, editable=False)
     date_note = models.CharField(_("note on the date"), max_length=300, blank=True)
 
     regions = models.ManyToManyField(Region, verbose_name=_("regions"), blank=True)
@@ -134,12 +160,14 @@ class Incident(models.Model):
         return PartialDate(self.end_year, self.end_month, self.end_day)
 
     def standing(self) -> "Standing":
-        """What the public may know of the sources behind this incident."""
+        """What the public may know of the sources behind this incident, from its first
+        ``MAX_LINKS`` public reports by date (an incident of more is cut there)."""
         links = list(
             IncidentReport.objects.public()
             .filter(incident=self)
             .select_related("report", "report__source")
-            .order_by(F("report__pub_date").asc(nulls_last=True), "report__created")
+            .only(*LINK_FIELDS)
+            .order_by(F("report__pub_date").asc(nulls_last=True), "report__created")[:MAX_LINKS]
         )
         origins = {}  # origin -> its kind, as the earliest report of it says
         for link in links:
@@ -152,7 +180,17 @@ class Incident(models.Model):
             first=min(dated, default=None),
             latest=max(dated, default=None),
             disputed=[link for link in links if link.stance in (Stance.DISPUTES, Stance.CORRECTS)],
+            cut=len(links) == MAX_LINKS,
         )
+
+
+MAX_LINKS = 2000  # reports an incident's page lists and counts sources over, at most
+LINK_FIELDS = [  # what the page shows of a link and its report (not the report's text)
+    *("stance", "origin_kind", "origin", "note", "incident_id"),
+    *("report__slug", "report__headline", "report__language", "report__source__name"),
+    *("report__pub_year", "report__pub_month", "report__pub_day", "report__pub_date"),
+    *("report__created", "report__status", "report__publish_at"),
+]
 
 
 @dataclass
@@ -163,6 +201,7 @@ class Standing:
     first: object
     latest: object
     disputed: list
+    cut: bool = False  # more public reports than MAX_LINKS: the first ones only
 
     def kinds_by_label(self) -> list[tuple[str, int]]:
         return [(OriginKind(kind).label, n) for kind, n in self.kinds.most_common()]
@@ -171,9 +210,7 @@ class Standing:
 class IncidentReportQuerySet(models.QuerySet):
     def public(self):
         """Links the public may see: a published incident's, to a published report."""
-        return self.filter(
-            incident__in=Incident.objects.published(), report__in=Report.objects.published()
-        )
+        return self.filter(published_q("incident__"), published_q("report__"))
 
 
 class IncidentReport(models.Model):

@@ -19,10 +19,18 @@ from .validation import FeedSafeText
 from .versions import INTERNAL_FIELDS, ReportVersion
 
 
+def published_q(prefix: str = "") -> Q:
+    """The one definition of what the public may see, as a condition on a report (or,
+    with ``prefix`` such as ``"links__report__"``, on the report a relation reaches)."""
+    return Q(
+        **{f"{prefix}status": Report.Status.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
+    )
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of what the public may see."""
-        return self.filter(status=Report.Status.PUBLISHED, publish_at__lte=timezone.now())
+        """What the public may see (``published_q``)."""
+        return self.filter(published_q())
 
     def gone(self, slug: str) -> bool:
         """Whether the report at this address was public and has been withdrawn: readers
@@ -40,8 +48,8 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(pk__in=term.tagged_reports().values("pk"))
 
     def update(self, **kwargs):
-        """Bulk updates bypass signals: note first publications, queue the index and
-        record versions here.
+        """Bulk updates bypass signals: note first publications, queue the index,
+        record versions and recount the incidents of the reports here.
 
         ``first_published`` is set in the same statement for reports that were
         public until now (a withdrawal) or become public with it.
@@ -55,6 +63,9 @@ class ReportQuerySet(models.QuerySet):
             IndexChange.objects.enqueue(ids)
             if public:
                 ReportVersion.objects.changed(ids)
+                from .incidents import Incident  # incidents build on reports
+
+                Incident.objects.of_reports(ids).recount()
         return count
 
     def retagged(self, queue: bool = True) -> None:

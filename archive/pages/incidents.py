@@ -29,33 +29,37 @@ SOURCE_STEPS = [2, 3, 5]  # "at least N independent sources"
 
 
 def incident_list(request):
-    incidents = Incident.objects.published().with_sources()
+    incidents = Incident.objects.published()
     chosen = {}
     for name, _heading, model, field in FACETS:
         slugs = [s for s in request.GET.getlist(name)[:5] if s]
+        through = getattr(Incident, field).through
+        column = getattr(Incident, field).field.m2m_reverse_field_name()
         for term in model.objects.filter(slug__in=slugs):
             ids = term.subtree_ids() if hasattr(term, "subtree_ids") else [term.pk]
-            incidents = incidents.filter(**{f"{field}__in": ids})
+            tagged = through.objects.filter(**{f"{column}__in": ids}).values("incident_id")
+            incidents = incidents.filter(pk__in=tagged)
             chosen.setdefault(name, []).append(term)
     year = _number(request.GET.get("year"), 1945, 2100)
     if year:
         incidents = incidents.filter(start_year=year)
-    sources = _number(request.GET.get("sources"), 1, 100)
-    if sources:
-        incidents = incidents.filter(sources__gte=sources)
     text = request.GET.get("q", "")[:MAX_QUERY].strip()
     if text:
         incidents = incidents.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-    incidents = incidents.distinct().order_by(F("start_date").desc(nulls_last=True), "-pk")
-    ids = list(incidents.values_list("pk", flat=True))
-    page = Paginator(incidents.prefetch_related("regions"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    sources = _number(request.GET.get("sources"), 1, 100)
+    if sources:
+        incidents = incidents.filter(source_count__gte=sources)
+    order = [F("start_date").desc(nulls_last=True), "-pk"]
+    ids = list(incidents.order_by(*order).values_list("pk", flat=True))
+    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+    matching = incidents.values("pk")  # a subquery: the facets count over it
+    shown = Incident.objects.filter(pk__in=list(page.object_list))
     context = {
         "page": page,
+        "incidents": list(shown.prefetch_related("regions").order_by(*order)),
         "total": len(ids),
-        "facets": _facets(request, ids, chosen),
-        "years": _years(request, ids, year),
+        "facets": _facets(request, matching, chosen),
+        "years": _years(request, matching, year),
         "source_links": _source_links(request, sources),
         "query": text,
         "hidden": hidden_inputs(request.GET, leave_out=("page", "q")),
@@ -77,13 +81,13 @@ def _number(value, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _facets(request, ids: list[int], chosen: dict) -> list[dict]:
+def _facets(request, matching, chosen: dict) -> list[dict]:
     facets = []
     for name, heading, model, field in FACETS:
         through = getattr(Incident, field).through
         column = getattr(Incident, field).field.m2m_reverse_field_name()
         counts = (
-            through.objects.filter(incident__in=ids)
+            through.objects.filter(incident__in=matching)
             .values_list(column)
             .annotate(n=Count("incident"))
             .order_by("-n")[:SHOWN]
@@ -102,9 +106,9 @@ def _facets(request, ids: list[int], chosen: dict) -> list[dict]:
     return facets
 
 
-def _years(request, ids: list[int], year: int | None) -> list[dict]:
+def _years(request, matching, year: int | None) -> list[dict]:
     counts = (
-        Incident.objects.filter(pk__in=ids, start_year__isnull=False)
+        Incident.objects.filter(pk__in=matching, start_year__isnull=False)
         .values_list("start_year")
         .annotate(n=Count("pk"))
         .order_by("-start_year")

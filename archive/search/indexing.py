@@ -20,7 +20,7 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from haystack import connections
 
-from ..models import IndexChange, IndexerState, Report
+from ..models import Incident, IndexChange, IndexerState, Report
 from ..search_backend import engine
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ def _queue_reports_that_came_due() -> None:
             updated__lt=F("publish_at"),
         ).values_list("pk", flat=True)
         IndexChange.objects.enqueue(due)
+        Incident.objects.of_reports(due).recount()  # their incidents count them now
         state.scheduled_checked = now
         state.heartbeat = now
         state.save()

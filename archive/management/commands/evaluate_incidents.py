@@ -29,7 +29,7 @@ from archive.models import Report
 from archive.search import incidents
 
 LABELS = Path(settings.BASE_DIR) / "tests" / "data" / "incidents" / "incidents.jsonl"
-THRESHOLDS = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7]
+THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
 
 class Command(BaseCommand):
@@ -37,8 +37,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--labels", default=str(LABELS))
+        parser.add_argument(
+            "--fit",
+            action="store_true",
+            help="Fit the weights on the tuning half and print them (for WEIGHTS and BIAS).",
+        )
 
-    def handle(self, *args, labels, **options):
+    def handle(self, *args, labels, fit, **options):
         rows = [json.loads(line) for line in Path(labels).read_text().splitlines() if line]
         by_corpus_id = self.reports()
         for half in ("tuning", "test"):
@@ -48,7 +53,31 @@ class Command(BaseCommand):
                 for row in chosen
             ]
             missing = sum(len(row["reports"]) for row in chosen) - sum(map(len, groups))
-            self.measure(half, len(chosen), [g for g in groups if len(g) > 1], missing)
+            groups = [g for g in groups if len(g) > 1]
+            if fit:
+                self.fit(groups)
+                return
+            self.measure(half, len(chosen), groups, missing)
+
+    def fit(self, groups: list[set[int]]) -> None:
+        """A logistic regression over every pair the finder offers for the tuning half's
+        reports (one event or not, by the labels)."""
+        from sklearn.linear_model import LogisticRegression
+
+        member = {pk: n for n, group in enumerate(groups) for pk in group}
+        reports = Report.objects.in_bulk(list(member))
+        names, rows, labels = list(incidents.WEIGHTS), [], []
+        for pk in sorted(member):
+            for pair in incidents.pairs(reports[pk]):
+                if pair.days is not None and pair.days > incidents.WINDOW.days:
+                    continue
+                features = pair.features()
+                rows.append([features[name] for name in names])
+                labels.append(member.get(pair.other) == member[pk])
+        model = LogisticRegression(max_iter=1000).fit(rows, labels)
+        weights = {n: round(float(w), 2) for n, w in zip(names, model.coef_[0], strict=True)}
+        self.stdout.write(f"{len(rows)} pairs, {sum(labels)} of one event")
+        self.stdout.write(f"WEIGHTS = {weights}\nBIAS = {float(model.intercept_[0]):.2f}")
 
     def reports(self) -> dict[str, int]:
         found = {}
