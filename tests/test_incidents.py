@@ -250,3 +250,28 @@ def test_editors_propose_incidents_for_reports_in_bulk(client, editor, execution
     assert "1 proposal(s) wait for a decision" in response.content.decode()
     page = client.get(f"/admin/archive/report/{new.pk}/change/").content.decode()
     assert "incidents proposed for this report" in page.lower() and execution.title in page
+
+
+def test_the_api_gives_incidents_as_their_pages_do(client, execution):
+    listed = client.get("/api/v1/incidents/", {"sources": 4}).json()
+    assert listed["total"] == 1 and listed["incidents"][0]["independent_sources"] == 4
+    assert listed["incidents"][0]["began"] == {
+        "year": 2024,
+        "month": 3,
+        "day": None,
+        "precision": "month",
+        "text": "March 2024",
+    }
+    record = client.get(listed["incidents"][0]["api_url"]).json()
+    assert record["source_kinds"] == {
+        "state-media": 1,
+        "own-source": 1,
+        "unknown": 1,
+        "defector": 1,
+    }
+    assert len(record["reports"]) == 6 and "Zorblax" not in json.dumps(record)
+    assert {r["stance"] for r in record["reports"]} == {"reports", "adds", "disputes"}
+    execution.status = Report.Status.DRAFT
+    execution.save()
+    assert client.get("/api/v1/incidents/").json()["total"] == 0
+    assert client.get(listed["incidents"][0]["api_url"]).status_code == 404

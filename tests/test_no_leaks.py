@@ -196,6 +196,14 @@ def public_urls(hidden) -> dict[str, list[str]]:
             )
         ],
         "incident": ["/incidents/agents-quit/", "/incidents/zorblax-incident/"],
+        "api-v1:incidents": [
+            f"/api/v1/incidents/{query}"
+            for query in ("", "?sources=2", "?region=leakville", f"?year={SECRET_YEAR}")
+        ],
+        "api-v1:incident": [
+            "/api/v1/incidents/agents-quit/",
+            "/api/v1/incidents/zorblax-incident/",
+        ],
     }
 
 

@@ -7,61 +7,31 @@ are seen or counted (``Incident.objects.published`` and ``with_sources``,
 ``IncidentReport.objects.public``).
 """
 
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Agency, Incident, IncidentReport, Person, Region, Topic
+from ..models import Incident, IncidentReport
+from ..search.incident_list import FACETS, narrowed
 from ..search.links import hidden_inputs, url_with
 
-PER_PAGE = 20
-MAX_QUERY = 200  # characters of a text filter looked at
-FACETS = [  # (parameter, heading, model, the incident's field)
-    ("region", _("Region"), Region, "regions"),
-    ("agency", _("Agency"), Agency, "agencies"),
-    ("person", _("Person"), Person, "people"),
-    ("topic", _("Topic"), Topic, "topics"),
-]
 SHOWN = 12  # values a facet lists
 SOURCE_STEPS = [2, 3, 5]  # "at least N independent sources"
 
 
 def incident_list(request):
-    incidents = Incident.objects.published()
-    chosen = {}
-    for name, _heading, model, field in FACETS:
-        slugs = [s for s in request.GET.getlist(name)[:5] if s]
-        through = getattr(Incident, field).through
-        column = getattr(Incident, field).field.m2m_reverse_field_name()
-        for term in model.objects.filter(slug__in=slugs):
-            ids = term.subtree_ids() if hasattr(term, "subtree_ids") else [term.pk]
-            tagged = through.objects.filter(**{f"{column}__in": ids}).values("incident_id")
-            incidents = incidents.filter(pk__in=tagged)
-            chosen.setdefault(name, []).append(term)
-    year = _number(request.GET.get("year"), 1945, 2100)
-    if year:
-        incidents = incidents.filter(start_year=year)
-    text = request.GET.get("q", "")[:MAX_QUERY].strip()
-    if text:
-        incidents = incidents.filter(Q(title__icontains=text) | Q(summary__icontains=text))
-    sources = _number(request.GET.get("sources"), 1, 100)
-    if sources:
-        incidents = incidents.filter(source_count__gte=sources)
-    order = [F("start_date").desc(nulls_last=True), "-pk"]
-    ids = list(incidents.order_by(*order).values_list("pk", flat=True))
-    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
-    matching = incidents.values("pk")  # a subquery: the facets count over it
-    shown = Incident.objects.filter(pk__in=list(page.object_list))
+    found = narrowed(request.GET)
+    page, incidents = found.page(request.GET.get("page"))
+    matching = found.incidents.values("pk")  # a subquery: the facets count over it
     context = {
         "page": page,
-        "incidents": list(shown.prefetch_related("regions").order_by(*order)),
-        "total": len(ids),
-        "facets": _facets(request, matching, chosen),
-        "years": _years(request, matching, year),
-        "source_links": _source_links(request, sources),
-        "query": text,
+        "incidents": incidents,
+        "total": page.paginator.count,
+        "facets": _facets(request, matching, found.chosen),
+        "years": _years(request, matching, found.year),
+        "source_links": _source_links(request, found.sources),
+        "query": found.text,
         "hidden": hidden_inputs(request.GET, leave_out=("page", "q")),
         "previous_url": url_with(request.GET, page=page.previous_page_number())
         if page.has_previous()
@@ -71,14 +41,6 @@ def incident_list(request):
         else None,
     }
     return render(request, "archive/incident_list.html", context)
-
-
-def _number(value, low: int, high: int) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if low <= number <= high else None
 
 
 def _facets(request, matching, chosen: dict) -> list[dict]:

@@ -19,10 +19,12 @@ from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
 from ...facets import FACETS, TERMS
-from ...models import Report
+from ...models import Incident, Report
 from ...search.form import MAX_PAGE
+from ...search.incident_list import narrowed
 from ...search.request import run_search
 from ...search.running import MAX_QUERY_LENGTH, PER_PAGE, PER_PAGE_CHOICES, SORTS
+from .. import incident_data
 from ..report_data import full, prefetch
 from ..throttling import AnonymousRate
 from . import payloads, schemas
@@ -169,6 +171,7 @@ def index(request):
         "version": api.version,
         "search": base + reverse("api-v1:search"),
         "report": base + report,
+        "incidents": base + reverse("api-v1:incidents"),
         "vocabularies": base + reverse("api-v1:vocabularies"),
         "openapi": base + reverse("api-v1:openapi-json"),
         "docs": base + reverse("api-v1:docs"),
@@ -245,3 +248,37 @@ def vocabulary(request, name: str):
         message = _("There is no vocabulary “%(name)s”.") % {"name": name[:60]}
         return Status(404, {"detail": message})
     return Status(200, payloads.vocabulary_payload(request, facet))
+
+
+@api.get(
+    "/incidents/",
+    response=schemas.IncidentList,
+    url_name="incidents",
+    summary="Published incidents, narrowed as on /incidents/",
+    description="Parameters as the page's: `region`, `agency`, `person`, `topic` (slugs; a "
+    "place includes the places inside it), `year`, `q` (words of the title or summary), "
+    "`sources` (at least this many independent sources), `page` (20 a page).",
+)
+def incidents(request):
+    found = narrowed(request.GET)
+    page, shown = found.page(request.GET.get("page"))
+    base = payloads.site(request)
+    return {
+        "total": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "incidents": [incident_data.summary(incident, base) for incident in shown],
+    }
+
+
+@api.get(
+    "/incidents/{slug}/",
+    response={200: schemas.Incident, 404: schemas.Error},
+    url_name="incident",
+    summary="One published incident, with its published reports and sources",
+)
+def incident(request, slug: str):
+    found = Incident.objects.published().filter(slug=slug).first()
+    if found is None:
+        return Status(404, {"detail": _("There is no published incident at this address.")})
+    return Status(200, incident_data.full(found, payloads.site(request)))

@@ -212,11 +212,64 @@ class Vocabularies(Schema):
     vocabularies: list[VocabularyEntry]
 
 
+class PartialDate(ReportDate):
+    """Only what is known: a part not known is null, never guessed."""
+
+
+class IncidentSummary(Schema):
+    slug: str
+    url: str = Field(description="The incident's page.")
+    api_url: str
+    title: str
+    summary: str
+    began: PartialDate
+    ended: PartialDate
+    regions: list[TermRef]
+    independent_sources: int = Field(
+        description="Distinct origins among its published reports: reports passing on one "
+        "origin (wire copies, re-reports) count once."
+    )
+    report_count: int = Field(description="Its published reports.")
+
+
+class IncidentReport(Schema):
+    slug: str
+    headline: str
+    url: str
+    api_url: str
+    date: ReportDate
+    stance: str = Field(description="reports | adds | disputes | corrects")
+    origin_kind: str = Field(
+        description="own-source | defector | state-media | imagery | document | "
+        "other-outlet | unknown"
+    )
+    origin: str = Field(description="Whose information it passes on; empty: its own outlet's.")
+    note: str
+
+
+class Incident(IncidentSummary):
+    agencies: list[TermRef]
+    people: list[TermRef]
+    topics: list[TermRef]
+    source_kinds: dict[str, int] = Field(description="Independent sources by kind of origin.")
+    first_reported: str | None
+    latest_reported: str | None
+    reports: list[IncidentReport] = Field(description="Its published reports, oldest first.")
+
+
+class IncidentList(Schema):
+    total: int
+    page: int
+    pages: int
+    incidents: list[IncidentSummary]
+
+
 class Index(Schema):
     title: str
     version: str
     search: str
     report: str = Field(description="A URL template: put a report's slug in {slug}.")
+    incidents: str
     vocabularies: str
     openapi: str
     docs: str
