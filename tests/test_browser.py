@@ -237,6 +237,8 @@ PAGES = {
     "people index": "/people/",
     "about": "/about/",
     "month": "/archive/2024/4/",
+    "incidents": "/incidents/",
+    "incident": "/incidents/mss-month-of-eliminating-illegal-activities-april-2024/",
 }
 
 

@@ -86,6 +86,11 @@ class IncidentQuerySet(models.QuerySet):
         )
 
 
+class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 def origin_key(prefix: str = ""):
     """What makes two links one source, as an expression: the origin's name when the
     editor named it, else the report's outlet's name (else the report itself), without
@@ -134,7 +139,7 @@ class Incident(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = IncidentQuerySet.as_manager()
+    objects = IncidentManager()
 
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "-created"]
@@ -150,6 +155,9 @@ class Incident(models.Model):
 
     def get_absolute_url(self):
         return path("archive:incident", self.slug)
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def began(self) -> PartialDate:
@@ -207,6 +215,11 @@ class Standing:
         return [(OriginKind(kind).label, n) for kind, n in self.kinds.most_common()]
 
 
+class IncidentReportManager(models.Manager):
+    def get_by_natural_key(self, incident, report):
+        return self.get(incident__slug=incident, report__slug=report)
+
+
 class IncidentReportQuerySet(models.QuerySet):
     def public(self):
         """Links the public may see: a published incident's, to a published report."""
@@ -241,7 +254,7 @@ class IncidentReport(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = IncidentReportQuerySet.as_manager()
+    objects = IncidentReportManager.from_queryset(IncidentReportQuerySet)()
 
     class Meta:
         constraints = [
@@ -256,6 +269,11 @@ class IncidentReport(models.Model):
     def save(self, *args, **kwargs):
         self.origin = " ".join(self.origin.split())
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.incident.slug, self.report.slug)
+
+    natural_key.dependencies = ["archive.incident", "archive.report"]
 
     @property
     def origin_id(self) -> str:

@@ -7,9 +7,9 @@ from archive.search_backend import engine
 
 FIXTURE_DIR = settings.BASE_DIR / "fixtures"
 # The curated vocabularies (places, bodies, topics, sources; then people, whose
-# positions name bodies), and the demo reports.
+# positions name bodies), the demo reports and an incident of one of them.
 VOCABULARIES = [FIXTURE_DIR / "vocabularies.json", FIXTURE_DIR / "people.json"]
-FIXTURES = [*VOCABULARIES, FIXTURE_DIR / "demo_reports.json"]
+FIXTURES = [*VOCABULARIES, FIXTURE_DIR / "demo_reports.json", FIXTURE_DIR / "demo_incidents.json"]
 
 
 class Command(BaseCommand):
