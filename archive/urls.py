@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from .facets import TERMS
-from .pages import browsing, feeds, incidents, languages, views
+from .pages import browsing, feeds, incident_feeds, incidents, languages, views
 from .pages.sitemaps import SITEMAPS
 from .research import alert_views, exports, version_views
 from .research.citations import views as citations
@@ -44,7 +44,9 @@ archive_patterns = [
     path("archive/<int:year>/", views.date_archive, name="year"),
     path("archive/<int:year>/<int:month>/", views.date_archive, name="month"),
     path("incidents/", incidents.incident_list, name="incidents"),
+    path("incidents/atom/", incident_feeds.IncidentsAtom(), name="incidents-atom"),
     path("incidents/<slug:slug>/", incidents.incident_detail, name="incident"),
+    path("incidents/<slug:slug>/atom/", incident_feeds.IncidentAtom(), name="incident-atom"),
     path("reports/<slug:slug>/", views.report_detail, name="report"),
     path("reports/<slug:slug>/preview/", views.report_preview, name="report-preview"),
     path("reports/<slug:slug>/v<int:number>/", version_views.report_version, name="report-version"),

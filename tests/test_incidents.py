@@ -275,3 +275,15 @@ def test_the_api_gives_incidents_as_their_pages_do(client, execution):
     execution.save()
     assert client.get("/api/v1/incidents/").json()["total"] == 0
     assert client.get(listed["incidents"][0]["api_url"]).status_code == 404
+
+
+def test_feeds_tell_of_new_incidents_and_of_an_incidents_new_reports(client, execution):
+    feed = client.get("/incidents/atom/").content.decode()
+    assert execution.title in feed and "4 independent sources" in feed
+    assert "Zorblax" not in feed
+    own = client.get(f"{execution.get_absolute_url()}atom/").content.decode()
+    assert own.count("<entry>") == 6 and "Zorblax" not in own and "Planet Labs" not in own
+    assert "No execution, says defector (disputes it)" in own
+    assert "From A defector from Hyesan (a defector" in own
+    page = client.get(execution.get_absolute_url()).content.decode()
+    assert f'href="{execution.get_absolute_url()}atom/"' in page

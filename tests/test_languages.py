@@ -90,7 +90,7 @@ def test_every_reader_page_is_in_korean_but_for_names_and_report_texts(client, p
         allowed |= set(LATIN_WORD.findall(text))
     incident = Incident.objects.create(
         title="Agents quit", slug="agents-quit", status=Report.Status.PUBLISHED, start_year=2024
-    )  # an editor's title, as names are, is not translated
+    )  # an editor's title is marked with its language, but not in the window's title
     allowed |= {"Agents", "quit"}
     IncidentReport.objects.create(
         incident=incident, report=published, origin_kind=OriginKind.STATE_MEDIA

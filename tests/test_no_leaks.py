@@ -196,6 +196,8 @@ def public_urls(hidden) -> dict[str, list[str]]:
             )
         ],
         "incident": ["/incidents/agents-quit/", "/incidents/zorblax-incident/"],
+        "incidents-atom": ["/incidents/atom/", "/incidents/atom/?region=leakville"],
+        "incident-atom": ["/incidents/agents-quit/atom/", "/incidents/zorblax-incident/atom/"],
         "api-v1:incidents": [
             f"/api/v1/incidents/{query}"
             for query in ("", "?sources=2", "?region=leakville", f"?year={SECRET_YEAR}")

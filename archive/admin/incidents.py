@@ -83,7 +83,7 @@ class IncidentAdmin(PastedTextAdmin):
     readonly_fields = ["created", "updated"]
     actions = ["publish", "unpublish", "withdraw", "merge"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary"]}),
+        (None, {"fields": ["title", "slug", "summary", "language"]}),
         (
             _("When"),
             {

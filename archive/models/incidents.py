@@ -107,6 +107,13 @@ class Incident(models.Model):
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("What happened, in the archive's words.")
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=[("en", _("English")), ("ko", _("Korean"))],
+        default="en",
+        help_text=_("The language the title and summary are written in."),
+    )
     start_year = models.PositiveSmallIntegerField(_("began: year"), null=True, blank=True)
     start_month = models.PositiveSmallIntegerField(_("began: month"), null=True, blank=True)
     start_day = models.PositiveSmallIntegerField(_("began: day"), null=True, blank=True)

@@ -33,6 +33,7 @@ def incident_list(request):
         "source_links": _source_links(request, found.sources),
         "query": found.text,
         "hidden": hidden_inputs(request.GET, leave_out=("page", "q")),
+        "feed_query": url_with(request.GET).rstrip("?"),
         "previous_url": url_with(request.GET, page=page.previous_page_number())
         if page.has_previous()
         else None,
