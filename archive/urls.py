@@ -5,7 +5,7 @@ from django.urls import include, path
 from .facets import TERMS
 from .pages import browsing, feeds, incident_feeds, incidents, languages, views
 from .pages.sitemaps import SITEMAPS
-from .research import alert_views, exports, version_views
+from .research import alert_views, exports, incident_exports, version_views
 from .research.citations import views as citations
 
 app_name = "archive"
@@ -56,6 +56,7 @@ archive_patterns = [
     path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="alert-unsubscribe"),
     # Downloads of a whole search (exports and citations) and of one report's citation.
     *_by_format("search/export", exports.search_export, exports.FORMATS, "search"),
+    *_by_format("incidents/export", incident_exports.incident_export, exports.FORMATS, "incidents"),
     *_by_format("search/cite", citations.search_citations, citations.FORMATS, "search"),
     *_by_format("reports/<slug:slug>/cite", citations.report_citation, citations.FORMATS, "report"),
     # An index of each vocabulary, e.g. /regions/, and a page for each of its terms,

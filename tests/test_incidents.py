@@ -287,3 +287,18 @@ def test_feeds_tell_of_new_incidents_and_of_an_incidents_new_reports(client, exe
     assert "From A defector from Hyesan (a defector" in own
     page = client.get(execution.get_absolute_url()).content.decode()
     assert f'href="{execution.get_absolute_url()}atom/"' in page
+
+
+def test_incidents_download_with_their_public_reports(client, execution):
+    response = client.get("/incidents/export.jsonl", {"sources": 2})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert response["X-Archive-Total"] == "1" and len(lines) == 1
+    record = json.loads(lines[0])
+    assert record["slug"] == execution.slug and len(record["reports"]) == 6
+    assert "Zorblax" not in lines[0] and "Planet Labs" not in lines[0]
+    csv = b"".join(client.get("/incidents/export.csv").streaming_content).decode()
+    header, row = csv.lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("slug,url,api_url,title")
+    assert "state-media: 1" in row and "reports; reports; reports; adds; reports; disputes" in row
+    page = client.get("/incidents/", {"sources": 2}).content.decode()
+    assert 'href="/incidents/export.csv?sources=2"' in page

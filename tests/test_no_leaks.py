@@ -197,6 +197,8 @@ def public_urls(hidden) -> dict[str, list[str]]:
         ],
         "incident": ["/incidents/agents-quit/", "/incidents/zorblax-incident/"],
         "incidents-atom": ["/incidents/atom/", "/incidents/atom/?region=leakville"],
+        "incidents-csv": ["/incidents/export.csv", f"/incidents/export.csv?year={SECRET_YEAR}"],
+        "incidents-jsonl": ["/incidents/export.jsonl", "/incidents/export.jsonl?sources=2"],
         "incident-atom": ["/incidents/agents-quit/atom/", "/incidents/zorblax-incident/atom/"],
         "api-v1:incidents": [
             f"/api/v1/incidents/{query}"

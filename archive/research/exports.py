@@ -169,7 +169,7 @@ def _cell(value) -> str:
     return "'" + text if formula_like else text
 
 
-class _Echo:
+class Echo:
     """A file whose write returns what was written: csv.writer for streaming."""
 
     def write(self, value):
@@ -178,7 +178,7 @@ class _Echo:
 
 def csv_lines(reports: Iterator[Report], base: str) -> Iterator[str]:
     header = columns()
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield "\ufeff" + writer.writerow(header)  # the byte order mark: spreadsheets read UTF-8
     for report in reports:
         cells = flatten(report_data.full(report, base))
