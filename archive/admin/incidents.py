@@ -18,22 +18,24 @@ from .base import FORM_FIELDS, PastedTextAdmin
 MAX_PROPOSING = 2000  # reports one action proposes for (about 20 ms each)
 
 
-class LinkInline(admin.TabularInline):
-    model = IncidentReport
-    fields = ["report", "stance", "origin_kind", "origin", "note"]
-    autocomplete_fields = ["report"]
-    extra = 0
-    verbose_name_plural = _("reports of this incident")
+def link_inline(other: str, plural: str) -> type:
+    """Links of an incident and a report, edited from one side: ``other`` is the field
+    naming the other side."""
+    return type(
+        f"{other.capitalize()}LinkInline",
+        (admin.TabularInline,),
+        {
+            "model": IncidentReport,
+            "fields": [other, "stance", "origin_kind", "origin", "note"],
+            "autocomplete_fields": [other],
+            "extra": 0,
+            "verbose_name_plural": plural,
+        },
+    )
 
 
-class ReportIncidentInline(admin.TabularInline):
-    """On a report's page: the incidents it is linked to."""
-
-    model = IncidentReport
-    fields = ["incident", "stance", "origin_kind", "origin", "note"]
-    autocomplete_fields = ["incident"]
-    extra = 0
-    verbose_name_plural = _("incidents this report covers")
+LinkInline = link_inline("report", _("reports of this incident"))
+ReportIncidentInline = link_inline("incident", _("incidents this report covers"))  # on a report
 
 
 class ProposalInline(admin.TabularInline):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from ..common.dates import PartialDate
 from ..common.paths import path
 from .people import Person
-from .reports import Report, published_q
+from .reports import LANGUAGES, Report, published_q
 from .terms import Agency, Region, Topic
 
 
@@ -110,7 +110,7 @@ class Incident(models.Model):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=[("en", _("English")), ("ko", _("Korean"))],
+        choices=LANGUAGES,
         default="en",
         help_text=_("The language the title and summary are written in."),
     )

@@ -18,6 +18,8 @@ from .terms import Agency, Region, Source, Topic
 from .validation import FeedSafeText
 from .versions import INTERNAL_FIELDS, ReportVersion
 
+LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]  # of a text: Korean is read as Korean
+
 
 def published_q(prefix: str = "") -> Q:
     """The one definition of what the public may see, as a condition on a report (or,
@@ -246,7 +248,7 @@ class Report(PublicText, FeedSafeText, models.Model):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=[("en", _("English")), ("ko", _("Korean"))],
+        choices=LANGUAGES,
         default="en",
         db_index=True,
         help_text=_("The language of the text; Korean is searched as Korean."),
