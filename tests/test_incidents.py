@@ -90,7 +90,8 @@ def test_an_incident_page_shows_its_timeline_sources_and_disputes(client, execut
     page = client.get(execution.get_absolute_url()).content.decode()
     assert "6 reports of it" in page  # the draft is not listed
     assert "Zorblax" not in page and "Planet Labs" not in page
-    assert "state media (1)" in page and "a defector&#x27;s testimony (1)" in page
+    assert "KCNA (state media); Daily NK (the outlet&#x27;s own source" in page
+    assert "A defector from Hyesan (a defector&#x27;s testimony)" in page
     assert "Disputed or corrected" in page and "prison sentence" in page
     assert "March 2024" in page  # as precise as known, no day invented
 

@@ -16,7 +16,7 @@ a draft report's link never shows, counts or is hinted at.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Count, F, Value
@@ -184,14 +184,17 @@ class Incident(models.Model):
             .only(*LINK_FIELDS)
             .order_by(F("report__pub_date").asc(nulls_last=True), "report__created")[:MAX_LINKS]
         )
-        origins = {}  # origin -> its kind, as the earliest report of it says
+        origins = {}  # origin -> its earliest link (whose kind and name it goes by)
         for link in links:
-            origins.setdefault(link.origin_id, link.origin_kind)
+            origins.setdefault(link.origin_id, link)
         dated = [link.report.pub_date for link in links if link.report.pub_date]
         return Standing(
             links=links,
             sources=len(origins),
-            kinds=Counter(origins.values()),
+            kinds=Counter(link.origin_kind for link in origins.values()),
+            origins=[
+                (link.origin_name, link.get_origin_kind_display()) for link in origins.values()
+            ],
             first=min(dated, default=None),
             latest=max(dated, default=None),
             disputed=[link for link in links if link.stance in (Stance.DISPUTES, Stance.CORRECTS)],
@@ -216,10 +219,8 @@ class Standing:
     first: object
     latest: object
     disputed: list
+    origins: list = field(default_factory=list)  # (name, kind) of each independent source
     cut: bool = False  # more public reports than MAX_LINKS: the first ones only
-
-    def kinds_by_label(self) -> list[tuple[str, int]]:
-        return [(OriginKind(kind).label, n) for kind, n in self.kinds.most_common()]
 
 
 class IncidentReportManager(models.Manager):
@@ -281,6 +282,13 @@ class IncidentReport(models.Model):
         return (self.incident.slug, self.report.slug)
 
     natural_key.dependencies = ["archive.incident", "archive.report"]
+
+    @property
+    def origin_name(self) -> str:
+        """The origin as readers read it: as named, else the report's outlet."""
+        if self.origin:
+            return self.origin
+        return self.report.source.name if self.report.source_id else self.report.title
 
     @property
     def origin_id(self) -> str:

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Incident, IncidentReport
+from ..names import vocabulary
 from ..search.incident_list import FACETS, narrowed
 from ..search.links import hidden_inputs, url_with
 
@@ -63,7 +64,8 @@ def _facets(request, matching, chosen: dict) -> list[dict]:
             on = term.slug in selected
             values = [s for s in request.GET.getlist(name) if s != term.slug]
             url = url_with(request.GET, page=None, **{name: values if on else [*values, term.slug]})
-            links.append({"label": term.name, "count": n, "url": url, "selected": on, "depth": 0})
+            label = vocabulary.shown_name(name, term.slug, term.name)  # Korean first in Korean
+            links.append({"label": label, "count": n, "url": url, "selected": on, "depth": 0})
         if links:
             facets.append({"name": name, "heading": heading, "links": links})
     return facets
