@@ -76,14 +76,21 @@ def test_reports_of_one_origin_count_once(execution):
     standing = execution.standing()
     assert dict(standing.kinds) == {"state-media": 1, "own-source": 1, "unknown": 1, "defector": 1}
     assert standing.sources == 4
-    assert Incident.objects.with_sources().get(pk=execution.pk).sources == 4  # SQL agrees
+    execution.refresh_from_db()
+    assert execution.source_count == 4  # the list's stored count agrees
     # RFA's own reporting is another source.
     retold = IncidentReport.objects.get(report__headline="Hyesan execution")
     retold.origin = ""
     retold.save()
     assert execution.standing().sources == 5
-    assert Incident.objects.with_sources().get(pk=execution.pk).sources == 5
+    execution.refresh_from_db()
+    assert execution.source_count == 5
     assert "Zorblax" not in str([link.report for link in execution.standing().links])
+    # Names compare without case, in any script: the list and the page agree.
+    link(execution, make_report("Hyesan, Seoul view"), origin="Égalité Presse")
+    link(execution, make_report("Hyesan, Paris view"), origin="ÉGALITÉ PRESSE")
+    execution.refresh_from_db()
+    assert execution.source_count == execution.standing().sources == 6
 
 
 def test_an_incident_page_shows_its_timeline_sources_and_disputes(client, execution):

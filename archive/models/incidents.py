@@ -15,12 +15,11 @@ links only those whose report is published too (``IncidentReport.objects.public(
 a draft report's link never shows, counts or is hinted at.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, F, Value
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -65,40 +64,38 @@ class IncidentQuerySet(models.QuerySet):
         10,000 incidents a request). Called whenever what they count may change: a
         link saved or deleted, a report saved, deleted or updated in bulk, one that came
         due (the indexer), an outlet renamed. Counted from published reports only, so
-        an unpublished report is never counted, even for a moment."""
-        counted = self.with_sources().values_list("pk", "sources", "public_reports")
+        an unpublished report is never counted, even for a moment; by ``origin_of``,
+        as an incident's page counts them."""
+        origins, reports = defaultdict(set), defaultdict(set)
+        rows = IncidentReport.objects.filter(published_q("report__"), incident__in=self)
+        for incident, origin, outlet, report in rows.values_list(
+            "incident_id", "origin", "report__source__name", "report_id"
+        ):
+            origins[incident].add(origin_of(origin, outlet, report))
+            reports[incident].add(report)
         changed = 0
-        for pk, sources, reports in counted:
+        for pk in self.values_list("pk", flat=True):
+            sources, count = len(origins[pk]), len(reports[pk])
             changed += (
                 Incident.objects.filter(pk=pk)
-                .exclude(source_count=sources, report_count=reports)
-                .update(source_count=sources, report_count=reports)
+                .exclude(source_count=sources, report_count=count)
+                .update(source_count=sources, report_count=count)
             )
         return changed
 
-    def with_sources(self):
-        """Each incident annotated with ``sources``: its independent sources among
-        published reports (see ``IncidentReport.origin_key``)."""
-        public = published_q("links__report__")
-        return self.annotate(
-            sources=Count(origin_key("links__"), filter=public, distinct=True),
-            public_reports=Count("links__report", filter=public, distinct=True),
-        )
+
+def origin_of(origin: str, outlet: str | None, report_id: int) -> str:
+    """What makes two links one source: the origin's name when the editor named it,
+    else the report's outlet's name (else the report itself), without case. A report
+    that names "Daily NK" as its origin counts with Daily NK's own."""
+    if origin:
+        return origin.casefold()
+    return outlet.casefold() if outlet else f"report:{report_id}"
 
 
 class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
-
-
-def origin_key(prefix: str = ""):
-    """What makes two links one source, as an expression: the origin's name when the
-    editor named it, else the report's outlet's name (else the report itself), without
-    case. A report that names "Daily NK" as its origin counts with Daily NK's own."""
-    named = NullIf(Lower(F(f"{prefix}origin")), Value(""))
-    outlet = Lower(F(f"{prefix}report__source__name"))
-    report = Concat(Value("report:"), F(f"{prefix}report_id"), output_field=models.CharField())
-    return Coalesce(named, outlet, report, output_field=models.CharField())
 
 
 class Incident(models.Model):
@@ -292,12 +289,8 @@ class IncidentReport(models.Model):
 
     @property
     def origin_id(self) -> str:
-        """The same key as ``origin_key``, in Python."""
-        if self.origin:
-            return self.origin.lower()
-        if self.report.source_id:
-            return self.report.source.name.lower()
-        return f"report:{self.report_id}"
+        source = self.report.source if self.report.source_id else None
+        return origin_of(self.origin, source.name if source else None, self.report_id)
 
 
 class IncidentProposal(models.Model):

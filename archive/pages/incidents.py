@@ -3,8 +3,8 @@ topic, year and how many independent sources stand behind each, and one incident
 page with the timeline of its reports, its sources by kind and any dispute.
 
 Only published incidents, and of their links only those to published reports,
-are seen or counted (``Incident.objects.published`` and ``with_sources``,
-``IncidentReport.objects.public``).
+are seen or counted (``Incident.objects.published``, the counts kept by
+``IncidentQuerySet.recount``, ``IncidentReport.objects.public``).
 """
 
 from django.db.models import Count
