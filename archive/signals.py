@@ -73,6 +73,7 @@ def connect() -> None:
             uid = f"archive-names-{model._meta.model_name}"
             post_save.connect(names_changed, sender=model, dispatch_uid=f"{uid}-saved")
             post_delete.connect(names_changed, sender=model, dispatch_uid=f"{uid}-deleted")
+    post_save.connect(incident_saved, sender=Incident, dispatch_uid="archive-incident-recount")
     post_save.connect(link_changed, sender=IncidentReport, dispatch_uid="archive-link-saved")
     post_delete.connect(link_changed, sender=IncidentReport, dispatch_uid="archive-link-deleted")
     post_save.connect(outlet_saved, sender=Source, dispatch_uid="archive-outlet-recount")
@@ -89,6 +90,12 @@ def report_changed(sender, instance, **kwargs):
 
 
 # --- Incidents' counts -----------------------------------------------------
+
+
+def incident_saved(sender, instance, **kwargs):
+    """A save writes every field: counts loaded before a change (a form, a reverted or
+    recovered version, a fixture) are counted again from what is public now."""
+    Incident.objects.filter(pk=instance.pk).recount()
 
 
 def link_changed(sender, instance, **kwargs):

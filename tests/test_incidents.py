@@ -12,6 +12,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from archive.admin.incidents import decide, merge_incidents, split_incident
+from archive.editing.merging import merge_reports
 from archive.models import (
     Incident,
     IncidentProposal,
@@ -107,7 +108,7 @@ def test_a_report_page_names_its_incidents_and_the_other_sources(client, executi
     report = Report.objects.get(headline="Execution in Hyesan")
     page = client.get(report.get_absolute_url()).content.decode()
     assert execution.title in page
-    assert "also reported by 3 other independent sources" in page
+    assert "one of 6 reports of it · 4 independent sources" in page
 
 
 def test_incidents_narrow_by_place_and_by_independent_sources(client, execution):
@@ -120,6 +121,7 @@ def test_incidents_narrow_by_place_and_by_independent_sources(client, execution)
     assert "2 incidents" in page and "Secret arrest" not in page
     page = client.get("/incidents/", {"sources": 3}).content.decode()
     assert "4 independent sources" in page
+    assert 'aria-label="Remove at least 3 independent sources"' in page  # the chosen filter, on top
     assert "1 incident" in page and execution.title in page and "Flood in Musan" not in page
     page = client.get("/incidents/", {"region": "hyesan"}).content.decode()
     assert "1 incident" in page and "Flood in Musan" not in page
@@ -310,3 +312,87 @@ def test_incidents_download_with_their_public_reports(client, execution):
     assert "state-media: 1" in row and "reports; reports; reports; adds; reports; disputes" in row
     page = client.get("/incidents/", {"sources": 2}).content.decode()
     assert 'href="/incidents/export.csv?sources=2"' in page
+
+
+def test_counts_stay_true_through_saves_splits_reverts_and_merged_reports(execution):
+    stale = Incident.objects.get(pk=execution.pk)  # a form opened now
+    Report.objects.filter(headline="Trial in Hyesan").update(status=Report.Status.DRAFT)
+    Report.objects.filter(headline="Traitors punished").update(status=Report.Status.DRAFT)
+    stale.summary = "Edited in a form opened before the withdrawals."
+    stale.save()  # it writes every field: the counts are counted again
+    execution.refresh_from_db()
+    assert (execution.source_count, execution.report_count) == (3, 4)
+    # A split recounts both sides.
+    moved = list(execution.links.filter(report__headline__startswith="Hyesan"))
+    new = split_incident(moved, "Hyesan, other views")
+    new.status = Report.Status.PUBLISHED
+    new.save()
+    execution.refresh_from_db()
+    new.refresh_from_db()
+    assert (execution.source_count, execution.report_count) == (2, 2)
+    assert (new.source_count, new.report_count) == (2, 2)
+    # A duplicate merged into another report: the kept report carries its incidents.
+    dailynk = Report.objects.get(headline="Execution in Hyesan")
+    copy = make_report("Execution in Hyesan (copy)", source=dailynk.source)
+    merge_reports(copy, [dailynk])
+    assert execution.links.filter(report=copy).exists()
+    execution.refresh_from_db()
+    assert execution.report_count == 2
+
+
+def test_an_incident_dated_only_as_its_reports_are_is_never_given_a_day(client, execution):
+    for link in execution.links.all():
+        Report.objects.filter(pk=link.report_id).update(pub_year=2024, pub_month=None, pub_day=None)
+    Report.objects.filter(pk__in=execution.links.values("report")).update(pub_date="2024-01-01")
+    page = client.get(execution.get_absolute_url()).content.decode()
+    assert "Jan. 1, 2024" not in page and 'datetime="2024-01-01"' not in page
+    record = client.get(f"/api/v1/incidents/{execution.slug}/").json()
+    assert (
+        record["first_reported"]["precision"] == "year" and record["first_reported"]["day"] is None
+    )
+
+
+def test_proposals_survive_unlinking_and_merging(execution):
+    text = "Public execution of three smugglers at the Hyesan airfield before a crowd."
+    link(execution, make_report("Execution at Hyesan airfield", body=text, pub_year=2024))
+    new = make_report("Smugglers executed", body=f"{text} Residents watched.", pub_year=2024)
+    index_now()
+    candidates.record_proposals(new)
+    decide(IncidentProposal.objects.filter(report=new), IncidentProposal.Decision.CONFIRMED)
+    execution.links.filter(report=new).delete()  # an editor took the link off again
+    assert candidates.record_proposals(new) == 1  # proposed again, not a crash
+    other = make_incident("Hyesan airfield", slug="hyesan-airfield")
+    IncidentProposal.objects.create(report=new, incident=other, score=0.7)
+    merge_incidents(execution, [other])  # both proposed for one report: one proposal kept
+    assert IncidentProposal.objects.filter(report=new).count() == 1
+
+
+def test_a_report_page_says_how_it_stands_to_its_incident(client, execution):
+    report = Report.objects.get(headline="No execution, says defector")
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "one of 6 reports of it · 4 independent sources · this report disputes it" in page
+
+
+def test_an_impossible_date_or_a_report_listed_twice_stops_an_import(write_file):
+    make_report("Smugglers tried", slug="smugglers-tried")
+    base = {"title": "Trial", "reports": [{"id": "smugglers-tried"}]}
+    for bad, why in (
+        ({"date_from": "2024-02-30"}, "impossible date"),
+        ({"date_from": "2024-05", "date_to": "2023"}, "ends before it begins"),
+        ({"reports": [{"id": "smugglers-tried"}, {"id": "smugglers-tried"}]}, "listed twice"),
+    ):
+        path = write_file("bad.jsonl", json.dumps({**base, **bad}))
+        with pytest.raises(CommandError, match=why):
+            call_command("import_incidents", str(path))
+    assert not Incident.objects.exists()
+
+
+def test_a_report_that_came_due_counts_even_if_retagged_first(execution):
+    index_now()
+    soon = make_report("Hyesan, later", publish_at=timezone.now() + datetime.timedelta(seconds=1))
+    link(execution, soon, origin="Yonhap")
+    time.sleep(1.1)
+    Report.objects.filter(pk=soon.pk).retagged()  # stamps it updated after it came due
+    index_now()
+    execution.refresh_from_db()
+    assert execution.source_count == 5

@@ -134,9 +134,10 @@ class IncidentAdmin(PastedTextAdmin):
             changed += 1
         self.message_user(request, _("%(n)d incident(s) changed.") % {"n": changed})
 
-    @admin.action(description=_("Merge the selected incidents into the oldest"))
+    @admin.action(description=_("Merge the selected incidents into one (a published one kept)"))
     def merge(self, request, queryset):
-        incidents = list(queryset.order_by("created"))
+        # The published one kept first, so that no public address is lost to a draft.
+        incidents = sorted(queryset, key=lambda i: (i.status != Report.Status.PUBLISHED, i.created))
         if len(incidents) < 2:
             self.message_user(request, _("Select two incidents or more."), messages.WARNING)
             return
@@ -159,7 +160,8 @@ def merge_incidents(kept: Incident, others: list[Incident], user=None) -> Incide
                     link.save()
             for field in ("regions", "agencies", "people", "topics"):
                 getattr(kept, field).add(*getattr(other, field).all())
-            other.proposals.exclude(report__in=kept.links.values("report")).update(incident=kept)
+            proposals = other.proposals.exclude(report__in=kept.links.values("report"))
+            proposals.exclude(report__in=kept.proposals.values("report")).update(incident=kept)
             other.delete()
         kept.save()
         reversion.set_user(user)
@@ -179,6 +181,7 @@ def split_incident(links: list[IncidentReport], title: str, user=None) -> Incide
         for field in ("regions", "agencies", "people", "topics"):
             getattr(new, field).set(getattr(source, field).all())
         IncidentReport.objects.filter(pk__in=[link.pk for link in links]).update(incident=new)
+        Incident.objects.filter(pk__in=[source.pk, new.pk]).recount()  # an update sends no signal
         reversion.set_user(user)
         reversion.set_comment(f"Split from “{source.title}”.")
     return new

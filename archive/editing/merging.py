@@ -3,7 +3,7 @@ reports (one story imported twice: one is kept, the others lead to it)."""
 
 from django.contrib.contenttypes.models import ContentType
 
-from ..models import Alias, ReportVersion, TagSuggestion, TreeNode
+from ..models import Alias, IncidentProposal, IncidentReport, ReportVersion, TagSuggestion, TreeNode
 
 
 def merge_problem(keep, merged) -> str | None:
@@ -96,7 +96,29 @@ def merge_reports(keep, others) -> int:
         note = f"Merged with {slugs}: the same story."
         keep.editor_notes = f"{keep.editor_notes}\n{note}".strip()
         keep.save(update_fields=["editor_notes"])
+        _move_incident_links(keep, others)
         Report.objects.filter(pk__in=[r.pk for r in others]).update(
             status=Report.Status.WITHDRAWN, merged_into=keep
         )
     return len(others)
+
+
+def _move_incident_links(keep, others) -> None:
+    """The duplicates' incidents (and proposals) become the kept report's: the story is
+    still told, by the report kept (its incidents are recounted as the links move)."""
+    linked = set(IncidentReport.objects.filter(report=keep).values_list("incident", flat=True))
+    for link in IncidentReport.objects.filter(report__in=others).order_by("pk"):
+        if link.incident_id in linked:
+            link.delete()
+        else:
+            linked.add(link.incident_id)
+            link.report = keep
+            link.save()
+    proposed = set(IncidentProposal.objects.filter(report=keep).values_list("incident", flat=True))
+    moving = IncidentProposal.objects.filter(report__in=others).exclude(incident__in=proposed)
+    moving = moving.exclude(incident__in=linked).order_by("incident", "pk")
+    first = {}
+    for proposal in moving:
+        first.setdefault(proposal.incident_id, proposal.pk)
+    IncidentProposal.objects.filter(pk__in=first.values()).update(report=keep)
+    IncidentProposal.objects.filter(report__in=others).delete()

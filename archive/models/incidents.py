@@ -18,7 +18,8 @@ a draft report's link never shows, counts or is hinted at.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,9 @@ class OriginKind(models.TextChoices):
     UNKNOWN = "unknown", _("not stated")
 
 
+CHUNK = 5000  # ids in one IN list
+
+
 class IncidentQuerySet(models.QuerySet):
     def published(self):
         """The incidents the public may see: published as a report is (``published_q``)."""
@@ -67,21 +71,38 @@ class IncidentQuerySet(models.QuerySet):
         an unpublished report is never counted, even for a moment; by ``origin_of``,
         as an incident's page counts them."""
         origins, reports = defaultdict(set), defaultdict(set)
-        rows = IncidentReport.objects.filter(published_q("report__"), incident__in=self)
-        for incident, origin, outlet, report in rows.values_list(
-            "incident_id", "origin", "report__source__name", "report_id"
-        ):
-            origins[incident].add(origin_of(origin, outlet, report))
-            reports[incident].add(report)
-        changed = 0
-        for pk in self.values_list("pk", flat=True):
-            sources, count = len(origins[pk]), len(reports[pk])
-            changed += (
-                Incident.objects.filter(pk=pk)
-                .exclude(source_count=sources, report_count=count)
-                .update(source_count=sources, report_count=count)
+        pks = list(self.values_list("pk", flat=True))
+        for start in range(0, len(pks), CHUNK):
+            # The links first, then which of their reports are public, by key: SQLite
+            # joined the other way round walks every published report for each incident.
+            links = list(
+                IncidentReport.objects.filter(incident__in=pks[start : start + CHUNK]).values_list(
+                    "incident_id", "origin", "report_id"
+                )
             )
-        return changed
+            public = {}
+            ids = sorted({report for _, _, report in links})
+            for first in range(0, len(ids), CHUNK):
+                public.update(
+                    Report.objects.published()
+                    .filter(pk__in=ids[first : first + CHUNK])
+                    .values_list("pk", "source__name")
+                )
+            for incident, origin, report in links:
+                if report in public:
+                    origins[incident].add(origin_of(origin, public[report], report))
+                    reports[incident].add(report)
+        stored = Incident.objects.filter(pk__in=pks).values_list(
+            "pk", "source_count", "report_count"
+        )
+        changed = [
+            Incident(pk=pk, source_count=len(origins[pk]), report_count=len(reports[pk]))
+            for pk, sources, count in stored
+            if (sources, count) != (len(origins[pk]), len(reports[pk]))
+        ]
+        with transaction.atomic(using=self.db):  # one commit, not one a row
+            Incident.objects.bulk_update(changed, ["source_count", "report_count"], batch_size=500)
+        return len(changed)
 
 
 def origin_of(origin: str, outlet: str | None, report_id: int) -> str:
@@ -163,6 +184,14 @@ class Incident(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def clean(self):
+        super().clean()
+        problems = self.began.errors() + self.ended.errors()
+        if self.ended.year and self.began.year and self.ended.sort_date() < self.began.sort_date():
+            problems.append("it ends before it begins")
+        if problems:
+            raise ValidationError(_("Impossible date: %(why)s.") % {"why": "; ".join(problems)})
+
     @property
     def began(self) -> PartialDate:
         return PartialDate(self.start_year, self.start_month, self.start_day)
@@ -184,7 +213,7 @@ class Incident(models.Model):
         origins = {}  # origin -> its earliest link (whose kind and name it goes by)
         for link in links:
             origins.setdefault(link.origin_id, link)
-        dated = [link.report.pub_date for link in links if link.report.pub_date]
+        dated = sorted((link.report for link in links if link.report.pub_date), key=_sort_date)
         return Standing(
             links=links,
             sources=len(origins),
@@ -192,11 +221,15 @@ class Incident(models.Model):
             origins=[
                 (link.origin_name, link.get_origin_kind_display()) for link in origins.values()
             ],
-            first=min(dated, default=None),
-            latest=max(dated, default=None),
+            first=dated[0].date if dated else None,  # as the reports state them
+            latest=dated[-1].date if dated else None,
             disputed=[link for link in links if link.stance in (Stance.DISPUTES, Stance.CORRECTS)],
             cut=len(links) == MAX_LINKS,
         )
+
+
+def _sort_date(report):
+    return report.pub_date
 
 
 MAX_LINKS = 2000  # reports an incident's page lists and counts sources over, at most
@@ -279,6 +312,11 @@ class IncidentReport(models.Model):
         return (self.incident.slug, self.report.slug)
 
     natural_key.dependencies = ["archive.incident", "archive.report"]
+
+    @property
+    def kind_shown(self) -> str:
+        """The kind of origin in words, or "" when not stated (nothing to say)."""
+        return "" if self.origin_kind == OriginKind.UNKNOWN else self.get_origin_kind_display()
 
     @property
     def origin_name(self) -> str:

@@ -8,7 +8,7 @@ are seen or counted (``Incident.objects.published``, the counts kept by
 """
 
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,7 @@ def incident_list(request):
         "facets": _facets(request, matching, found.chosen),
         "years": _years(request, matching, found.year),
         "source_links": _source_links(request, found.sources),
+        "chips": _chips(request, found),
         "query": found.text,
         "hidden": hidden_inputs(request.GET, leave_out=("page", "q")),
         "feed_query": url_with(request.GET).rstrip("?"),
@@ -91,14 +92,39 @@ def _years(request, matching, year: int | None) -> list[dict]:
 
 
 def _source_links(request, sources: int | None) -> list[dict]:
+    """Each step with how many of the incidents narrowed otherwise reach it."""
+    others = narrowed(QueryDict(url_with(request.GET, sources=None)[1:])).incidents
     return [
         {
             "label": _("at least %(n)d independent sources") % {"n": n},
+            "count": others.filter(source_count__gte=n).count(),
             "selected": n == sources,
             "url": url_with(request.GET, page=None, sources=None if n == sources else n),
+            "depth": 0,
         }
         for n in SOURCE_STEPS
     ]
+
+
+def _chips(request, found) -> list[dict]:
+    """The filters chosen, each with the address without it, for the top of the list. A
+    term is named only when a published incident carries it; else it reads as typed."""
+    relations = {name: relation for name, _heading, _model, relation in FACETS}
+    chips = []
+    for name, terms in found.chosen.items():
+        for term in terms:
+            public = Incident.objects.published().filter(**{relations[name]: term}).exists()
+            label = vocabulary.shown_name(name, term.slug, term.name) if public else term.slug
+            rest = [s for s in request.GET.getlist(name) if s != term.slug]
+            chips.append({"label": label, "url": url_with(request.GET, page=None, **{name: rest})})
+    if found.year:
+        chips.append({"label": str(found.year), "url": url_with(request.GET, page=None, year=None)})
+    if found.sources:
+        label = _("at least %(n)d independent sources") % {"n": found.sources}
+        chips.append({"label": label, "url": url_with(request.GET, page=None, sources=None)})
+    if found.text:
+        chips.append({"label": f"“{found.text}”", "url": url_with(request.GET, page=None, q=None)})
+    return chips
 
 
 def incident_detail(request, slug):
@@ -120,13 +146,11 @@ def incident_detail(request, slug):
     )
 
 
-def incidents_of(report) -> list[dict]:
-    """For a report's page: its published incidents, each with how many independent
-    sources other than this report's own stand behind it."""
+MAX_ON_A_REPORT = 20  # incidents a report's page names, at most
+
+
+def incidents_of(report) -> list:
+    """For a report's page: its published incidents (the links the public may see),
+    with their counts as the list keeps them; one query, however many there are."""
     links = IncidentReport.objects.public().filter(report=report).select_related("incident")
-    found = []
-    for link in links:
-        standing = link.incident.standing()
-        others = {other.origin_id for other in standing.links} - {link.origin_id}
-        found.append({"incident": link.incident, "stance": link, "others": len(others)})
-    return found
+    return list(links.order_by("-incident__report_count", "incident__pk")[:MAX_ON_A_REPORT])

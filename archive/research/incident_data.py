@@ -43,11 +43,11 @@ def full(incident: Incident, base: str) -> dict:
             "agencies": [term(t, base) for t in incident.agencies.all()],
             "people": [term(t, base) for t in incident.people.all()],
             "topics": [term(t, base) for t in incident.topics.all()],
-            "independent_sources": standing.sources,
-            "report_count": len(standing.links),
+            "independent_sources": incident.source_count,
+            "truncated": standing.cut,
             "source_kinds": dict(standing.kinds),
-            "first_reported": standing.first.isoformat() if standing.first else None,
-            "latest_reported": standing.latest.isoformat() if standing.latest else None,
+            "first_reported": known(standing.first) if standing.first else None,
+            "latest_reported": known(standing.latest) if standing.latest else None,
             "reports": [
                 {
                     "slug": link.report.slug,

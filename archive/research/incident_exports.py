@@ -1,6 +1,7 @@
 """Downloads of incidents: every published incident of a narrowing of ``/incidents/``
-(its parameters), with its published reports, as CSV or JSON Lines, up to the
-export limit; the same records as the API's ``/api/v1/incidents/<slug>/``."""
+(its parameters), with its published reports, as CSV or JSON Lines, up to
+``MAX_EXPORTED`` (and the export limit); the same records as the API's
+``/api/v1/incidents/<slug>/``."""
 
 import csv
 import json
@@ -15,11 +16,12 @@ from . import incident_data
 from .exports import FORMATS, SEPARATOR, Echo, filename, flatten, limit
 from .throttling import throttled
 
+MAX_EXPORTED = 1000  # incidents a download holds, each with up to 2,000 reports
 COLUMNS = [
     *("slug", "url", "api_url", "title", "summary", "began.text", "ended.text"),
     *("regions.name", "agencies.name", "people.name", "topics.name"),
-    *("independent_sources", "report_count", "source_kinds", "first_reported"),
-    *("latest_reported", "reports.slug", "reports.stance", "reports.origin_kind"),
+    *("independent_sources", "report_count", "source_kinds", "first_reported.text"),
+    *("latest_reported.text", "reports.slug", "reports.stance", "reports.origin_kind"),
     "reports.origin",
 ]
 
@@ -51,12 +53,13 @@ def incident_export(request, fmt: str):
     extension, content_type = FORMATS[fmt]
     found = narrowed(request.GET).incidents
     total = found.count()
-    chosen = found.prefetch_related("regions", "agencies", "people", "topics")[: limit()]
+    cap = min(limit(), MAX_EXPORTED)
+    chosen = found.prefetch_related("regions", "agencies", "people", "topics")[:cap]
     write = csv_lines if fmt == "csv" else jsonl_lines
     response = StreamingHttpResponse(
         write(chosen.iterator(chunk_size=200), site()), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="{filename("incidents", extension)}"'
     response["X-Archive-Total"] = str(total)
-    response["X-Archive-Exported"] = str(min(total, limit()))
+    response["X-Archive-Exported"] = str(min(total, cap))
     return response

@@ -33,11 +33,9 @@ class Narrowed:
     text: str = ""
 
     def page(self, number) -> tuple[Page, list[Incident]]:
-        """One page of them, and its incidents with their places."""
-        ids = list(self.incidents.values_list("pk", flat=True))
-        page = Paginator(ids, PER_PAGE).get_page(number)
-        shown = Incident.objects.filter(pk__in=list(page.object_list))
-        return page, list(shown.prefetch_related("regions").order_by(*ORDER))
+        """One page of them (a count and a slice, not every match), with their places."""
+        page = Paginator(self.incidents.prefetch_related("regions"), PER_PAGE).get_page(number)
+        return page, list(page.object_list)
 
 
 def narrowed(params: QueryDict) -> Narrowed:

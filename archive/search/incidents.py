@@ -187,11 +187,15 @@ def record_proposals(report: Report) -> int:
     """Store this report's proposals for the editors' queue (a decided one is kept as
     decided); the number waiting."""
     for candidate in propose(report):
+        # Confirmed once and unlinked since (a split, an editor): waiting again.
         IncidentProposal.objects.update_or_create(
             report=report,
             incident=candidate.incident,
-            decision=IncidentProposal.Decision.WAITING,
-            defaults={"score": candidate.score, "reasons": candidate.reasons},
+            defaults={
+                "score": candidate.score,
+                "reasons": candidate.reasons,
+                "decision": IncidentProposal.Decision.WAITING,
+            },
         )
     return IncidentProposal.objects.filter(
         report=report, decision=IncidentProposal.Decision.WAITING

@@ -82,14 +82,14 @@ def _queue_reports_that_came_due() -> None:
     with transaction.atomic():
         state, _ = IndexerState.objects.select_for_update().get_or_create(pk=1)
         since = IndexerState.due_since(now, state.scheduled_checked)
-        due = Report.objects.filter(
-            status=Report.Status.PUBLISHED,
-            publish_at__gt=since,
-            publish_at__lte=now,
-            updated__lt=F("publish_at"),
-        ).values_list("pk", flat=True)
+        came = Report.objects.filter(
+            status=Report.Status.PUBLISHED, publish_at__gt=since, publish_at__lte=now
+        )
+        due = came.filter(updated__lt=F("publish_at")).values_list("pk", flat=True)
         IndexChange.objects.enqueue(due)
-        Incident.objects.of_reports(due).recount()  # their incidents count them now
+        # Their incidents count them now, also those touched since (a retag stamps
+        # ``updated`` without recounting).
+        Incident.objects.of_reports(came.values_list("pk", flat=True)).recount()
         state.scheduled_checked = now
         state.heartbeat = now
         state.save()

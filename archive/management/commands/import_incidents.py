@@ -21,6 +21,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from archive.common.dates import PartialDate
 from archive.common.text import short_slug
 from archive.models import Incident, IncidentReport, OriginKind, Region, Report, Stance
 from archive.names.vocabulary import current
@@ -69,11 +70,20 @@ class Command(BaseCommand):
         if not title:
             raise ValueError("an incident needs a title")
         began, ended = _date(record.get("date_from")), _date(record.get("date_to"))
+        start, end = PartialDate(*began), PartialDate(*ended)
+        problems = start.errors() + end.errors()
+        if end.year and start.year and end.sort_date() < start.sort_date():
+            problems.append("it ends before it begins")
+        if problems:
+            raise ValueError(f"impossible date: {'; '.join(problems)}")
         if Incident.objects.filter(
             title=title, start_year=began[0], start_month=began[1], start_day=began[2]
         ).exists():
             return False
         links = []
+        ids = [item["id"] for item in record["reports"]]
+        if len(ids) != len(set(ids)):
+            raise ValueError("a report is listed twice in one incident")
         for item in record["reports"]:
             if item["id"] not in reports:
                 raise ValueError(f"no report “{item['id']}” in the archive")
@@ -111,12 +121,13 @@ class Command(BaseCommand):
             status=status,
         )
         incident.regions.set(places)
-        for report, stance, kind, origin in links:
-            IncidentReport.objects.get_or_create(
-                incident=incident,
-                report_id=report,
-                defaults={"stance": stance, "origin_kind": kind, "origin": origin},
+        IncidentReport.objects.bulk_create(  # no signal a link: counted once, below
+            IncidentReport(
+                incident=incident, report_id=report, stance=stance, origin_kind=kind, origin=origin
             )
+            for report, stance, kind, origin in links
+        )
+        Incident.objects.filter(pk=incident.pk).recount()
         return True
 
 

@@ -252,9 +252,12 @@ class Incident(IncidentSummary):
     people: list[TermRef]
     topics: list[TermRef]
     source_kinds: dict[str, int] = Field(description="Independent sources by kind of origin.")
-    first_reported: str | None
-    latest_reported: str | None
+    first_reported: PartialDate | None = Field(description="Its earliest report's date, as stated.")
+    latest_reported: PartialDate | None
     reports: list[IncidentReport] = Field(description="Its published reports, oldest first.")
+    truncated: bool = Field(
+        description="More published reports than a record lists (2,000): the first ones only."
+    )
 
 
 class IncidentList(Schema):
