@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..common.text import short_slug
 from ..models import Incident, IncidentProposal, IncidentReport, Report
 from ..search import incidents as candidates
 from .base import FORM_FIELDS, PastedTextAdmin
@@ -173,11 +172,7 @@ def split_incident(links: list[IncidentReport], title: str, user=None) -> Incide
     """Move these links (of one incident) to a new draft incident with the same tags."""
     source = links[0].incident
     with transaction.atomic(), reversion.create_revision():
-        slug = base = short_slug(title) or "incident"
-        number = 2
-        while Incident.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        new = Incident.objects.create(title=title, slug=slug)
+        new = Incident.objects.create(title=title, slug=Incident.objects.free_slug(title))
         for field in ("regions", "agencies", "people", "topics"):
             getattr(new, field).set(getattr(source, field).all())
         IncidentReport.objects.filter(pk__in=[link.pk for link in links]).update(incident=new)

@@ -17,6 +17,7 @@ a draft report's link never shows, counts or is hinted at.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..common.dates import PartialDate
 from ..common.paths import path
+from ..common.text import short_slug
 from .people import Person
 from .reports import LANGUAGES, Report, published_q
 from .terms import Agency, Region, Topic
@@ -117,6 +119,14 @@ def origin_of(origin: str, outlet: str | None, report_id: int) -> str:
 class IncidentManager(models.Manager.from_queryset(IncidentQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def free_slug(self, title: str) -> str:
+        """A slug from the title that no incident has yet ("title", "title-2" …)."""
+        slug = base = short_slug(title) or "incident"
+        number = 2
+        while self.filter(slug=slug).exists():
+            slug, number = f"{base}-{number}", number + 1
+        return slug
 
 
 class Incident(models.Model):
@@ -213,7 +223,9 @@ class Incident(models.Model):
         origins = {}  # origin -> its earliest link (whose kind and name it goes by)
         for link in links:
             origins.setdefault(link.origin_id, link)
-        dated = sorted((link.report for link in links if link.report.pub_date), key=_sort_date)
+        dated = sorted(
+            (link.report for link in links if link.report.pub_date), key=attrgetter("pub_date")
+        )
         return Standing(
             links=links,
             sources=len(origins),
@@ -226,10 +238,6 @@ class Incident(models.Model):
             disputed=[link for link in links if link.stance in (Stance.DISPUTES, Stance.CORRECTS)],
             cut=len(links) == MAX_LINKS,
         )
-
-
-def _sort_date(report):
-    return report.pub_date
 
 
 MAX_LINKS = 2000  # reports an incident's page lists and counts sources over, at most

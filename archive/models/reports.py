@@ -24,9 +24,8 @@ LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]  # of a text: Korean is 
 def published_q(prefix: str = "") -> Q:
     """The one definition of what the public may see, as a condition on a report (or,
     with ``prefix`` such as ``"links__report__"``, on the report a relation reaches)."""
-    return Q(
-        **{f"{prefix}status": Report.Status.PUBLISHED, f"{prefix}publish_at__lte": timezone.now()}
-    )
+    now = timezone.now()
+    return Q(**{f"{prefix}status": Report.Status.PUBLISHED, f"{prefix}publish_at__lte": now})
 
 
 class ReportQuerySet(models.QuerySet):
@@ -44,6 +43,11 @@ class ReportQuerySet(models.QuerySet):
         """The public report that the report at this address was merged into, or None."""
         merged = self.filter(slug=slug, merged_into__isnull=False).first()
         return self.published().filter(pk=merged.merged_into_id).first() if merged else None
+
+    def by_source_id(self) -> dict[str, int]:
+        """Ids by the source's own id each was imported with ("id:<source>:<id>")."""
+        rows = self.filter(import_key__startswith="id:").values_list("import_key", "pk")
+        return {key.rsplit(":", 1)[1]: pk for key, pk in rows}
 
     def tagged_with(self, term):
         """Reports tagged with a term; for a region, with it or any place inside it."""

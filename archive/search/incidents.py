@@ -97,6 +97,7 @@ def pairs(report: Report, pool: int = POOL) -> list[Pair]:
     mine = _opening(report.headline, report.body[:LEAD])
     found = []
     ranked = sorted(alike, key=lambda pk: -alike[pk])
+    rank = {pk: place for place, pk in enumerate(ranked)}
     top = alike[ranked[0]] if ranked else 1.0
     crowd = sum(1 for w in alike.values() if w >= top / 2) / pool
     for pk, headline, lead, date in others.values_list("pk", "headline", "lead", "pub_date"):
@@ -110,7 +111,7 @@ def pairs(report: Report, pool: int = POOL) -> list[Pair]:
                 shared.get(pk, []),
                 title=_overlap(mine[0], theirs[0]),
                 names=_overlap(mine[1], theirs[1]),
-                rank=ranked.index(pk),
+                rank=rank[pk],
                 relative=alike[pk] / top if top else 0.0,
                 crowd=crowd,
             )

@@ -80,10 +80,7 @@ class Command(BaseCommand):
         self.stdout.write(f"WEIGHTS = {weights}\nBIAS = {float(model.intercept_[0]):.2f}")
 
     def reports(self) -> dict[str, int]:
-        found = {}
-        for pk, key in Report.objects.published().values_list("pk", "import_key"):
-            if key and key.startswith("id:"):
-                found[key.rsplit(":", 1)[1]] = pk
+        found = Report.objects.published().by_source_id()
         if not found:
             raise CommandError("No imported corpus here: import the KCNA corpus first.")
         return found

@@ -22,7 +22,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from archive.common.dates import PartialDate
-from archive.common.text import short_slug
 from archive.models import Incident, IncidentReport, OriginKind, Region, Report, Stance
 from archive.names.vocabulary import current
 
@@ -59,11 +58,7 @@ class Command(BaseCommand):
     @staticmethod
     def reports() -> dict[str, int]:
         """Report id by the source's id it was imported with, and by slug."""
-        found = dict(Report.objects.values_list("slug", "pk"))
-        for pk, key in Report.objects.exclude(import_key=None).values_list("pk", "import_key"):
-            if key.startswith("id:"):
-                found[key.rsplit(":", 1)[1]] = pk
-        return found
+        return {**dict(Report.objects.values_list("slug", "pk")), **Report.objects.by_source_id()}
 
     def make(self, record: dict, reports: dict[str, int], status: str) -> bool:
         title = str(record["title"]).strip()[:300]
@@ -103,10 +98,7 @@ class Command(BaseCommand):
         if unknown:  # kept for an editor, not dropped
             notes += f"\n\nPlaces not in the vocabulary: {', '.join(unknown)}."
             self.unknown_places += len(unknown)
-        slug = base = short_slug(title) or "incident"
-        number = 2
-        while Incident.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
+        slug = Incident.objects.free_slug(title)
         incident = Incident.objects.create(
             title=title,
             slug=slug,
